@@ -1,0 +1,131 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ErrInvalid marks a record that decoded but breaks the contract: a
+// missing field or a value out of range. Such a record is dead-lettered,
+// never retried.
+var ErrInvalid = errors.New("invalid record")
+
+// ErrMalformed marks a record that is not JSON of the expected shape.
+var ErrMalformed = errors.New("malformed record")
+
+// Record is any record type this package defines.
+type Record interface {
+	Article | Quote | Entity | EnrichedQuote | EnrichedEntity
+}
+
+// Decode parses one record and checks the fields the contract requires.
+// Unknown fields are allowed, so producers can add fields without breaking
+// older consumers.
+func Decode[T Record](b []byte) (T, error) {
+	var v T
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&v); err != nil {
+		return v, fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if dec.More() {
+		return v, fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
+	}
+	if err := validate(any(&v)); err != nil {
+		return v, err
+	}
+	return v, nil
+}
+
+func validate(v any) error {
+	var p problems
+	switch r := v.(type) {
+	case *Article:
+		r.check(&p)
+	case *Quote:
+		r.check(&p)
+	case *Entity:
+		r.check(&p)
+	case *EnrichedQuote:
+		r.Quote.check(&p)
+		r.Enrichment.check(&p)
+	case *EnrichedEntity:
+		r.Entity.check(&p)
+		r.Enrichment.check(&p)
+	}
+	return p.err()
+}
+
+// problems collects every broken field of a record, so one dead letter
+// names all of them.
+type problems []string
+
+func (p *problems) require(ok bool, field, why string) {
+	if !ok {
+		*p = append(*p, field+" "+why)
+	}
+}
+
+func (p *problems) requireString(s, field string) {
+	p.require(strings.TrimSpace(s) != "", field, "is missing")
+}
+
+func (p *problems) requireTime(t time.Time, field string) {
+	p.require(!t.IsZero(), field, "is missing")
+}
+
+func (p problems) err() error {
+	if len(p) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(p, "; "))
+}
+
+func (a *Article) check(p *problems) {
+	p.requireString(a.ID, "id")
+	p.requireString(a.URL, "url")
+	p.requireString(a.Source, "source")
+	p.requireString(a.FeedURL, "feed_url")
+	p.requireTime(a.FetchedAt, "fetched_at")
+	p.require(a.Revision >= 0, "revision", "is negative")
+}
+
+func (c *ArticleContext) check(p *problems) {
+	p.requireString(c.ArticleID, "article_id")
+	p.requireString(c.Source, "source")
+}
+
+func (q *Quote) check(p *problems) {
+	p.requireString(q.ID, "id")
+	q.ArticleContext.check(p)
+	p.requireString(q.Text, "text")
+	p.require(q.Offset >= 0 && q.Length >= 0, "offset", "is negative")
+	switch q.Attribution {
+	case AttributionExplicit, AttributionNominal, AttributionPronoun,
+		AttributionContinuation, AttributionHeadline, AttributionUnknown:
+	default:
+		*p = append(*p, fmt.Sprintf("attribution %q is not a known kind", q.Attribution))
+	}
+}
+
+func (e *Entity) check(p *problems) {
+	p.requireString(e.ID, "id")
+	p.requireString(e.EntityID, "entity_id")
+	e.ArticleContext.check(p)
+	p.requireString(e.Name, "name")
+	switch e.Type {
+	case TypePerson, TypeOrg, TypeGPE, TypeLoc, TypeNORP, TypeEvent, TypeMisc:
+	default:
+		*p = append(*p, fmt.Sprintf("type %q is not a known entity type", e.Type))
+	}
+	p.require(len(e.Mentions) > 0, "mentions", "is empty")
+}
+
+func (e *Enrichment) check(p *problems) {
+	p.requireTime(e.FirstSeenAt, "first_seen_at")
+	p.require(len(e.Sources) > 0, "sources", "is empty")
+	p.require(e.Revision >= 1, "revision", "is below 1")
+}

@@ -1,0 +1,386 @@
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap"
+
+	"github.com/newswire/newswire/pkg/backoff"
+	"github.com/newswire/newswire/pkg/logging"
+)
+
+// Handler turns a batch of consumed records into the records to produce.
+//
+// A record that can never be processed (bad JSON, too large, a parser
+// panic) is reported in Result.Dead and goes to the dead-letter topic. An
+// error returned from Handle means the batch could not be handled now (a
+// dependency is down): the consumer waits and hands the same batch again,
+// and commits nothing meanwhile.
+type Handler interface {
+	Handle(ctx context.Context, batch []kafka.Message) (Result, error)
+}
+
+// Result is what one batch caused.
+type Result struct {
+	Produce []kafka.Message
+	Dead    []Failure
+	// Written, when set, runs after every record of Produce and Dead is
+	// acknowledged and before the offsets are committed. An error makes the
+	// consumer retry it; it must be idempotent.
+	Written func(ctx context.Context) error
+	// Unwritten, when set, runs when producing failed, before the batch is
+	// handed to Handle again: it undoes what Handle claimed.
+	Unwritten func(ctx context.Context)
+}
+
+// Failure is a record that cannot be processed and why.
+type Failure struct {
+	Msg kafka.Message
+	Err error
+}
+
+// Producer writes records and returns once the broker acknowledged them.
+type Producer interface {
+	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
+}
+
+// ConsumerConfig configures a group consumer.
+type ConsumerConfig struct {
+	Service    string
+	Group      string
+	Topics     []string
+	Deadletter string
+	// MaxBatch is the most records handled at once; 500 when zero.
+	MaxBatch int
+	// DrainTimeout bounds how long in-flight work may go on after the
+	// context is cancelled.
+	DrainTimeout time.Duration
+	// StallTimeout is how long the consumer may hold assigned partitions
+	// without fetching anything while lag exists before Healthy fails.
+	StallTimeout time.Duration
+}
+
+// Consumer reads a consumer group's topics, hands batches to a Handler,
+// produces what it returns and only then commits, so a crash at any point
+// loses nothing: at most the batch in flight is delivered again.
+type Consumer struct {
+	cfg     ConsumerConfig
+	conn    *Connection
+	handler Handler
+	out     Producer
+	log     *zap.Logger
+	metrics *consumerMetrics
+	now     func() time.Time
+
+	blocked      atomic.Bool  // the last attempt at a batch failed
+	lastProgress atomic.Int64 // unix nanoseconds of the last fetched record or idle check
+	reader       atomic.Pointer[kafka.Reader]
+}
+
+// NewConsumer returns a consumer; Run starts it.
+func NewConsumer(cfg ConsumerConfig, conn *Connection, h Handler, out Producer, log *zap.Logger, reg prometheus.Registerer) *Consumer {
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 500
+	}
+	if cfg.DrainTimeout <= 0 {
+		cfg.DrainTimeout = 20 * time.Second
+	}
+	if cfg.StallTimeout <= 0 {
+		cfg.StallTimeout = 5 * time.Minute
+	}
+	c := &Consumer{
+		cfg:     cfg,
+		conn:    conn,
+		handler: h,
+		out:     out,
+		log:     log.With(zap.String(logging.KeyGroup, cfg.Group)),
+		metrics: newConsumerMetrics(reg),
+		now:     time.Now,
+	}
+	c.lastProgress.Store(time.Now().UnixNano())
+	return c
+}
+
+// Ready fails while the consumer cannot get a batch through (a dependency
+// is down): Kubernetes then stops routing to it and operators see why.
+func (c *Consumer) Ready(context.Context) error {
+	if c.blocked.Load() {
+		return errors.New("consumer blocked: the last batch could not be handled or written")
+	}
+	return nil
+}
+
+// Healthy fails when the reader has stalled: partitions assigned, records
+// waiting, and nothing fetched for StallTimeout. kafka-go readers have been
+// seen to stop this way; a restart cures it.
+func (c *Consumer) Healthy(context.Context) error {
+	r := c.reader.Load()
+	if r == nil {
+		return nil
+	}
+	idle := time.Since(time.Unix(0, c.lastProgress.Load()))
+	if idle < c.cfg.StallTimeout {
+		return nil
+	}
+	if lag := r.Stats().Lag; lag > 0 {
+		return fmt.Errorf("reader stalled: no record fetched for %s with lag %d", idle.Round(time.Second), lag)
+	}
+	return nil
+}
+
+// Run consumes until ctx is cancelled, then finishes the batch in flight
+// (within DrainTimeout), commits it, and leaves the group.
+func (c *Consumer) Run(ctx context.Context) error {
+	reader := kafka.NewReader(kafka.ReaderConfig{
+		Brokers:           c.conn.cfg.Brokers,
+		GroupID:           c.cfg.Group,
+		GroupTopics:       c.cfg.Topics,
+		Dialer:            c.conn.dialer,
+		MinBytes:          1,
+		MaxBytes:          16 << 20,
+		MaxWait:           250 * time.Millisecond,
+		ReadBatchTimeout:  10 * time.Second,
+		HeartbeatInterval: time.Second,
+		SessionTimeout:    10 * time.Second,
+		RebalanceTimeout:  10 * time.Second,
+		JoinGroupBackoff:  500 * time.Millisecond,
+		ReadBackoffMin:    50 * time.Millisecond,
+		ReadBackoffMax:    time.Second,
+		StartOffset:       kafka.FirstOffset,
+		CommitInterval:    0, // synchronous: CommitMessages returns once committed
+		MaxAttempts:       5,
+		ErrorLogger:       kafkaLogger{log: c.log.Named("kafka-reader")},
+	})
+	c.reader.Store(reader)
+
+	// Work on a batch may outlive ctx by DrainTimeout, so that a SIGTERM
+	// finishes and commits what is in flight instead of abandoning it.
+	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWork()
+	stopDrainTimer := context.AfterFunc(ctx, func() {
+		time.AfterFunc(c.cfg.DrainTimeout, cancelWork)
+	})
+	defer stopDrainTimer()
+
+	fetched := make(chan kafka.Message, c.cfg.MaxBatch)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c.fetch(ctx, reader, fetched)
+	}()
+
+	var runErr error
+	for {
+		batch := c.gather(ctx, fetched)
+		if len(batch) == 0 {
+			break
+		}
+		if err := c.process(workCtx, batch); err != nil {
+			runErr = err
+			break
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	wg.Wait()
+	c.reader.Store(nil)
+	if err := reader.Close(); err != nil {
+		c.log.Warn("leave consumer group", zap.Error(err))
+	}
+	c.log.Info("consumer stopped")
+	return runErr
+}
+
+// fetch feeds records from the reader into ch until ctx is cancelled.
+func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.Message) {
+	delays := backoff.Policy{Min: 100 * time.Millisecond, Max: 5 * time.Second}
+	failures := 0
+	for {
+		msg, err := r.FetchMessage(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			failures++
+			c.log.Warn("fetch from kafka", zap.Error(err), zap.Int(logging.KeyAttempt, failures))
+			if !backoff.Sleep(ctx, delays.Delay(failures)) {
+				return
+			}
+			continue
+		}
+		failures = 0
+		c.lastProgress.Store(time.Now().UnixNano())
+		select {
+		case ch <- msg:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// gather waits for the first record (or an idle tick), then takes whatever
+// else is already fetched, up to MaxBatch. It returns nothing once ctx is
+// cancelled: records fetched but not handled are simply not committed.
+func (c *Consumer) gather(ctx context.Context, ch <-chan kafka.Message) []kafka.Message {
+	idle := time.NewTicker(c.cfg.StallTimeout / 4)
+	defer idle.Stop()
+	var first kafka.Message
+	for waiting := true; waiting; {
+		select {
+		case <-ctx.Done():
+			return nil
+		case first = <-ch:
+			waiting = false
+		case <-idle.C:
+			// Nothing to fetch is progress too, as long as nothing waits.
+			if r := c.reader.Load(); r != nil && r.Stats().Lag <= 0 {
+				c.lastProgress.Store(time.Now().UnixNano())
+			}
+		}
+	}
+	batch := append(make([]kafka.Message, 0, c.cfg.MaxBatch), first)
+	for len(batch) < c.cfg.MaxBatch {
+		select {
+		case m := <-ch:
+			batch = append(batch, m)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// process gets one batch through: handle, produce, confirm, commit. It
+// retries with backoff until it succeeds or ctx ends; only then does it
+// return an error, and nothing of the batch is committed.
+func (c *Consumer) process(ctx context.Context, batch []kafka.Message) error {
+	start := time.Now()
+	delays := backoff.Policy{Min: 100 * time.Millisecond, Max: 10 * time.Second}
+	for attempt := 1; ; attempt++ {
+		err := c.attempt(ctx, batch)
+		if err == nil {
+			break
+		}
+		c.blocked.Store(true)
+		c.metrics.retries.Inc()
+		c.log.Warn("batch not done, retrying", zap.Error(err), zap.Int(logging.KeyAttempt, attempt), zap.Int(logging.KeyCount, len(batch)))
+		if !backoff.Sleep(ctx, delays.Delay(attempt)) {
+			return fmt.Errorf("drain deadline passed with a batch of %d records unfinished: %w", len(batch), err)
+		}
+	}
+	c.blocked.Store(false)
+
+	if r := c.reader.Load(); r != nil {
+		if err := r.CommitMessages(ctx, batch...); err != nil {
+			// The records were produced; after a rebalance they are
+			// delivered again and the publisher's dedupe absorbs them.
+			c.metrics.commitErrors.Inc()
+			c.log.Warn("commit offsets", zap.Error(err))
+		}
+	}
+	for _, m := range batch {
+		c.metrics.consumed.WithLabelValues(m.Topic).Inc()
+	}
+	c.metrics.batchSeconds.Observe(time.Since(start).Seconds())
+	return nil
+}
+
+func (c *Consumer) attempt(ctx context.Context, batch []kafka.Message) error {
+	res, err := c.handler.Handle(ctx, batch)
+	if err != nil {
+		return fmt.Errorf("handle batch: %w", err)
+	}
+	out := res.Produce
+	if len(res.Dead) > 0 {
+		out = append(out[:len(out):len(out)], c.deadLetters(res.Dead)...)
+	}
+	if len(out) > 0 {
+		if err := c.out.WriteMessages(ctx, out...); err != nil {
+			if res.Unwritten != nil {
+				res.Unwritten(context.WithoutCancel(ctx))
+			}
+			return fmt.Errorf("produce %d records: %w", len(out), err)
+		}
+	}
+	for _, m := range res.Produce {
+		c.metrics.produced.WithLabelValues(m.Topic).Inc()
+	}
+	if res.Written != nil {
+		delays := backoff.Policy{Min: 50 * time.Millisecond, Max: 5 * time.Second}
+		for attempt := 1; ; attempt++ {
+			err := res.Written(ctx)
+			if err == nil {
+				break
+			}
+			c.log.Warn("confirm written batch", zap.Error(err), zap.Int(logging.KeyAttempt, attempt))
+			if !backoff.Sleep(ctx, delays.Delay(attempt)) {
+				return fmt.Errorf("confirm written batch: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+func (c *Consumer) deadLetters(dead []Failure) []kafka.Message {
+	out := make([]kafka.Message, 0, len(dead))
+	for _, f := range dead {
+		c.metrics.deadLetters.WithLabelValues(f.Msg.Topic).Inc()
+		c.log.Warn("record dead-lettered",
+			zap.Error(f.Err),
+			zap.String(logging.KeyTopic, f.Msg.Topic),
+			zap.Int(logging.KeyPartition, f.Msg.Partition),
+			zap.Int64(logging.KeyOffset, f.Msg.Offset))
+		out = append(out, DeadLetter(c.cfg.Deadletter, c.cfg.Service, f.Msg, f.Err, c.now()))
+	}
+	return out
+}
+
+type consumerMetrics struct {
+	consumed     *prometheus.CounterVec
+	produced     *prometheus.CounterVec
+	deadLetters  *prometheus.CounterVec
+	retries      prometheus.Counter
+	commitErrors prometheus.Counter
+	batchSeconds prometheus.Histogram
+}
+
+func newConsumerMetrics(reg prometheus.Registerer) *consumerMetrics {
+	m := &consumerMetrics{
+		consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newswire_consumer_records_total",
+			Help: "Records consumed and committed, by topic.",
+		}, []string{"topic"}),
+		produced: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newswire_produced_records_total",
+			Help: "Records produced and acknowledged, by topic.",
+		}, []string{"topic"}),
+		deadLetters: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newswire_deadletter_records_total",
+			Help: "Records sent to the dead-letter topic, by origin topic.",
+		}, []string{"topic"}),
+		retries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newswire_consumer_batch_retries_total",
+			Help: "Batches that failed and were tried again.",
+		}),
+		commitErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newswire_consumer_commit_errors_total",
+			Help: "Offset commits that failed (the records are delivered again).",
+		}),
+		batchSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "newswire_consumer_batch_seconds",
+			Help:    "Time from handing a batch to the handler to committing it.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+		}),
+	}
+	reg.MustRegister(m.consumed, m.produced, m.deadLetters, m.retries, m.commitErrors, m.batchSeconds)
+	return m
+}

@@ -1,0 +1,327 @@
+package stream_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/stream"
+)
+
+type fixture struct {
+	cluster  *kafkatest.Cluster
+	conn     *stream.Connection
+	writer   *kafka.Writer
+	in, out  string
+	dlq      string
+	group    string
+	consumer *stream.Consumer
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := &fixture{cluster: kafkatest.Start(t)}
+	conn, err := stream.Connect(f.cluster.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.conn = conn
+	f.writer = conn.Writer(zaptest.NewLogger(t))
+	t.Cleanup(func() { _ = f.writer.Close() })
+	f.in, f.out, f.dlq = kafkatest.Name(t, "in"), kafkatest.Name(t, "out"), kafkatest.Name(t, "dlq")
+	f.group = kafkatest.Name(t, "group")
+	if err := conn.EnsureTopics(t.Context(), f.in, f.out, f.dlq); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func (f *fixture) produceInput(t *testing.T, values ...string) {
+	t.Helper()
+	msgs := make([]kafka.Message, len(values))
+	for i, v := range values {
+		msgs[i] = kafka.Message{Topic: f.in, Key: []byte(v), Value: []byte(v)}
+	}
+	if err := f.writer.WriteMessages(t.Context(), msgs...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// start runs a consumer with handler h and producer p until the returned
+// stop is called; stop waits for Run to return and gives its error.
+func (f *fixture) start(t *testing.T, h stream.Handler, p stream.Producer) (stop func() error) {
+	t.Helper()
+	f.consumer = stream.NewConsumer(stream.ConsumerConfig{
+		Service: "test", Group: f.group, Topics: []string{f.in}, Deadletter: f.dlq,
+		DrainTimeout: 5 * time.Second,
+	}, f.conn, h, p, zaptest.NewLogger(t), prometheus.NewRegistry())
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- f.consumer.Run(ctx) }()
+	var once sync.Once
+	var err error
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			err = <-done
+		})
+		return err
+	}
+	t.Cleanup(func() { _ = stop() })
+	return stop
+}
+
+// upper maps each record to its value in upper case on the out topic;
+// "bad" records fail and "boom" records panic.
+func (f *fixture) upper() stream.RecordFunc {
+	return func(_ context.Context, m kafka.Message) ([]kafka.Message, error) {
+		switch string(m.Value) {
+		case "bad":
+			return nil, errors.New("bad record")
+		case "boom":
+			panic("boom")
+		}
+		return []kafka.Message{{Topic: f.out, Key: m.Key, Value: []byte(strings.ToUpper(string(m.Value)))}}, nil
+	}
+}
+
+func values(msgs []kafka.Message) map[string]int {
+	out := map[string]int{}
+	for _, m := range msgs {
+		out[string(m.Value)]++
+	}
+	return out
+}
+
+func TestConsumerForwardsCommitsAndDeadLetters(t *testing.T) {
+	f := newFixture(t)
+	var in []string
+	for i := range 200 {
+		in = append(in, "v"+strconv.Itoa(i))
+	}
+	in = append(in, "bad", "boom")
+	f.produceInput(t, in...)
+
+	stop := f.start(t, stream.PerRecord(f.upper(), 4), f.writer)
+	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 200, 20*time.Second)
+	dead := kafkatest.ReadAll(t, f.cluster.Brokers(), f.dlq, 2, 20*time.Second)
+	if err := stop(); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+
+	counts := values(got)
+	for i := range 200 {
+		if v := "V" + strconv.Itoa(i); counts[v] != 1 {
+			t.Errorf("%s forwarded %d times, want once", v, counts[v])
+		}
+	}
+	reasons := map[string]string{}
+	for _, d := range dead {
+		reasons[string(d.Value)] = stream.Header(d, stream.HeaderDLQError)
+		if stream.Header(d, stream.HeaderDLQTopic) != f.in || stream.Header(d, stream.HeaderDLQService) != "test" {
+			t.Errorf("dead letter %q lacks its origin: %v", d.Value, d.Headers)
+		}
+		if stream.Header(d, stream.HeaderDLQOffset) == "" || stream.Header(d, stream.HeaderDLQPartition) == "" {
+			t.Errorf("dead letter %q lacks partition or offset", d.Value)
+		}
+	}
+	if !strings.Contains(reasons["bad"], "bad record") || !strings.Contains(reasons["boom"], "panic") {
+		t.Errorf("dead-letter reasons = %q", reasons)
+	}
+
+	// Everything was committed: a new consumer of the same group gets none
+	// of the old records, only a new one.
+	f.produceInput(t, "after")
+	var seen []string
+	var mu sync.Mutex
+	stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
+		mu.Lock()
+		seen = append(seen, string(m.Value))
+		mu.Unlock()
+		return nil, nil
+	}, 1), f.writer)
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 })
+	_ = stop()
+	if len(seen) != 1 || seen[0] != "after" {
+		t.Errorf("after restart the group consumed %q, want only [after]", seen)
+	}
+}
+
+// flakyProducer fails the first n writes.
+type flakyProducer struct {
+	next     stream.Producer
+	failures atomic.Int32
+}
+
+func (p *flakyProducer) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
+	if p.failures.Add(-1) >= 0 {
+		return errors.New("injected produce failure")
+	}
+	return p.next.WriteMessages(ctx, msgs...)
+}
+
+// claimingHandler claims each record before producing and records what was
+// confirmed and undone, as the publisher's dedupe does.
+type claimingHandler struct {
+	out               string
+	mu                sync.Mutex
+	claimed, released int
+	confirmed         map[string]int
+}
+
+func (h *claimingHandler) Handle(_ context.Context, batch []kafka.Message) (stream.Result, error) {
+	h.mu.Lock()
+	h.claimed += len(batch)
+	h.mu.Unlock()
+	var res stream.Result
+	for _, m := range batch {
+		res.Produce = append(res.Produce, kafka.Message{Topic: h.out, Key: m.Key, Value: m.Value})
+	}
+	res.Written = func(context.Context) error {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		for _, m := range batch {
+			h.confirmed[string(m.Value)]++
+		}
+		return nil
+	}
+	res.Unwritten = func(context.Context) {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		h.released += len(batch)
+	}
+	return res, nil
+}
+
+func TestConsumerRetriesFailedProduceAndUndoesClaims(t *testing.T) {
+	f := newFixture(t)
+	f.produceInput(t, "a", "b", "c")
+	p := &flakyProducer{next: f.writer}
+	p.failures.Store(3)
+	h := &claimingHandler{out: f.out, confirmed: map[string]int{}}
+	stop := f.start(t, h, p)
+	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 3, 30*time.Second)
+	_ = stop()
+
+	if c := values(got); c["a"] != 1 || c["b"] != 1 || c["c"] != 1 {
+		t.Errorf("forwarded %v, want a, b and c once each", c)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.released == 0 {
+		t.Error("failed writes did not release their claims")
+	}
+	if h.claimed-h.released != 3 {
+		t.Errorf("claimed %d, released %d: want exactly 3 claims kept", h.claimed, h.released)
+	}
+	for _, v := range []string{"a", "b", "c"} {
+		if h.confirmed[v] != 1 {
+			t.Errorf("%s confirmed %d times, want once", v, h.confirmed[v])
+		}
+	}
+}
+
+// blockingHandler fails while down is set, as a handler whose Redis is gone.
+type blockingHandler struct {
+	down atomic.Bool
+	next stream.Handler
+}
+
+func (h *blockingHandler) Handle(ctx context.Context, batch []kafka.Message) (stream.Result, error) {
+	if h.down.Load() {
+		return stream.Result{}, fmt.Errorf("dependency down: %w", stream.ErrRetry)
+	}
+	return h.next.Handle(ctx, batch)
+}
+
+func TestConsumerStopsWhileDependencyIsDownAndResumes(t *testing.T) {
+	f := newFixture(t)
+	h := &blockingHandler{next: stream.PerRecord(f.upper(), 1)}
+	h.down.Store(true)
+	f.produceInput(t, "x")
+	stop := f.start(t, h, f.writer)
+	waitFor(t, func() bool { return f.consumer.Ready(t.Context()) != nil })
+
+	h.down.Store(false)
+	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 30*time.Second)
+	waitFor(t, func() bool { return f.consumer.Ready(t.Context()) == nil })
+	_ = stop()
+	if c := values(got); c["X"] != 1 {
+		t.Errorf("forwarded %v, want X once", c)
+	}
+}
+
+// slowHandler holds each batch until released, to test draining.
+type slowHandler struct {
+	started chan struct{}
+	release chan struct{}
+	next    stream.Handler
+}
+
+func (h *slowHandler) Handle(ctx context.Context, batch []kafka.Message) (stream.Result, error) {
+	select {
+	case h.started <- struct{}{}:
+	default:
+	}
+	<-h.release
+	return h.next.Handle(ctx, batch)
+}
+
+func TestConsumerDrainsInFlightBatchOnShutdown(t *testing.T) {
+	f := newFixture(t)
+	h := &slowHandler{started: make(chan struct{}, 1), release: make(chan struct{}), next: stream.PerRecord(f.upper(), 1)}
+	f.produceInput(t, "d1", "d2", "d3")
+	stop := f.start(t, h, f.writer)
+	<-h.started
+
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	time.AfterFunc(200*time.Millisecond, func() { close(h.release) })
+	if err := <-stopped; err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+
+	// What was in flight at the signal was produced and committed.
+	got := values(kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 10*time.Second))
+	var seen []string
+	var mu sync.Mutex
+	stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
+		mu.Lock()
+		seen = append(seen, string(m.Value))
+		mu.Unlock()
+		return nil, nil
+	}, 1), f.writer)
+	f.produceInput(t, "marker")
+	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 && seen[len(seen)-1] == "marker" })
+	_ = stop()
+	for _, v := range seen {
+		if v != "marker" && got[strings.ToUpper(v)] == 1 {
+			t.Errorf("%s was produced before shutdown but redelivered: not committed", v)
+		}
+	}
+	if len(got)+len(seen)-1 < 3 {
+		t.Errorf("lost records: produced %v, redelivered %v", got, seen)
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -1,0 +1,158 @@
+// Package stream wires Newswire to Kafka with at-least-once semantics:
+// writers that wait for every in-sync replica, group consumers that commit
+// an offset only after everything its record caused is acknowledged, topic
+// creation at start-up, CloudEvents headers and the dead-letter path.
+package stream
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+	"github.com/segmentio/kafka-go/sasl"
+	"github.com/segmentio/kafka-go/sasl/plain"
+	"github.com/segmentio/kafka-go/sasl/scram"
+	"go.uber.org/zap"
+
+	"github.com/newswire/newswire/pkg/backoff"
+	"github.com/newswire/newswire/pkg/config"
+)
+
+// Connection is how every client of one service reaches the brokers.
+type Connection struct {
+	cfg       config.Kafka
+	transport *kafka.Transport
+	dialer    *kafka.Dialer
+}
+
+// Connect prepares the SASL and TLS settings of cfg. It opens no socket.
+func Connect(cfg config.Kafka) (*Connection, error) {
+	tlsCfg, err := cfg.TLS.Config()
+	if err != nil {
+		return nil, fmt.Errorf("kafka TLS: %w", err)
+	}
+	mech, err := saslMechanism(cfg.SASL)
+	if err != nil {
+		return nil, fmt.Errorf("kafka SASL: %w", err)
+	}
+	return &Connection{
+		cfg: cfg,
+		transport: &kafka.Transport{
+			ClientID:    cfg.ClientID,
+			TLS:         tlsCfg,
+			SASL:        mech,
+			DialTimeout: 10 * time.Second,
+			IdleTimeout: time.Minute,
+			MetadataTTL: 5 * time.Second,
+		},
+		dialer: &kafka.Dialer{
+			ClientID:      cfg.ClientID,
+			Timeout:       10 * time.Second,
+			DualStack:     true,
+			TLS:           tlsCfg,
+			SASLMechanism: mech,
+		},
+	}, nil
+}
+
+func saslMechanism(s config.SASL) (sasl.Mechanism, error) {
+	switch s.Mechanism {
+	case "":
+		return nil, nil
+	case "PLAIN":
+		return plain.Mechanism{Username: s.Username, Password: s.Password}, nil
+	case "SCRAM-SHA-256":
+		return scram.Mechanism(scram.SHA256, s.Username, s.Password)
+	case "SCRAM-SHA-512":
+		return scram.Mechanism(scram.SHA512, s.Username, s.Password)
+	}
+	return nil, fmt.Errorf("unknown mechanism %q", s.Mechanism)
+}
+
+// Writer returns a producer for records that name their own topic. It waits
+// for all in-sync replicas (RequireAll) and lingers only a few milliseconds
+// for a batch; keys are hashed with murmur2, as the Java client does, so
+// every client puts one key in the same partition.
+func (c *Connection) Writer(log *zap.Logger) *kafka.Writer {
+	return &kafka.Writer{
+		Addr:                   kafka.TCP(c.cfg.Brokers...),
+		Balancer:               kafka.Murmur2Balancer{},
+		RequiredAcks:           kafka.RequireAll,
+		BatchTimeout:           2 * time.Millisecond,
+		BatchSize:              1000,
+		MaxAttempts:            5,
+		WriteBackoffMin:        50 * time.Millisecond,
+		WriteBackoffMax:        time.Second,
+		ReadTimeout:            10 * time.Second,
+		WriteTimeout:           10 * time.Second,
+		Compression:            kafka.Snappy,
+		AllowAutoTopicCreation: false,
+		Transport:              c.transport,
+		ErrorLogger:            kafkaLogger{log: log.Named("kafka-writer")},
+	}
+}
+
+// Client returns a client for administrative requests.
+func (c *Connection) Client() *kafka.Client {
+	return &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Transport: c.transport, Timeout: 10 * time.Second}
+}
+
+// Ping asks a broker for the cluster's metadata: a readiness check.
+func (c *Connection) Ping(ctx context.Context) error {
+	if _, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}}); err != nil {
+		return fmt.Errorf("kafka metadata: %w", err)
+	}
+	return nil
+}
+
+// EnsureTopics creates the topics that do not exist yet, with the
+// configured partition count and replication, and leaves existing ones as
+// they are.
+func (c *Connection) EnsureTopics(ctx context.Context, topics ...string) error {
+	req := &kafka.CreateTopicsRequest{}
+	for _, t := range topics {
+		req.Topics = append(req.Topics, kafka.TopicConfig{
+			Topic:             t,
+			NumPartitions:     c.cfg.Partitions,
+			ReplicationFactor: c.cfg.Replication,
+		})
+	}
+	resp, err := c.Client().CreateTopics(ctx, req)
+	if err != nil {
+		return fmt.Errorf("create topics %s: %w", strings.Join(topics, ", "), err)
+	}
+	var errs []error
+	for topic, terr := range resp.Errors {
+		if terr != nil && !errors.Is(terr, kafka.TopicAlreadyExists) {
+			errs = append(errs, fmt.Errorf("create topic %s: %w", topic, terr))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// EnsureTopicsRetrying is EnsureTopics retried until it succeeds or ctx
+// ends, so a service started before its broker waits instead of crashing.
+func (c *Connection) EnsureTopicsRetrying(ctx context.Context, log *zap.Logger, topics ...string) error {
+	delays := backoff.Policy{Min: 200 * time.Millisecond, Max: 5 * time.Second}
+	for attempt := 1; ; attempt++ {
+		err := c.EnsureTopics(ctx, topics...)
+		if err == nil {
+			return nil
+		}
+		log.Warn("kafka not ready, retrying topic creation", zap.Error(err), zap.Int("attempt", attempt))
+		if !backoff.Sleep(ctx, delays.Delay(attempt)) {
+			return err
+		}
+	}
+}
+
+// kafkaLogger passes kafka-go's printf-style messages to zap under one
+// static message.
+type kafkaLogger struct{ log *zap.Logger }
+
+func (l kafkaLogger) Printf(format string, args ...any) {
+	l.log.Warn("kafka client", zap.String("detail", fmt.Sprintf(format, args...)))
+}

@@ -1,0 +1,113 @@
+package stream
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/segmentio/kafka-go"
+)
+
+// CloudEvents binary-mode header names (Kafka protocol binding).
+const (
+	HeaderSpecVersion = "ce_specversion"
+	HeaderID          = "ce_id"
+	HeaderType        = "ce_type"
+	HeaderSource      = "ce_source"
+	HeaderTime        = "ce_time"
+	HeaderContentType = "content-type"
+)
+
+// Dead-letter header names: why a record was refused and where it came from.
+const (
+	HeaderDLQError     = "dlq_error"
+	HeaderDLQService   = "dlq_service"
+	HeaderDLQTopic     = "dlq_topic"
+	HeaderDLQPartition = "dlq_partition"
+	HeaderDLQOffset    = "dlq_offset"
+	HeaderDLQTime      = "dlq_time"
+)
+
+// Event describes one record to produce.
+type Event struct {
+	Topic string
+	Key   string
+	// ID is the CloudEvents id; with Key it identifies the record.
+	ID     string
+	Type   string
+	Source string
+	Time   time.Time
+	Value  any
+}
+
+// Message encodes the event as JSON with CloudEvents binary-mode headers.
+func (e Event) Message() (kafka.Message, error) {
+	body, err := json.Marshal(e.Value)
+	if err != nil {
+		return kafka.Message{}, fmt.Errorf("encode %s record %s: %w", e.Type, e.ID, err)
+	}
+	return kafka.Message{
+		Topic: e.Topic,
+		Key:   []byte(e.Key),
+		Value: body,
+		Headers: []kafka.Header{
+			{Key: HeaderSpecVersion, Value: []byte("1.0")},
+			{Key: HeaderID, Value: []byte(e.ID)},
+			{Key: HeaderType, Value: []byte(e.Type)},
+			{Key: HeaderSource, Value: []byte(e.Source)},
+			{Key: HeaderTime, Value: []byte(e.Time.UTC().Format(time.RFC3339Nano))},
+			{Key: HeaderContentType, Value: []byte("application/json")},
+		},
+	}, nil
+}
+
+// DeadLetter wraps a record that could not be processed for the dead-letter
+// topic: the original key, value and headers, plus the error, the service
+// and the origin in headers, so it can be inspected and replayed.
+func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.Time) kafka.Message {
+	headers := make([]kafka.Header, 0, len(msg.Headers)+6)
+	for _, h := range msg.Headers {
+		if !isDLQHeader(h.Key) {
+			headers = append(headers, h)
+		}
+	}
+	headers = append(headers,
+		kafka.Header{Key: HeaderDLQError, Value: []byte(truncate(cause.Error(), 2048))},
+		kafka.Header{Key: HeaderDLQService, Value: []byte(service)},
+		kafka.Header{Key: HeaderDLQTopic, Value: []byte(msg.Topic)},
+		kafka.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(msg.Partition))},
+		kafka.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(msg.Offset, 10))},
+		kafka.Header{Key: HeaderDLQTime, Value: []byte(now.UTC().Format(time.RFC3339Nano))},
+	)
+	return kafka.Message{Topic: topic, Key: msg.Key, Value: msg.Value, Headers: headers}
+}
+
+// Header returns the value of the named header, or "".
+func Header(msg kafka.Message, key string) string {
+	for _, h := range msg.Headers {
+		if h.Key == key {
+			return string(h.Value)
+		}
+	}
+	return ""
+}
+
+func isDLQHeader(k string) bool {
+	switch k {
+	case HeaderDLQError, HeaderDLQService, HeaderDLQTopic, HeaderDLQPartition, HeaderDLQOffset, HeaderDLQTime:
+		return true
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
