@@ -1,0 +1,184 @@
+// Package feedlist reads the list of feeds to watch: the YAML of the
+// design guide, or OPML 2.0 outlines with xmlUrl attributes.
+package feedlist
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// MaxFileBytes bounds the size of a feed list.
+const MaxFileBytes = 16 << 20
+
+// Feed is one feed to poll.
+type Feed struct {
+	URL      string        `yaml:"url"`
+	Name     string        `yaml:"name"`
+	Language string        `yaml:"language"`
+	Interval time.Duration `yaml:"interval"`
+}
+
+type yamlFile struct {
+	Feeds []yamlFeed `yaml:"feeds"`
+}
+
+type yamlFeed struct {
+	URL      string `yaml:"url"`
+	Name     string `yaml:"name"`
+	Language string `yaml:"language"`
+	Interval string `yaml:"interval"`
+}
+
+// Load reads a feed list file.
+func Load(path string) ([]Feed, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read feed list: %w", err)
+	}
+	if info.Size() > MaxFileBytes {
+		return nil, fmt.Errorf("read feed list %s: %d bytes is over the %d-byte limit", path, info.Size(), MaxFileBytes)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read feed list: %w", err)
+	}
+	feeds, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("feed list %s: %w", path, err)
+	}
+	return feeds, nil
+}
+
+// Parse reads a feed list in YAML or OPML, checks every entry and drops
+// repeated URLs. Errors name the entry at fault.
+func Parse(b []byte) ([]Feed, error) {
+	if len(b) > MaxFileBytes {
+		return nil, fmt.Errorf("%d bytes is over the %d-byte limit", len(b), MaxFileBytes)
+	}
+	trimmed := bytes.TrimSpace(b)
+	var (
+		feeds []Feed
+		err   error
+	)
+	if bytes.HasPrefix(trimmed, []byte("<")) {
+		feeds, err = parseOPML(trimmed)
+	} else {
+		feeds, err = parseYAML(b)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(feeds) == 0 {
+		return nil, errors.New("lists no feeds")
+	}
+	seen := make(map[string]bool, len(feeds))
+	out := feeds[:0]
+	var errs []error
+	for i, f := range feeds {
+		if err := f.check(); err != nil {
+			errs = append(errs, fmt.Errorf("feed %d (%s): %w", i+1, f.URL, err))
+			continue
+		}
+		if seen[f.URL] {
+			continue
+		}
+		seen[f.URL] = true
+		out = append(out, f)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return out, nil
+}
+
+func parseYAML(b []byte) ([]Feed, error) {
+	var f yamlFile
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("parse YAML: %w", err)
+	}
+	feeds := make([]Feed, 0, len(f.Feeds))
+	var errs []error
+	for i, y := range f.Feeds {
+		feed := Feed{URL: strings.TrimSpace(y.URL), Name: strings.TrimSpace(y.Name), Language: strings.ToLower(strings.TrimSpace(y.Language))}
+		if y.Interval != "" {
+			d, err := time.ParseDuration(y.Interval)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("feed %d (%s): interval %q is not a duration such as 5m", i+1, y.URL, y.Interval))
+				continue
+			}
+			feed.Interval = d
+		}
+		feeds = append(feeds, feed)
+	}
+	return feeds, errors.Join(errs...)
+}
+
+type opmlOutline struct {
+	Text     string        `xml:"text,attr"`
+	Title    string        `xml:"title,attr"`
+	XMLURL   string        `xml:"xmlUrl,attr"`
+	Language string        `xml:"language,attr"`
+	Outlines []opmlOutline `xml:"outline"`
+}
+
+type opmlDoc struct {
+	XMLName xml.Name      `xml:"opml"`
+	Body    []opmlOutline `xml:"body>outline"`
+}
+
+func parseOPML(b []byte) ([]Feed, error) {
+	var doc opmlDoc
+	dec := xml.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("parse OPML: %w", err)
+	}
+	var feeds []Feed
+	var walk func([]opmlOutline, int)
+	walk = func(outlines []opmlOutline, depth int) {
+		if depth > 32 {
+			return
+		}
+		for _, o := range outlines {
+			if o.XMLURL != "" {
+				name := o.Title
+				if name == "" {
+					name = o.Text
+				}
+				feeds = append(feeds, Feed{URL: strings.TrimSpace(o.XMLURL), Name: strings.TrimSpace(name), Language: strings.ToLower(o.Language)})
+			}
+			walk(o.Outlines, depth+1)
+		}
+	}
+	walk(doc.Body, 0)
+	return feeds, nil
+}
+
+func (f Feed) check() error {
+	u, err := url.Parse(f.URL)
+	if err != nil {
+		return fmt.Errorf("url: %w", err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("url scheme %q is not http or https", u.Scheme)
+	}
+	if u.Host == "" {
+		return errors.New("url has no host")
+	}
+	if f.Interval < 0 {
+		return fmt.Errorf("interval %s is negative", f.Interval)
+	}
+	if f.Language != "" && (len(f.Language) < 2 || len(f.Language) > 8) {
+		return fmt.Errorf("language %q is not a language code such as en or ru", f.Language)
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+// Package feedparse turns the bytes of an RSS, Atom or JSON feed into
+// items with plain-text bodies, after settling the charset.
+package feedparse
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/mmcdole/gofeed"
+
+	"github.com/newswire/newswire/services/fetcher/internal/charset"
+	"github.com/newswire/newswire/services/fetcher/internal/htmltext"
+	"github.com/newswire/newswire/services/fetcher/internal/identity"
+)
+
+// Limits keep one hostile feed from costing more than its share.
+const (
+	MaxItems      = 1000
+	MaxTitleRunes = 1000
+	MaxBodyBytes  = 512 << 10
+)
+
+// ErrNotFeed is returned for documents that are no feed at all.
+var ErrNotFeed = errors.New("not an RSS, Atom or JSON feed")
+
+// Feed is a parsed feed.
+type Feed struct {
+	Title    string
+	Language string
+	Encoding string
+	Items    []Item
+	// Dropped counts items left out: over MaxItems, or without any text.
+	Dropped int
+}
+
+// Item is one entry of a feed with its text made plain.
+type Item struct {
+	GUID    string
+	Link    string // tracking parameters removed
+	Title   string
+	Body    string // the full text when the feed carries it, else the summary
+	Summary string
+	// FullText says the feed carried the whole article (content:encoded,
+	// yandex:full-text), so no page needs fetching.
+	FullText  bool
+	Published time.Time
+	Authors   []string
+}
+
+// Parse decodes a feed document. contentType is the HTTP Content-Type.
+func Parse(body []byte, contentType string) (*Feed, error) {
+	doc, err := charset.ToUTF8(body, contentType)
+	if err != nil {
+		return nil, fmt.Errorf("decode feed charset: %w", err)
+	}
+	if len(bytes.TrimSpace(doc.Body)) == 0 {
+		return nil, fmt.Errorf("%w: empty document", ErrNotFeed)
+	}
+	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(doc.Body))
+	if err != nil {
+		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
+		}
+		return nil, fmt.Errorf("parse feed: %w", err)
+	}
+	out := &Feed{
+		Title:    htmltext.Line(parsed.Title),
+		Language: strings.ToLower(strings.TrimSpace(parsed.Language)),
+		Encoding: doc.Encoding,
+	}
+	for i, it := range parsed.Items {
+		if i >= MaxItems {
+			out.Dropped += len(parsed.Items) - MaxItems
+			break
+		}
+		item, ok := convert(it)
+		if !ok {
+			out.Dropped++
+			continue
+		}
+		out.Items = append(out.Items, item)
+	}
+	return out, nil
+}
+
+func convert(it *gofeed.Item) (Item, bool) {
+	if it == nil {
+		return Item{}, false
+	}
+	item := Item{
+		GUID:    strings.TrimSpace(it.GUID),
+		Link:    identity.CleanURL(firstLink(it)),
+		Title:   truncateRunes(htmltext.Line(it.Title), MaxTitleRunes),
+		Summary: htmltext.Plain(it.Description),
+	}
+	full := fullText(it)
+	switch {
+	case full != "":
+		item.Body, item.FullText = full, true
+	case item.Summary != "":
+		item.Body = item.Summary
+	}
+	item.Body = truncateBytes(item.Body, MaxBodyBytes)
+	if item.Summary == item.Body {
+		item.Summary = ""
+	}
+	switch {
+	case it.PublishedParsed != nil:
+		item.Published = it.PublishedParsed.UTC()
+	case it.UpdatedParsed != nil:
+		item.Published = it.UpdatedParsed.UTC()
+	}
+	for _, a := range it.Authors {
+		if a != nil && strings.TrimSpace(a.Name) != "" {
+			item.Authors = append(item.Authors, htmltext.Line(a.Name))
+		}
+	}
+	if item.Title == "" && item.Body == "" && item.Link == "" {
+		return Item{}, false
+	}
+	return item, true
+}
+
+// fullText returns the whole article when the feed carries it:
+// content:encoded (gofeed's Content) or Yandex's full-text element, under
+// whatever prefix the feed declared for its namespace.
+func fullText(it *gofeed.Item) string {
+	for _, elements := range it.Extensions {
+		for _, e := range elements["full-text"] {
+			if t := htmltext.Plain(e.Value); t != "" {
+				return t
+			}
+		}
+	}
+	return htmltext.Plain(it.Content)
+}
+
+func firstLink(it *gofeed.Item) string {
+	if it.Link != "" {
+		return it.Link
+	}
+	for _, l := range it.Links {
+		if l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+func truncateBytes(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,170 @@
+// Package feedstate keeps what the fetcher knows about each feed in Redis:
+// the validators and body hash of the last response, the outcome of the
+// last poll, and which items were already emitted with which content, so a
+// restart (or another replica) emits nothing twice.
+package feedstate
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/newswire/newswire/pkg/event"
+)
+
+// ItemsTTL is how long a feed's item memory outlives its last poll.
+const ItemsTTL = 90 * 24 * time.Hour
+
+// Store reads and writes feed state.
+type Store struct {
+	rdb    redis.UniversalClient
+	prefix string
+}
+
+// New returns a store whose keys start with prefix.
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	return &Store{rdb: rdb, prefix: prefix}
+}
+
+func (s *Store) feedKey(feedURL string) string  { return s.prefix + "fetcher:feed:" + event.Hash(feedURL) }
+func (s *Store) itemsKey(feedURL string) string { return s.prefix + "fetcher:items:" + event.Hash(feedURL) }
+
+// IndexKey is the set of every feed URL with state, for listing.
+func (s *Store) IndexKey() string { return s.prefix + "fetcher:feeds" }
+
+// Feed is the state of one feed.
+type Feed struct {
+	URL          string
+	ETag         string
+	LastModified string
+	BodyHash     string
+	LastPoll     time.Time
+	LastSuccess  time.Time
+	LastStatus   string
+	LastError    string
+	Failures     int
+	NextPoll     time.Time
+	Items        int
+}
+
+// Load returns the feed's state; a feed never polled has a zero state.
+func (s *Store) Load(ctx context.Context, feedURL string) (Feed, error) {
+	m, err := s.rdb.HGetAll(ctx, s.feedKey(feedURL)).Result()
+	if err != nil {
+		return Feed{}, fmt.Errorf("load state of feed %s: %w", feedURL, err)
+	}
+	f := Feed{
+		URL:          feedURL,
+		ETag:         m["etag"],
+		LastModified: m["last_modified"],
+		BodyHash:     m["body_hash"],
+		LastPoll:     parseUnix(m["last_poll"]),
+		LastSuccess:  parseUnix(m["last_success"]),
+		LastStatus:   m["last_status"],
+		LastError:    m["last_error"],
+		NextPoll:     parseUnix(m["next_poll"]),
+	}
+	f.Failures, _ = strconv.Atoi(m["failures"])
+	f.Items, _ = strconv.Atoi(m["items"])
+	return f, nil
+}
+
+// Save writes the feed's state.
+func (s *Store) Save(ctx context.Context, f Feed) error {
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.feedKey(f.URL), map[string]any{
+			"url":           f.URL,
+			"etag":          f.ETag,
+			"last_modified": f.LastModified,
+			"body_hash":     f.BodyHash,
+			"last_poll":     unix(f.LastPoll),
+			"last_success":  unix(f.LastSuccess),
+			"last_status":   f.LastStatus,
+			"last_error":    f.LastError,
+			"failures":      f.Failures,
+			"next_poll":     unix(f.NextPoll),
+			"items":         f.Items,
+		})
+		p.Expire(ctx, s.feedKey(f.URL), ItemsTTL)
+		p.SAdd(ctx, s.IndexKey(), f.URL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save state of feed %s: %w", f.URL, err)
+	}
+	return nil
+}
+
+// Seen is what was emitted of one item.
+type Seen struct {
+	Revision    int
+	ContentHash string
+}
+
+// LookupItems returns what was emitted of each of the given item IDs;
+// IDs never emitted are absent.
+func (s *Store) LookupItems(ctx context.Context, feedURL string, ids []string) (map[string]Seen, error) {
+	out := make(map[string]Seen, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	vals, err := s.rdb.HMGet(ctx, s.itemsKey(feedURL), ids...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("look up items of feed %s: %w", feedURL, err)
+	}
+	for i, v := range vals {
+		str, ok := v.(string)
+		if !ok {
+			continue
+		}
+		rev, hash, ok := strings.Cut(str, "|")
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(rev)
+		if err != nil {
+			continue
+		}
+		out[ids[i]] = Seen{Revision: n, ContentHash: hash}
+	}
+	return out, nil
+}
+
+// RememberItems records emitted items.
+func (s *Store) RememberItems(ctx context.Context, feedURL string, items map[string]Seen) error {
+	if len(items) == 0 {
+		return nil
+	}
+	fields := make(map[string]any, len(items))
+	for id, it := range items {
+		fields[id] = strconv.Itoa(it.Revision) + "|" + it.ContentHash
+	}
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.HSet(ctx, s.itemsKey(feedURL), fields)
+		p.Expire(ctx, s.itemsKey(feedURL), ItemsTTL)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("remember items of feed %s: %w", feedURL, err)
+	}
+	return nil
+}
+
+func unix(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+func parseUnix(s string) time.Time {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms).UTC()
+}

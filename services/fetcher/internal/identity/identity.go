@@ -1,0 +1,90 @@
+// Package identity gives feed items a stable identity: the same item gets
+// the same ID on every poll and after every restart, and what a feed
+// changes about it shows as a new content hash, not a new item.
+package identity
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/newswire/newswire/pkg/event"
+)
+
+// trackingParams are query parameters that identify a campaign, not a page.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "gbraid": true, "wbraid": true,
+	"yclid": true, "ysclid": true, "msclkid": true, "mc_cid": true, "mc_eid": true,
+	"igshid": true, "_openstat": true, "ref_src": true, "ref_url": true,
+	"_hsenc": true, "_hsmi": true, "mkt_tok": true, "oly_anon_id": true, "oly_enc_id": true,
+	"vero_id": true, "rb_clickid": true, "s_cid": true, "cmpid": true, "ncid": true,
+	"spm": true,
+}
+
+// CleanURL removes tracking parameters (utm_*, fbclid, gclid, yclid, …)
+// and the fragment, lower-cases scheme and host and sorts what query is
+// left, so two links to one page compare equal. A link that does not parse
+// is returned trimmed.
+func CleanURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	u.Scheme = strings.ToLower(u.Scheme)
+	u.Host = strings.ToLower(u.Host)
+	u.Fragment = ""
+	u.RawFragment = ""
+	if u.RawQuery != "" {
+		q := u.Query()
+		for k := range q {
+			lk := strings.ToLower(k)
+			if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
+				q.Del(k)
+			}
+		}
+		keys := make([]string, 0, len(q))
+		for k := range q {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			for _, v := range q[k] {
+				if b.Len() > 0 {
+					b.WriteByte('&')
+				}
+				b.WriteString(url.QueryEscape(k))
+				b.WriteByte('=')
+				b.WriteString(url.QueryEscape(v))
+			}
+		}
+		u.RawQuery = b.String()
+	}
+	return u.String()
+}
+
+// Item is what identity is derived from.
+type Item struct {
+	GUID    string
+	Link    string // already cleaned
+	Title   string
+	Content string
+}
+
+// ArticleID returns the item's ID: from its GUID (within its feed), else
+// from its cleaned link, else from its title and content.
+func ArticleID(feedURL string, it Item) string {
+	switch {
+	case strings.TrimSpace(it.GUID) != "":
+		return event.Hash("guid", feedURL, strings.TrimSpace(it.GUID))
+	case it.Link != "":
+		return event.Hash("link", it.Link)
+	}
+	return event.Hash("content", feedURL, it.Title, it.Content)
+}
+
+// ContentHash changes when what the item says changes.
+func ContentHash(title, body string) string {
+	return event.Hash(strings.TrimSpace(title), strings.TrimSpace(body))
+}

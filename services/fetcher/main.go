@@ -1,0 +1,125 @@
+// Command fetcher polls the configured news feeds and writes one record per
+// new or changed item to the articles topic.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/newswire/newswire/pkg/admin"
+	"github.com/newswire/newswire/pkg/config"
+	"github.com/newswire/newswire/pkg/lifecycle"
+	"github.com/newswire/newswire/pkg/logging"
+	"github.com/newswire/newswire/pkg/redisconn"
+	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
+	"github.com/newswire/newswire/services/fetcher/internal/feedmetrics"
+	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
+	"github.com/newswire/newswire/services/fetcher/internal/httpfetch"
+	"github.com/newswire/newswire/services/fetcher/internal/poll"
+	"github.com/newswire/newswire/services/fetcher/internal/schedule"
+)
+
+const service = "fetcher"
+
+// settings are the fetcher's own variables, beside config.Common.
+type settings struct {
+	config.Common
+	FeedsFile    string
+	AllowPrivate bool
+	UserAgent    string
+	HTTP         httpfetch.Options
+	Schedule     schedule.Options
+}
+
+func readSettings(e *config.Env) (settings, error) {
+	s := settings{
+		Common:       config.ReadCommon(e, service),
+		FeedsFile:    e.String("FEEDS_FILE", "config/feeds.yaml"),
+		AllowPrivate: e.Bool("FETCH_ALLOW_PRIVATE", false),
+	}
+	s.HTTP = httpfetch.Options{
+		UserAgent:    e.String("FETCH_USER_AGENT", "Newswire/1.0 (news feed reader; +https://github.com/newswire/newswire)"),
+		Timeout:      e.Duration("FETCH_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute),
+		DialTimeout:  e.Duration("FETCH_DIAL_TIMEOUT", 5*time.Second, 100*time.Millisecond, time.Minute),
+		MaxBytes:     int64(e.Int("FETCH_MAX_BYTES", 8<<20, 1<<10, 1<<30)),
+		MaxRedirects: e.Int("FETCH_MAX_REDIRECTS", 5, 0, 20),
+		PerHost:      e.Int("FETCH_PER_HOST", 4, 1, 256),
+		AllowPrivate: s.AllowPrivate,
+	}
+	s.Schedule = schedule.Options{
+		Workers:         e.Int("FETCH_CONCURRENCY", 32, 1, 4096),
+		DefaultInterval: e.Duration("FETCH_DEFAULT_INTERVAL", 5*time.Minute, time.Second, 24*time.Hour),
+		MinInterval:     e.Duration("FETCH_MIN_INTERVAL", 30*time.Second, 0, 24*time.Hour),
+		MaxInterval:     e.Duration("FETCH_MAX_INTERVAL", 2*time.Hour, time.Second, 7*24*time.Hour),
+		MaxBackoff:      e.Duration("FETCH_MAX_BACKOFF", time.Hour, time.Second, 7*24*time.Hour),
+		DrainTimeout:    s.DrainTimeout,
+	}
+	if s.Schedule.MinInterval > s.Schedule.MaxInterval {
+		e.Fail("FETCH_MIN_INTERVAL", fmt.Errorf("%s is above FETCH_MAX_INTERVAL %s", s.Schedule.MinInterval, s.Schedule.MaxInterval))
+	}
+	return s, e.Err()
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "fetcher:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	s, err := readSettings(config.FromOS())
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log, err := logging.New(service, s.LogLevel)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+
+	feeds, err := feedlist.Load(s.FeedsFile)
+	if err != nil {
+		return fmt.Errorf("FEEDS_FILE: %w", err)
+	}
+	rdb, err := redisconn.Open(s.Redis)
+	if err != nil {
+		return fmt.Errorf("REDIS_ADDR: %w", err)
+	}
+	defer rdb.Close()
+	conn, err := stream.Connect(s.Kafka)
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := lifecycle.SignalContext(context.Background())
+	defer stop()
+
+	adm := admin.New(s.HTTPAddr, log)
+	adm.AddReadiness("redis", redisconn.Ping(rdb))
+	adm.AddReadiness("kafka", conn.Ping)
+	writer := conn.Writer(log)
+	defer func() {
+		if err := writer.Close(); err != nil {
+			log.Warn("flush kafka writer", zap.Error(err))
+		}
+	}()
+	poller := poll.New(httpfetch.New(s.HTTP), feedstate.New(rdb, s.Redis.KeyPrefix), writer, s.Topics.Articles, log)
+	sched := schedule.New(feeds, poller, s.Schedule, feedmetrics.New(adm.Registry(), log), log)
+
+	return lifecycle.Run(ctx, log, s.DrainTimeout, adm,
+		[]lifecycle.Part{{Name: "admin server", Run: adm.Run}},
+		lifecycle.Part{Name: "scheduler", Run: func(ctx context.Context) error {
+			if err := conn.EnsureTopicsRetrying(ctx, log, s.Topics.Articles); err != nil {
+				return fmt.Errorf("create topics: %w", err)
+			}
+			log.Info("fetcher started", zap.Int("feeds", len(feeds)), zap.Strings("brokers", s.Kafka.Brokers))
+			return sched.Run(ctx)
+		}},
+	)
+}
