@@ -1,0 +1,113 @@
+// Command publisher consumes quotation and entity records, drops what was
+// already forwarded, folds repeated reports into revisions, and writes the
+// enriched records downstream.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/newswire/newswire/pkg/admin"
+	"github.com/newswire/newswire/pkg/config"
+	"github.com/newswire/newswire/pkg/lifecycle"
+	"github.com/newswire/newswire/pkg/logging"
+	"github.com/newswire/newswire/pkg/redisconn"
+	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/services/publisher/internal/dedupe"
+	"github.com/newswire/newswire/services/publisher/internal/publish"
+)
+
+const service = "publisher"
+
+type settings struct {
+	config.Common
+	Group    string
+	Window   time.Duration
+	Lease    time.Duration
+	FailOpen bool
+	MaxBatch int
+}
+
+func readSettings(e *config.Env) (settings, error) {
+	s := settings{
+		Common:   config.ReadCommon(e, service),
+		Group:    e.String("CONSUMER_GROUP", "newswire-publisher"),
+		Window:   e.Duration("DEDUPE_WINDOW", 7*24*time.Hour, time.Minute, 365*24*time.Hour),
+		Lease:    e.Duration("DEDUPE_LEASE", 15*time.Second, time.Second, 10*time.Minute),
+		FailOpen: e.Bool("DEDUPE_FAIL_OPEN", false),
+		MaxBatch: e.Int("PUBLISH_MAX_BATCH", 1000, 1, 100000),
+	}
+	return s, e.Err()
+}
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "publisher:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	s, err := readSettings(config.FromOS())
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	log, err := logging.New(service, s.LogLevel)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+
+	rdb, err := redisconn.Open(s.Redis)
+	if err != nil {
+		return fmt.Errorf("REDIS_ADDR: %w", err)
+	}
+	defer rdb.Close()
+	conn, err := stream.Connect(s.Kafka)
+	if err != nil {
+		return err
+	}
+	ctx, stop := lifecycle.SignalContext(context.Background())
+	defer stop()
+
+	adm := admin.New(s.HTTPAddr, log)
+	writer := conn.Writer(log)
+	defer func() {
+		if err := writer.Close(); err != nil {
+			log.Warn("flush kafka writer", zap.Error(err))
+		}
+	}()
+	store := dedupe.New(rdb, s.Redis.KeyPrefix, s.Lease, s.Window)
+	pub := publish.New(store, publish.Topics{
+		Quotes: s.Topics.Quotes, Entities: s.Topics.Entities,
+		EnrichedQuotes: s.Topics.EnrichedQuotes, EnrichedEntities: s.Topics.EnrichedEntities,
+	}, publish.Options{FailOpen: s.FailOpen}, log, adm.Registry())
+	consumer := stream.NewConsumer(stream.ConsumerConfig{
+		Service:      service,
+		Group:        s.Group,
+		Topics:       []string{s.Topics.Quotes, s.Topics.Entities},
+		Deadletter:   s.Topics.Deadletter,
+		MaxBatch:     s.MaxBatch,
+		DrainTimeout: s.DrainTimeout,
+	}, conn, pub, writer, log, adm.Registry())
+	adm.AddReadiness("kafka", conn.Ping)
+	adm.AddReadiness("redis", redisconn.Ping(rdb))
+	adm.AddReadiness("consumer", consumer.Ready)
+	adm.AddLiveness("consumer", consumer.Healthy)
+
+	return lifecycle.Run(ctx, log, s.DrainTimeout, adm,
+		[]lifecycle.Part{{Name: "admin server", Run: adm.Run}},
+		lifecycle.Part{Name: "consumer", Run: func(ctx context.Context) error {
+			topics := []string{s.Topics.Quotes, s.Topics.Entities, s.Topics.EnrichedQuotes, s.Topics.EnrichedEntities, s.Topics.Deadletter}
+			if err := conn.EnsureTopicsRetrying(ctx, log, topics...); err != nil {
+				return fmt.Errorf("create topics: %w", err)
+			}
+			log.Info("publisher started", zap.String(logging.KeyGroup, s.Group))
+			return consumer.Run(ctx)
+		}},
+	)
+}
