@@ -28,6 +28,7 @@ import (
 	"github.com/newswire/newswire/devstack/internal/redisup"
 	"github.com/newswire/newswire/pkg/config"
 	"github.com/newswire/newswire/pkg/lifecycle"
+	"github.com/newswire/newswire/pkg/metricstext"
 	"github.com/newswire/newswire/pkg/stream"
 )
 
@@ -223,18 +224,18 @@ func report(ctx context.Context, urls map[string]string, topics config.Topics, s
 			return
 		case <-tick.C:
 		}
-		f, _ := progress.Scrape(ctx, urls["fetcher"])
-		e, _ := progress.Scrape(ctx, urls["extractor"])
-		p, _ := progress.Scrape(ctx, urls["publisher"])
+		f, _ := metricstext.Scrape(ctx, urls["fetcher"])
+		e, _ := metricstext.Scrape(ctx, urls["extractor"])
+		p, _ := metricstext.Scrape(ctx, urls["publisher"])
 		line := fmt.Sprintf("feeds polled %.0f (errors %.0f) · articles %.0f · quotes %.0f · entities %.0f · forwarded %.0f · duplicates dropped %.0f · dead letters %.0f",
-			progress.Sum(f, "newswire_feed_polls_total"),
-			progress.Sum(f, "newswire_feed_polls_total", `status="error"`),
-			progress.Sum(f, "newswire_feed_items_total"),
-			progress.Sum(e, "newswire_produced_records_total", `topic="`+topics.Quotes+`"`),
-			progress.Sum(e, "newswire_produced_records_total", `topic="`+topics.Entities+`"`),
-			progress.Sum(p, "newswire_publisher_forwarded_total"),
-			progress.Sum(p, "newswire_publisher_duplicates_total"),
-			progress.Sum(e, "newswire_deadletter_records_total")+progress.Sum(p, "newswire_deadletter_records_total"),
+			metricstext.Sum(f, "newswire_feed_polls_total"),
+			metricstext.Sum(f, "newswire_feed_polls_total", `status="error"`),
+			metricstext.Sum(f, "newswire_feed_items_total"),
+			metricstext.Sum(e, "newswire_produced_records_total", `topic="`+topics.Quotes+`"`),
+			metricstext.Sum(e, "newswire_produced_records_total", `topic="`+topics.Entities+`"`),
+			metricstext.Sum(p, "newswire_publisher_forwarded_total"),
+			metricstext.Sum(p, "newswire_publisher_duplicates_total"),
+			metricstext.Sum(e, "newswire_deadletter_records_total")+metricstext.Sum(p, "newswire_deadletter_records_total"),
 		)
 		if line != last {
 			say(line)

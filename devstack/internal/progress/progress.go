@@ -1,6 +1,5 @@
 // Package progress tells a person at the terminal what the pipeline is
-// doing: counters scraped from each service's /metrics, each new quotation
-// as `Speaker: “text”`, and feeds that fail.
+// doing: each new quotation as `Speaker: “text”`, and feeds that fail.
 package progress
 
 import (
@@ -9,10 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
-	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -20,74 +16,6 @@ import (
 
 	"github.com/newswire/newswire/pkg/event"
 )
-
-// Sample is one series of a scrape.
-type Sample struct {
-	Name   string
-	Labels string
-	Value  float64
-}
-
-// Scrape reads a Prometheus text exposition.
-func Scrape(ctx context.Context, url string) ([]Sample, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	return ParseMetrics(resp.Body)
-}
-
-// ParseMetrics parses the text exposition format's samples.
-func ParseMetrics(r io.Reader) ([]Sample, error) {
-	var out []Sample
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
-		}
-		sp := strings.LastIndexByte(line, ' ')
-		if sp < 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[sp+1:], 64)
-		if err != nil {
-			continue
-		}
-		series := line[:sp]
-		name, labels := series, ""
-		if i := strings.IndexByte(series, '{'); i >= 0 {
-			name, labels = series[:i], series[i:]
-		}
-		out = append(out, Sample{Name: name, Labels: labels, Value: v})
-	}
-	return out, sc.Err()
-}
-
-// Sum adds the samples of a metric whose labels contain every filter
-// (`status="error"`).
-func Sum(samples []Sample, name string, filters ...string) float64 {
-	total := 0.0
-next:
-	for _, s := range samples {
-		if s.Name != name {
-			continue
-		}
-		for _, f := range filters {
-			if !strings.Contains(s.Labels, f) {
-				continue next
-			}
-		}
-		total += s.Value
-	}
-	return total
-}
 
 // Quotes prints each enriched quotation read from the topic until ctx ends.
 func Quotes(ctx context.Context, brokers []string, topic string, fromStart bool, say func(string)) {
