@@ -114,7 +114,7 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 		return stream.Result{}, fmt.Errorf("claim dedupe keys: %w: %w", stream.ErrRetry, err)
 	}
 
-	now := p.now().UTC()
+	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
 	var (
 		confirms []dedupe.Confirm
 		idle     []dedupe.Claim // every report a duplicate
@@ -183,7 +183,7 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 
 // unchecked forwards every report as a first revision, without dedupe.
 func (p *Publisher) unchecked(reports []report, res stream.Result) (stream.Result, error) {
-	now := p.now().UTC()
+	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
 	for _, r := range reports {
 		art := r.article()
 		msg, err := p.enriched(r, event.Enrichment{
