@@ -314,11 +314,8 @@ func listFeeds(path string, say func(string)) error {
 			Name string `yaml:"name"`
 		} `yaml:"feeds"`
 	}
-	if err := yaml.Unmarshal(b, &list); err != nil {
-		// OPML or a broken file: the fetcher reports the details.
-		say("feeds from " + path)
-		return nil
-	}
+	// OPML, or a broken file whose details the fetcher reports, lists none.
+	_ = yaml.Unmarshal(b, &list)
 	say(fmt.Sprintf("watching %d feeds from %s:", len(list.Feeds), path))
 	for _, f := range list.Feeds {
 		say("  " + f.Name + "  " + f.URL)

@@ -7,6 +7,7 @@ package harness
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -244,7 +245,8 @@ func KcatRead(tb testing.TB, brokers []string, topic string) []KcatRecord {
 	out, err := cmd.Output()
 	if err != nil {
 		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			stderr = string(ee.Stderr)
 		}
 		tb.Fatalf("kcat -t %s: %v\n%s", topic, err, stderr)

@@ -56,11 +56,14 @@ func Supervise(ctx context.Context, s Spec, grace time.Duration, say func(string
 		case <-ctx.Done():
 			_ = cmd.Process.Signal(syscall.SIGTERM)
 			select {
-			case <-exited:
+			case err := <-exited:
+				if err != nil {
+					say(fmt.Sprintf("%s stopped: %v", s.Name, err))
+				}
 			case <-time.After(grace):
 				say(fmt.Sprintf("%s did not stop within %s; killing it", s.Name, grace))
 				_ = cmd.Process.Kill()
-				<-exited
+				say(fmt.Sprintf("%s killed: %v", s.Name, <-exited))
 			}
 			return
 		}
