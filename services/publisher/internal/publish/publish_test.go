@@ -13,6 +13,8 @@ import (
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
+	"github.com/newswire/newswire/services/publisher/internal/story"
+	"github.com/newswire/newswire/services/publisher/internal/trend"
 )
 
 var topics = Topics{Quotes: "q", Entities: "e", EnrichedQuotes: "eq", EnrichedEntities: "ee"}
@@ -21,7 +23,8 @@ func newPublisher(t *testing.T) *Publisher {
 	t.Helper()
 	prefix := kafkatest.Name(t, "publish") + ":"
 	rdb := redistest.Connect(t, prefix)
-	return New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
+	return New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour), trend.New(rdb, prefix),
+		topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
 }
 
 func quoteMsg(t *testing.T, article, source, text string) kafka.Message {
@@ -125,5 +128,59 @@ func TestBadRecordsAreDeadLettered(t *testing.T) {
 	out, dead := handle(t, p, append(cases, good)...)
 	if len(out) != 1 || len(dead) != len(cases) {
 		t.Fatalf("forwarded %d and dead-lettered %d, want 1 and %d", len(out), len(dead), len(cases))
+	}
+}
+
+func entityMsg(t *testing.T, article, source, simhash string) kafka.Message {
+	t.Helper()
+	qid := "Q184"
+	e := event.Entity{
+		ID: event.EntityRecordID(article, qid), EntityID: qid,
+		ArticleContext: event.ArticleContext{ArticleID: article, URL: "https://" + source + "/" + article, Source: source,
+			Language: "en", PublishedAt: time.Unix(1700000000, 0).UTC(), SimHash: simhash},
+		Name: "Belarus", Type: event.TypeGPE, WikidataID: &qid, OffsetUnit: event.OffsetUnit,
+		Mentions: []event.Mention{{Text: "Belarus", Offset: 0, Length: 7, In: event.InBody}},
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kafka.Message{Topic: topics.Entities, Key: []byte(e.ID), Value: b}
+}
+
+func TestEntitiesAreOnePerStoryWithMentionCounts(t *testing.T) {
+	p := newPublisher(t)
+	res, err := p.Handle(t.Context(), []kafka.Message{
+		entityMsg(t, "a1", "belta.by", "0123456789abcdef"),
+		entityMsg(t, "a2", "sb.by", "0123456789abcdee"),    // a reprint: 1 bit away
+		entityMsg(t, "a3", "tass.com", "fedcba9876543210"), // another story
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Written(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var got []event.EnrichedEntity
+	for _, m := range res.Produce {
+		e, err := event.Decode[event.EnrichedEntity](m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e)
+	}
+	if len(got) != 3 {
+		t.Fatalf("forwarded %d records, want 3", len(got))
+	}
+	if got[0].StoryID == "" || got[1].StoryID != got[0].StoryID || got[2].StoryID == got[0].StoryID {
+		t.Errorf("stories = %s, %s, %s; want the reprint in the first's story and the third apart", got[0].StoryID, got[1].StoryID, got[2].StoryID)
+	}
+	if got[1].ID != got[0].ID || got[1].Revision != 2 || len(got[1].Sources) != 2 {
+		t.Errorf("the reprint's entity = id %s revision %d with %d sources; want an update of %s", got[1].ID, got[1].Revision, len(got[1].Sources), got[0].ID)
+	}
+	for i, e := range got {
+		if e.MentionCounts == nil || e.MentionCounts.LastHour != int64(i+1) || e.MentionCounts.LastDay != int64(i+1) {
+			t.Errorf("record %d: mention counts %+v, want %d in the hour and day", i, e.MentionCounts, i+1)
+		}
 	}
 }
