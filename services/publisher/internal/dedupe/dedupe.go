@@ -47,7 +47,7 @@ const chunk = 256
 
 // claimScript claims every key of KEYS unless one has a live claim; then
 // it claims none and returns {'busy'}. Otherwise it returns {'claimed',
-// done state per key (” when never forwarded)}. An expired claim is taken
+// done state per key (empty when never forwarded)}. An expired claim is taken
 // over, keeping the done state beneath it.
 //
 // ARGV: token (24 characters), now (ms), lease (ms).
