@@ -71,7 +71,7 @@ vulncheck: ## govulncheck every module against a pinned local copy of the Go vul
 tidy-check: ## Fail when `go mod tidy` would change a go.mod, or a module does not build alone
 	@for m in $(MODULES); do \
 		(cd $$m && GOWORK=off $(GO) mod tidy -diff >/dev/null) || { echo "go mod tidy would change $${m#$(CURDIR)/}: run 'make tidy'"; exit 1; }; \
-		(cd $$m && GOWORK=off $(GO) build ./...) || { echo "$${m#$(CURDIR)/} does not build with GOWORK=off"; exit 1; }; \
+		(cd $$m && GOWORK=off $(GO) vet ./...) || { echo "$${m#$(CURDIR)/} does not build with GOWORK=off"; exit 1; }; \
 	done; echo "tidy: every module is tidy and builds on its own"
 
 .PHONY: tidy
