@@ -9,6 +9,7 @@ import (
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
+	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 )
 
 // Quote is one quotation found in a document.
@@ -25,7 +26,7 @@ type Quote struct {
 type Extractor struct{}
 
 // New returns an extractor.
-func New() *Extractor { return &Extractor{} }
+func New(_ *gazetteer.Gazetteer) *Extractor { return &Extractor{} }
 
 var pairs = map[rune]rune{'“': '”', '«': '»', '„': '“', '"': '"', '‘': '’'}
 

@@ -1,0 +1,241 @@
+// Command evalquotes scores the quotation extractor on PolNeAR (the way
+// published systems are scored, see the corpus README), on the seed
+// article's gold file and on the Russian gold set.
+//
+// PolNeAR's articles are split by a fixed hash of their names: a fifth is
+// held out (never look at its errors), the rest is for development.
+//
+//	go run ./cmd/evalquotes -split all
+//	go run ./cmd/evalquotes -split dev -errors 40   # show development errors
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/extractor/internal/doc"
+	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+	"github.com/newswire/newswire/services/extractor/internal/quote"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "evalquotes:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("evalquotes", flag.ContinueOnError)
+	polnear := fs.String("polnear", "", "PolNeAR directory (default: shared/corpora/polnear found above the working directory)")
+	seed := fs.String("seed", "../../fixtures/seed/belta-lavrov-central-asia.txt", "seed article text; its gold file is NAME.gold.json beside it")
+	ru := fs.String("ru", "testdata/quotes-ru", "directory of the Russian gold set (NAME.txt with NAME.gold.json)")
+	split := fs.String("split", "all", "PolNeAR part to score: all (prints dev, heldout and both), dev or heldout")
+	showErrors := fs.Int("errors", 0, "print up to N mistakes on development articles")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *split != "all" && *split != splitDev && *split != splitHeldOut {
+		return fmt.Errorf("-split %q: want all, dev or heldout", *split)
+	}
+	gaz, err := gazetteer.Load()
+	if err != nil {
+		return err
+	}
+	x := quote.New(gaz)
+
+	dir := *polnear
+	if dir == "" {
+		if dir, err = findUp(filepath.Join("shared", "corpora", "polnear")); err != nil {
+			return err
+		}
+	}
+	articles, err := loadPolNeAR(dir)
+	if err != nil {
+		return err
+	}
+	parts := map[string]*counts{splitDev: {}, splitHeldOut: {}, "all": {}}
+	shown := 0
+	for _, a := range articles {
+		part := splitOf(a.name)
+		if *split != "all" && part != *split {
+			continue
+		}
+		_, preds := predict(x, a.text, "en")
+		c := scoreArticle(a.text, a.attributions, preds)
+		parts[part].add(c)
+		parts["all"].add(c)
+		if part == splitDev && shown < *showErrors {
+			shown += printErrors(out, a, preds, *showErrors-shown)
+		}
+	}
+	fmt.Fprintf(out, "PolNeAR direct quotations (%s)\n", dir)
+	fmt.Fprintln(out, "part      articles  gold  pred   P      R30    F1@30  R80    F1@80  spkAcc spkCov e2eR   e2eF1")
+	for _, p := range []string{splitDev, splitHeldOut, "all"} {
+		c := parts[p]
+		if c.articles == 0 {
+			continue
+		}
+		m := c.metrics()
+		fmt.Fprintf(out, "%-9s %8d %5d %5d  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f\n",
+			p, c.articles, c.gold, c.predicted, m.precision, m.recall30, m.f130, m.recall80, m.f180,
+			m.speakerAccuracy, m.speakerCoverage, m.e2eRecall, m.e2eF1)
+	}
+	fmt.Fprintln(out)
+
+	if *seed != "" {
+		g, err := readGoldArticle(*seed)
+		if err != nil {
+			return err
+		}
+		printGold(out, "seed article "+filepath.Base(*seed), []fileCounts{scoreGold(x, g)})
+	}
+	if *ru != "" {
+		set, err := readGoldDir(*ru)
+		if err != nil {
+			return err
+		}
+		var cs []fileCounts
+		for _, g := range set {
+			cs = append(cs, scoreGold(x, g))
+		}
+		printGold(out, "Russian gold set "+*ru, cs)
+	}
+	return nil
+}
+
+// predict runs the extractor over an article whose first line is its title,
+// and returns its quotations with spans in code points of the whole text.
+func predict(x *quote.Extractor, text []rune, lang string) ([]quote.Quote, []prediction) {
+	title, body, bodyStart := splitArticle(text)
+	qs := x.Extract(doc.Document{Title: title, Body: body, Language: lang})
+	preds := make([]prediction, len(qs))
+	for i, q := range qs {
+		shift := 0
+		if q.In == event.InBody {
+			shift = bodyStart
+		}
+		preds[i] = prediction{span: span{q.Start + shift, q.End + shift}, speaker: q.Speaker}
+	}
+	return qs, preds
+}
+
+// splitArticle takes the first line as the title and what follows the
+// blank lines after it as the body.
+func splitArticle(text []rune) (title, body string, bodyStart int) {
+	i := 0
+	for i < len(text) && text[i] != '\n' {
+		i++
+	}
+	title = string(text[:i])
+	for i < len(text) && (text[i] == '\n' || text[i] == '\r') {
+		i++
+	}
+	return title, string(text[i:]), i
+}
+
+func printGold(out io.Writer, name string, cs []fileCounts) {
+	var t fileCounts
+	for _, c := range cs {
+		t.add(c.counts)
+		t.speakerExact += c.speakerExact
+		t.kindRight += c.kindRight
+		t.verbRight += c.verbRight
+		t.notQuotes += c.notQuotes
+		t.notQuotesEmitted += c.notQuotesEmitted
+	}
+	m := t.metrics()
+	fmt.Fprintf(out, "%s: %d articles, %d gold quotations, %d predicted\n", name, t.articles, t.gold, t.predicted)
+	fmt.Fprintf(out, "  detection P %.3f R@30 %.3f F1@30 %.3f R@80 %.3f F1@80 %.3f\n",
+		m.precision, m.recall30, m.f130, m.recall80, m.f180)
+	fmt.Fprintf(out, "  speaker (full name) accuracy %.3f coverage %.3f; end-to-end F1 %.3f\n",
+		m.speakerAccuracy, m.speakerCoverage, m.e2eF1)
+	fmt.Fprintf(out, "  of %d found: speaker exact %d, attribution kind %d, verb %d; not-quotes emitted %d of %d\n\n",
+		t.found30, t.speakerExact, t.kindRight, t.verbRight, t.notQuotesEmitted, t.notQuotes)
+}
+
+// findUp looks for rel in the working directory and its parents.
+func findUp(rel string) (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", fmt.Errorf("find %s: %w", rel, err)
+	}
+	for {
+		p := filepath.Join(dir, rel)
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no " + rel + " above the working directory: pass -polnear")
+		}
+		dir = parent
+	}
+}
+
+// printErrors shows the mistakes on one development article: missed gold
+// quotations, wrong predictions and wrong speakers.
+func printErrors(out io.Writer, a article, preds []prediction, limit int) int {
+	n := 0
+	quoted := quotedRegions(a.text)
+	say := func(format string, args ...any) {
+		if n < limit {
+			fmt.Fprintf(out, format, args...)
+		}
+		n++
+	}
+	snippet := func(s span) string {
+		t := string(a.text[clamp(s.start, len(a.text)):clamp(s.end, len(a.text))])
+		t = strings.ReplaceAll(t, "\n", "⏎")
+		if r := []rune(t); len(r) > 160 {
+			t = string(r[:80]) + " … " + string(r[len(r)-70:])
+		}
+		return t
+	}
+	context := func(s span) string {
+		return snippet(span{s.start - 120, s.end + 100})
+	}
+	for _, p := range preds {
+		best := 0
+		for _, at := range a.attributions {
+			best = max(best, overlap(p.span, at.content))
+		}
+		if 2*best < p.end-p.start {
+			say("%s FALSE %q\n      ctx: %s\n", a.name, snippet(p.span), context(p.span))
+		}
+	}
+	for _, at := range a.attributions {
+		if !goldQuotation(a.text, quoted, at) {
+			continue
+		}
+		bestI, bestO, total := -1, 0, 0
+		for _, s := range at.content {
+			total += s.end - s.start
+		}
+		for i, p := range preds {
+			if o := overlap(p.span, at.content); o > bestO {
+				bestI, bestO = i, o
+			}
+		}
+		src := ""
+		for _, s := range at.source {
+			src += snippet(s) + " "
+		}
+		c := at.content[0]
+		switch {
+		case 10*bestO < 3*total: // not exact for unions, enough to look at
+			say("%s MISSED %q (source %q)\n      ctx: %s\n", a.name, snippet(c), src, context(c))
+		case preds[bestI].speaker == "":
+			say("%s NOSPEAKER %q (source %q)\n      ctx: %s\n", a.name, snippet(c), src, context(c))
+		case hasCapitalisedName(a.text, at.source) && !surnameIn(preds[bestI].speaker, a.text, at.source):
+			say("%s WRONGSPEAKER %q said %q, gold %q\n      ctx: %s\n", a.name, snippet(c), preds[bestI].speaker, src, context(c))
+		}
+	}
+	return min(n, limit)
+}
