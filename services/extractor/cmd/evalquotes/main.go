@@ -38,6 +38,7 @@ func run(args []string, out io.Writer) error {
 	ru := fs.String("ru", "testdata/quotes-ru", "directory of the Russian gold set (NAME.txt with NAME.gold.json)")
 	split := fs.String("split", "all", "PolNeAR part to score: all (prints dev, heldout and both), dev or heldout")
 	showErrors := fs.Int("errors", 0, "print up to N mistakes on development articles")
+	marks := fs.Bool("marks", false, "score every run inside double quotation marks as a prediction, without speakers (the ceiling of mark-based detection)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -68,6 +69,9 @@ func run(args []string, out io.Writer) error {
 			continue
 		}
 		_, preds := predict(x, a.text, "en")
+		if *marks {
+			preds = markRuns(a.text)
+		}
 		c := scoreArticle(a.text, a.attributions, preds)
 		parts[part].add(c)
 		parts["all"].add(c)
@@ -238,4 +242,24 @@ func printErrors(out io.Writer, a article, preds []prediction, limit int) int {
 		}
 	}
 	return min(n, limit)
+}
+
+// markRuns is every run of text inside double quotation marks, as the
+// scorer sees them.
+func markRuns(text []rune) []prediction {
+	var out []prediction
+	quoted := quotedRegions(text)
+	for i := 0; i < len(quoted); {
+		if !quoted[i] {
+			i++
+			continue
+		}
+		j := i
+		for j < len(quoted) && quoted[j] {
+			j++
+		}
+		out = append(out, prediction{span: span{i, j}})
+		i = j
+	}
+	return out
 }

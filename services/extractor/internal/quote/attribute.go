@@ -1,0 +1,835 @@
+package quote
+
+import (
+	"strings"
+
+	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/extractor/internal/names"
+)
+
+// attrib is an attribution found beside a quotation, in token indices.
+type attrib struct {
+	ok       bool
+	adjacent bool   // right beside the quotation: “…,” X said / X said: “…”
+	verb     string // the reporting verb, lower case; "" for "X: “…”"
+	np       [2]int // the subject phrase
+	appos    [2]int // an apposition after the subject: X, a Fed governor, said
+}
+
+// maximum tokens an attribution may reach from its quotation.
+const (
+	windowBefore = 60
+	windowAfter  = 40
+	maxPhrase    = 12
+	maxAppos     = 30
+)
+
+// attributeAll finds the speaker of every quotation of the body, in order,
+// and keeps the quotations that are speech.
+func (st *state) attributeAll() {
+	para, paraTok := 0, 0
+	lastPara := -10
+	var last *found
+	groupWho := map[int]int{} // group → index in st.found of its attributed member
+	for _, sp := range st.spans {
+		for ; paraTok < sp.open; paraTok++ {
+			if st.toks[paraTok].kind == tPara {
+				para++
+			}
+		}
+		var a attrib
+		if st.ru {
+			a = st.attributeRU(sp)
+		} else {
+			a = st.attributeEN(sp)
+		}
+		if !st.isSpeech(sp, a) {
+			continue
+		}
+		f := found{span: sp, attribution: event.AttributionUnknown, subjectTok: -1}
+		if a.ok {
+			st.resolve(&f, a)
+		}
+		if !a.ok {
+			switch {
+			case last != nil && last.group == sp.group:
+				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
+			case last != nil && (lastPara == para || lastPara == para-1 && st.startsParagraph(sp)):
+				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
+			}
+		}
+		st.found = append(st.found, f)
+		if a.ok {
+			if _, seen := groupWho[sp.group]; !seen {
+				groupWho[sp.group] = len(st.found) - 1
+			}
+		}
+		last, lastPara = &st.found[len(st.found)-1], para
+	}
+	// A quotation running over paragraphs is attributed once, often at its
+	// end: its other paragraphs take that speaker.
+	for i := range st.found {
+		f := &st.found[i]
+		j, ok := groupWho[f.group]
+		if !ok || j == i || f.attribution != event.AttributionUnknown && f.attribution != event.AttributionContinuation {
+			continue
+		}
+		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
+	}
+}
+
+// startsParagraph reports whether a quotation opens its paragraph.
+func (st *state) startsParagraph(sp span) bool {
+	return sp.open == 0 || st.toks[sp.open-1].kind == tPara
+}
+
+// isSpeech tells speech from scare quotes and titles: an attributed
+// quotation is speech; an unattributed one must be four words or more, not
+// in title case, and not introduced as a name ("the so-called “…”").
+func (st *state) isSpeech(sp span, a attrib) bool {
+	if a.ok && a.adjacent {
+		return true
+	}
+	if st.titleCase(sp) || st.named(sp) {
+		return false
+	}
+	if sp.words >= 4 {
+		return true
+	}
+	return a.ok
+}
+
+// titleCase reports whether every longer word of a quotation is
+// capitalised: “Saturday Night Live”, “Doomed to Succeed”.
+func (st *state) titleCase(sp span) bool {
+	n := 0
+	for i := sp.open + 1; i < sp.close && i < len(st.toks); i++ {
+		t := st.toks[i]
+		if t.kind != tWord || t.end-t.start <= 3 && !t.upper {
+			continue
+		}
+		if !t.upper {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && sp.words <= 8
+}
+
+// named reports whether the words before a quotation introduce a name or a
+// term rather than speech: the “…” mechanism, so-called “…”, dubbed “…”.
+func (st *state) named(sp span) bool {
+	i := sp.open - 1
+	if i < 0 || st.toks[i].kind != tWord {
+		return false
+	}
+	switch strings.ToLower(st.word(i)) {
+	case "the", "a", "an", "so-called", "called", "dubbed", "titled", "entitled", "named", "nicknamed",
+		"term", "terms", "word", "words", "phrase", "slogan", "hashtag", "label", "labeled", "labelled",
+		"its", "their", "his", "her", "our", "this", "these", "those", "as",
+		"так", "называемый", "называемая", "называемое", "называемые", "под", "названием", "проект", "программа", "программы":
+		return true
+	}
+	return false
+}
+
+// attributeEN finds an English attribution after a quotation (“…,” X
+// said), else before it (X said: “…”; according to X, “…”).
+func (st *state) attributeEN(sp span) attrib {
+	if a := st.afterEN(sp); a.ok {
+		return a
+	}
+	return st.beforeEN(sp)
+}
+
+func (st *state) afterEN(sp span) attrib {
+	if sp.openEnded {
+		return attrib{}
+	}
+	i := sp.close + 1
+	lastInside := ""
+	if sp.close-1 > sp.open && st.toks[sp.close-1].kind == tPunct {
+		lastInside = st.word(sp.close - 1)
+	}
+	for i < len(st.toks) && st.toks[i].kind == tPunct && (st.isPunct(i, ",") || isDash(st.s, st.toks[i])) {
+		i++
+	}
+	if i >= len(st.toks) || st.toks[i].kind != tWord || i > sp.close+3 {
+		return attrib{}
+	}
+	if lastInside == "." && st.toks[i].upper {
+		return attrib{} // a new sentence
+	}
+	w := strings.ToLower(st.word(i))
+	switch {
+	case st.toks[i].lower && st.isVerbEN(w):
+		// Inverted: “…,” said Geoff Garin, a Democratic pollster.
+		np := st.phraseForward(i+1, len(st.toks))
+		if np[1] == np[0] {
+			return attrib{}
+		}
+		return attrib{ok: true, adjacent: true, verb: w, np: np, appos: st.appositionAfter(np[1])}
+	case w == "according" && st.isWord(i+1, "to"):
+		np := st.phraseForward(i+2, len(st.toks))
+		return attrib{ok: np[1] > np[0], adjacent: true, verb: "according to", np: np, appos: st.appositionAfter(np[1])}
+	case w == "as" && st.toks[i].lower:
+		// “…,” as Mrs. Clinton put it.
+		np := st.phraseForward(i+1, len(st.toks))
+		j := st.skipAdverbs(np[1])
+		if np[1] > np[0] && j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
+			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(j)), np: np}
+		}
+		return attrib{}
+	}
+	np := st.phraseForward(i, len(st.toks))
+	if np[1] == np[0] {
+		return attrib{}
+	}
+	j := np[1]
+	var appos [2]int
+	if st.isPunct(j, ",") {
+		appos = st.appositionAfter(j)
+		if appos[1] > appos[0] && st.isPunct(appos[1], ",") {
+			j = appos[1] + 1
+		} else {
+			appos = [2]int{}
+		}
+	}
+	j = st.skipAdverbs(j)
+	if j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
+		v := strings.ToLower(st.word(j))
+		if st.isVerbEN(v) || verbLike(v) {
+			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos}
+		}
+	}
+	return attrib{}
+}
+
+func (st *state) beforeEN(sp span) attrib {
+	hi := sp.open - 1
+	lo := st.sentenceStart(sp.open)
+	colon := hi >= 0 && st.isPunct(hi, ":")
+	if lo > hi && hi >= 1 && st.toks[hi].kind == tPara && st.isPunct(hi-1, ":") {
+		// He declared:⏎“It is …”
+		hi = hi - 1
+		lo = st.sentenceStart(hi)
+		colon = true
+	}
+	if lo > hi {
+		return attrib{}
+	}
+	adjacent := colon || st.isPunct(hi, ",")
+	// The reporting verb nearest the quotation, with its subject before it
+	// or after it.
+	for v := hi; v >= lo; v-- {
+		t := st.toks[v]
+		if t.kind != tWord || !t.lower {
+			continue
+		}
+		w := strings.ToLower(st.word(v))
+		if w == "according" && st.isWord(v+1, "to") {
+			np := st.phraseForward(v+2, hi+1)
+			if np[1] > np[0] {
+				return attrib{ok: true, adjacent: adjacent, verb: "according to", np: np, appos: st.appositionAfter(np[1])}
+			}
+			continue
+		}
+		if !st.isVerbEN(w) {
+			continue
+		}
+		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] {
+			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
+		}
+		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] {
+			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
+		}
+	}
+	// X: “…”
+	if colon {
+		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi {
+			return attrib{ok: true, adjacent: true, np: np}
+		}
+	}
+	// A quotation inside a sentence about someone: Mr. Cruz pledged to
+	// oppose legal status “today, tomorrow, forever.”
+	if hi-lo >= 2 {
+		np := st.phraseForward(lo, hi+1)
+		if np[1] > np[0] && np[1] < hi && st.toks[np[1]].kind == tWord && st.toks[np[1]].lower && st.namedOrPronoun(np) {
+			return attrib{ok: true, verb: strings.ToLower(st.word(np[1])), np: np}
+		}
+	}
+	return attrib{}
+}
+
+// near reports whether token i is within a few tokens before hi: the
+// attribution introduces the quotation rather than an earlier clause.
+func (st *state) near(i, hi int) bool { return hi-i <= 6 }
+
+// sentenceStart is the first token of the sentence holding token i: after
+// the last sentence end, paragraph break or quotation before it.
+func (st *state) sentenceStart(i int) int {
+	lo := max(0, i-windowBefore)
+	for k := i - 1; k >= lo; k-- {
+		t := st.toks[k]
+		if t.kind == tPara || t.kind == tMark || t.quoted || isSentenceEnd(st.s, t) || st.isPunct(k, ";") {
+			return k + 1
+		}
+	}
+	return lo
+}
+
+// namedOrPronoun reports whether a phrase names someone or is a personal
+// pronoun.
+func (st *state) namedOrPronoun(np [2]int) bool {
+	if np[1]-np[0] == 1 && pronounGender(strings.ToLower(st.word(np[0]))) != pronounNone {
+		return true
+	}
+	for i := np[0]; i < np[1]; i++ {
+		if st.toks[i].upper && !st.x.lex.IsFunction(st.word(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isVerbEN reports whether a lower-case word reports speech.
+func (st *state) isVerbEN(w string) bool { return st.x.verbs.English(w) }
+
+// verbLike reports whether a lower-case word after a subject reads as a
+// past-tense verb: “…,” he complained.
+func verbLike(w string) bool {
+	return len(w) > 4 && strings.HasSuffix(w, "ed")
+}
+
+// skipAdverbs passes over the adverbs and auxiliaries between a subject and
+// its verb: he later said, she has said, Trump also told.
+func (st *state) skipAdverbs(i int) int {
+	for n := 0; i < len(st.toks) && n < 3 && st.adverb(i); n++ {
+		i++
+	}
+	return i
+}
+
+func (st *state) adverb(i int) bool {
+	t := st.toks[i]
+	if t.kind != tWord || !t.lower {
+		return false
+	}
+	w := st.word(i)
+	switch w {
+	case "also", "later", "then", "has", "had", "have", "would", "will", "once", "recently", "previously",
+		"again", "further", "just", "simply", "often", "never", "ever", "did", "does", "do", "was", "is",
+		"been", "first", "famously", "privately", "publicly", "still", "now", "earlier", "already",
+		"subsequently", "repeatedly", "frequently", "reportedly", "sometimes", "told", "recalls",
+		"также", "еще", "ещё", "тогда", "затем", "потом", "особо", "отдельно", "также,":
+		return w != "told" && w != "recalls"
+	}
+	return strings.HasSuffix(w, "ly") && len(w) > 4
+}
+
+// stopWord reports whether a lower-case word cannot be inside a subject
+// phrase: it opens a clause or a prepositional phrase.
+func stopWord(w string) bool {
+	switch w {
+	case "that", "which", "who", "whom", "whose", "when", "where", "while", "and", "but", "or", "because",
+		"if", "as", "than", "so", "to", "in", "on", "at", "by", "from", "with", "after", "before",
+		"during", "since", "into", "about", "over", "under", "through", "against", "is", "are", "was",
+		"were", "be", "been", "has", "have", "had", "will", "would", "can", "could", "should", "may",
+		"might", "must", "not", "no", "it", "this", "there", "what", "how", "why", "do", "does", "did",
+		"said", "says", "told", "added", "also", "then", "later", "too", "both", "all", "very", "just",
+		"что", "как", "и", "но", "а", "в", "на", "с", "по", "о", "об", "при", "для", "из", "за", "у",
+		"к", "от", "до", "не", "это", "он", "она", "они", "же", "ли", "бы":
+		return true
+	}
+	return false
+}
+
+func isDeterminer(w string) bool {
+	switch w {
+	case "the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "one", "another":
+		return true
+	}
+	return false
+}
+
+// phraseForward reads a subject phrase starting at token i and ending
+// before limit: a pronoun, a name with its titles, or a description. It
+// stops at punctuation, a reporting verb or a word that starts a clause.
+func (st *state) phraseForward(i, limit int) [2]int {
+	limit = min(limit, len(st.toks))
+	if i >= limit || st.toks[i].kind != tWord {
+		return [2]int{i, i}
+	}
+	if pronounGender(strings.ToLower(st.word(i))) != pronounNone {
+		return [2]int{i, i + 1}
+	}
+	j := i
+	content := false
+	for j < limit && j-i < maxPhrase {
+		t := st.toks[j]
+		if t.kind != tWord {
+			break
+		}
+		w := st.word(j)
+		if t.lower {
+			lw := w
+			if j > i && (stopWord(lw) && lw != "of" && lw != "for") || st.isVerbEN(lw) && content ||
+				content && verbLike(lw) && !st.x.lex.IsRole(lw) {
+				break
+			}
+			if j == i && stopWord(lw) {
+				break
+			}
+		}
+		if !isDeterminer(strings.ToLower(w)) {
+			content = true
+		}
+		j++
+	}
+	// "of" and "for" do not end a phrase.
+	for j > i && (st.isWord(j-1, "of") || st.isWord(j-1, "for") || st.isWord(j-1, "the")) {
+		j--
+	}
+	return [2]int{i, j}
+}
+
+// phraseBackward reads the subject phrase that ends just before the verb at
+// token v (over adverbs and an apposition), reaching back no further than
+// lo.
+func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
+	j := v - 1
+	for n := 0; j >= lo && n < 3 && st.adverb(j); n++ {
+		j--
+	}
+	var appos [2]int
+	if j >= lo && st.isPunct(j, ",") {
+		// X, a Fed governor, said
+		k := j - 1
+		for k >= lo && j-k < maxAppos && !st.isPunct(k, ",") && st.toks[k].kind != tMark && !isSentenceEnd(st.s, st.toks[k]) {
+			k--
+		}
+		if k < lo || !st.isPunct(k, ",") || k == j-1 {
+			return [2]int{}, [2]int{}
+		}
+		appos = [2]int{k + 1, j}
+		j = k - 1
+	}
+	np := st.phraseBackwardFrom(j, lo)
+	if np[1] == np[0] {
+		return np, [2]int{}
+	}
+	return np, appos
+}
+
+// phraseBackwardFrom reads a subject phrase ending at token j (inclusive).
+func (st *state) phraseBackwardFrom(j, lo int) [2]int {
+	if j < lo || j < 0 || st.toks[j].kind != tWord {
+		return [2]int{}
+	}
+	end := j + 1
+	if pronounGender(strings.ToLower(st.word(j))) != pronounNone {
+		return [2]int{j, end}
+	}
+	k := j
+	for k >= lo && end-k <= maxPhrase {
+		t := st.toks[k]
+		if t.kind != tWord {
+			break
+		}
+		w := st.word(k)
+		if t.lower && (stopWord(w) && w != "of" && w != "for" || st.isVerbEN(w) || k < j && verbLike(w) && !st.x.lex.IsRole(w)) {
+			break
+		}
+		if isDeterminer(strings.ToLower(w)) || t.upper && k < j && possessive(w) {
+			k--
+			break
+		}
+		k--
+	}
+	start := k + 1
+	// Leading capitalised function words (Meanwhile, But) are not the
+	// subject's.
+	for start < end && st.toks[start].upper && st.x.lex.IsFunction(st.word(start)) && !st.x.lex.IsTitle(st.word(start)) && !isDeterminer(strings.ToLower(st.word(start))) {
+		start++
+	}
+	for start < end && (st.isWord(start, "of") || st.isWord(start, "for")) {
+		start++
+	}
+	return [2]int{start, end}
+}
+
+// appositionAfter is the apposition that follows a subject phrase ending
+// at token i: “…,” said Geoff Garin, a Democratic pollster, … It runs to
+// the next comma or the sentence's end.
+func (st *state) appositionAfter(i int) [2]int {
+	if !st.isPunct(i, ",") {
+		return [2]int{}
+	}
+	k := i + 1
+	for k < len(st.toks) && k-i < maxAppos {
+		t := st.toks[k]
+		if t.kind == tPara || t.kind == tMark || st.isPunct(k, ",") || isSentenceEnd(st.s, t) || st.isPunct(k, ";") {
+			break
+		}
+		k++
+	}
+	if k == i+1 {
+		return [2]int{}
+	}
+	return [2]int{i + 1, k}
+}
+
+type pronoun uint8
+
+const (
+	pronounNone pronoun = iota
+	pronounHe
+	pronounShe
+	pronounThey
+	pronounI
+)
+
+func pronounGender(w string) pronoun {
+	switch w {
+	case "he", "он":
+		return pronounHe
+	case "she", "она":
+		return pronounShe
+	case "they", "они":
+		return pronounThey
+	case "i", "we", "я", "мы":
+		return pronounI
+	}
+	return pronounNone
+}
+
+func possessive(w string) bool {
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") || strings.HasSuffix(w, "s’")
+}
+
+func stripPossessive(w string) string {
+	for _, s := range []string{"'s", "’s", "'", "’"} {
+		if t, ok := strings.CutSuffix(w, s); ok {
+			return t
+		}
+	}
+	return w
+}
+
+// resolve turns an attribution into a speaker: a named person (explicit),
+// a description or an organisation (nominal) or a pronoun, resolved to a
+// person the text introduced.
+func (st *state) resolve(f *found, a attrib) {
+	f.verb = a.verb
+	np := a.np
+	f.subjectTok = np[0]
+	if np[1]-np[0] == 1 {
+		if p := pronounGender(strings.ToLower(st.word(np[0]))); p != pronounNone {
+			f.attribution = event.AttributionPronoun
+			if p == pronounThey || p == pronounI {
+				return
+			}
+			f.who = st.resolvePronoun(p, np[0])
+			if f.who != nil {
+				f.role = f.who.role
+			}
+			return
+		}
+	}
+	role := st.text(a.appos)
+	run, start, possessed := st.nameIn(np)
+	if len(run) > 0 && !possessed {
+		titles := st.text([2]int{np[0], start})
+		if st.ru {
+			run = st.nominative(run)
+		}
+		p := st.speakerNamed(run, titles, np, a.appos, st.verbGender(a.verb))
+		if p != nil {
+			f.who = p
+			f.attribution = event.AttributionExplicit
+			f.role = joinRole(titles, role)
+			if f.role == "" {
+				f.role = p.role
+			}
+			st.ppl.mention(np[0], p, true)
+			return
+		}
+	}
+	// A description: the Russian foreign minister, the ministry.
+	f.attribution = event.AttributionNominal
+	f.role = joinRole(st.text(np), role)
+	f.who = st.resolveDescription(np, np[0])
+	if f.who != nil && f.who.role != "" {
+		f.role = f.who.role
+	}
+	if f.who != nil {
+		st.ppl.mention(np[0], f.who, true)
+	}
+}
+
+func joinRole(a, b string) string {
+	a = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(a, "the "), "The "))
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + ", " + b
+}
+
+// text is the source text of a token range.
+func (st *state) text(r [2]int) string {
+	if r[1] <= r[0] || r[0] < 0 || r[1] > len(st.toks) {
+		return ""
+	}
+	return st.s[st.toks[r[0]].start:st.toks[r[1]-1].end]
+}
+
+// nameIn finds the last run of capitalised words in a phrase that is a
+// name: titles before it (President, Sen., Minister of Foreign Affairs) are
+// left out. possessed is set when the name only owns the phrase's head
+// (Obama's spokesman).
+func (st *state) nameIn(np [2]int) (run []string, start int, possessed bool) {
+	end := -1
+	for i := np[1] - 1; i >= np[0]; i-- {
+		if st.toks[i].upper {
+			end = i + 1
+			break
+		}
+	}
+	if end < 0 {
+		return nil, 0, false
+	}
+	start = end
+	for start > np[0] && st.nameToken(start-1, end) {
+		start--
+	}
+	// Titles and function words lead; the name follows the last of them.
+	k := start
+	for i := start; i < end; i++ {
+		w := st.word(i)
+		if st.x.lex.IsTitle(w) || st.x.lex.IsDomain(w) && i+1 < end || st.x.lex.IsFunction(w) && !st.isFirstName(w) || st.toks[i].lower {
+			k = i + 1
+		}
+	}
+	if k == end {
+		return nil, 0, false
+	}
+	possessed = end < np[1] && possessive(st.word(end-1))
+	run = make([]string, 0, end-k)
+	for i := k; i < end; i++ {
+		w := st.word(i)
+		if i == end-1 {
+			w = stripPossessive(w)
+		}
+		run = append(run, w)
+	}
+	return run, k, possessed
+}
+
+func (st *state) isFirstName(w string) bool {
+	_, ok := st.x.lex.FirstName(w)
+	return ok
+}
+
+// nameToken reports whether token i may be part of a capitalised name run
+// ending at end: capitalised words, initials, and the particles and "of"
+// that join them (Minister of Foreign Affairs, Charles de Gaulle).
+func (st *state) nameToken(i, end int) bool {
+	t := st.toks[i]
+	if t.kind != tWord {
+		return false
+	}
+	if t.upper {
+		return true
+	}
+	if i+1 >= end || !st.toks[i+1].upper {
+		return false
+	}
+	switch st.word(i) {
+	case "of", "de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "du", "ibn", "the":
+		return true
+	}
+	return false
+}
+
+// speakerNamed finds or adds the person (or organisation) a speaker's name
+// run names, with its titles and apposition as roles.
+func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g names.Gender) *person {
+	last := run[len(run)-1]
+	org := st.x.lex.IsOrgHead(last) || st.isPlace(strings.Join(run, " "))
+	for _, w := range strings.Fields(titles) {
+		if tg := st.x.lex.TitleGender(w); tg != names.Unknown {
+			g = tg
+		}
+	}
+	if !org && len(run) == 1 {
+		if p := st.ppl.find(run, g, false, np[0]); p != nil && len(p.words) > 1 {
+			p.addRoles(strings.Fields(titles))
+			return p
+		}
+		if st.ppl.hasOrg(last) {
+			org = true
+		}
+	}
+	p := st.ppl.find(run, g, org, np[0])
+	if p != nil && !org {
+		p.addRoles(strings.Fields(titles))
+		p.addRoles(strings.Fields(st.text(appos)))
+	}
+	return p
+}
+
+// isPlace reports whether the gazetteer knows a name as a whole: a country
+// or an organisation speaks as an organisation.
+func (st *state) isPlace(name string) bool {
+	if st.x.gaz == nil {
+		return false
+	}
+	for _, m := range st.x.gaz.Find(name) {
+		if m.Start == 0 && m.End == len(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (ps *people) hasOrg(w string) bool {
+	for _, p := range ps.all {
+		if p.org && p.surname() == w {
+			return true
+		}
+	}
+	return false
+}
+
+// resolvePronoun finds who "he" or "she" is: the most recent person of the
+// right gender named as a subject (or a speaker) before, else the most
+// recent named at all, within a few paragraphs.
+func (st *state) resolvePronoun(p pronoun, at int) *person {
+	if p != pronounHe && p != pronounShe {
+		return nil
+	}
+	g := names.Male
+	if p == pronounShe {
+		g = names.Female
+	}
+	var any *person
+	paras := 0
+	m := len(st.ppl.mentions) - 1
+	for ; m >= 0 && st.ppl.mentions[m].tok >= at; m-- {
+	}
+	k := at
+	for ; m >= 0; m-- {
+		mt := st.ppl.mentions[m]
+		for ; k > mt.tok; k-- {
+			if st.toks[k].kind == tPara {
+				paras++
+			}
+		}
+		if paras > 3 {
+			break
+		}
+		if mt.who.org || st.toks[mt.tok].quoted || !compatible(mt.who.gender, g) {
+			continue
+		}
+		if mt.subject {
+			if mt.who.gender == names.Unknown {
+				mt.who.gender = g
+			}
+			return mt.who
+		}
+		if any == nil {
+			any = mt.who
+		}
+	}
+	if any != nil && any.gender == names.Unknown {
+		any.gender = g
+	}
+	return any
+}
+
+// resolveDescription finds who a description stands for: the person
+// introduced with a title that the description's head matches (the
+// minister, the Russian foreign minister, the head of state), the
+// organisation named with its head (the ministry), most recent first.
+func (st *state) resolveDescription(np [2]int, at int) *person {
+	var words []string
+	for i := np[0]; i < np[1]; i++ {
+		w := strings.ToLower(stripPossessive(st.word(i)))
+		if !isDeterminer(w) && w != "of" {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	head := words[len(words)-1]
+	if len(words) >= 2 && words[len(words)-1] == "state" && words[len(words)-2] == "head" {
+		head = "head"
+	}
+	if len(words) >= 2 && words[0] == "head" {
+		head = "head" // head of state, head of the ministry
+	}
+	if len(words) >= 2 && (words[0] == "глава" || words[0] == "главы") {
+		head = "глава"
+	}
+	if st.x.lex.IsOrgHead(head) {
+		return st.ppl.recent(at+1, func(p *person) bool { return p.org && hasWordFold(p.words, head) })
+	}
+	if !st.x.lex.IsRole(head) {
+		return nil
+	}
+	syn := synonyms(head)
+	var best *person
+	bestScore := 0
+	seen := map[*person]bool{}
+	for i := len(st.ppl.mentions) - 1; i >= 0; i-- {
+		m := st.ppl.mentions[i]
+		if m.tok > at || m.who.org || seen[m.who] {
+			continue
+		}
+		seen[m.who] = true
+		if !anyIn(syn, m.who.roles) {
+			continue
+		}
+		score := 1
+		for _, w := range words[:len(words)-1] {
+			if in(w, m.who.roles) {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = m.who, score
+		}
+	}
+	return best
+}
+
+func hasWordFold(ws []string, w string) bool {
+	for _, x := range ws {
+		if strings.EqualFold(x, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func in(w string, ws []string) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+func anyIn(a, b []string) bool {
+	for _, x := range a {
+		if in(x, b) {
+			return true
+		}
+	}
+	return false
+}
