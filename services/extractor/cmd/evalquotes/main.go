@@ -38,6 +38,8 @@ func run(args []string, out io.Writer) error {
 	ru := fs.String("ru", "testdata/quotes-ru", "directory of the Russian gold set (NAME.txt with NAME.gold.json)")
 	split := fs.String("split", "all", "PolNeAR part to score: all (prints dev, heldout and both), dev or heldout")
 	showErrors := fs.Int("errors", 0, "print up to N mistakes on development articles")
+	dump := fs.String("dump", "", "print the quotations found in this text file (first line the title) and exit")
+	lang := fs.String("lang", "en", "language of the -dump file")
 	marks := fs.Bool("marks", false, "score every run inside double quotation marks as a prediction, without speakers (the ceiling of mark-based detection)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -50,6 +52,18 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 	x := quote.New(gaz)
+	if *dump != "" {
+		raw, err := os.ReadFile(*dump)
+		if err != nil {
+			return fmt.Errorf("read -dump file: %w", err)
+		}
+		qs, _ := predict(x, []rune(string(raw)), *lang)
+		for _, q := range qs {
+			fmt.Fprintf(out, "%s %d-%d %-12s speaker=%q role=%q verb=%q kind=%s\n    %q\n",
+				q.In, q.Start, q.End, q.Attribution, q.Speaker, q.Role, q.Verb, q.SpeakerKind, q.Text)
+		}
+		return nil
+	}
 
 	dir := *polnear
 	if dir == "" {
@@ -197,13 +211,13 @@ func printErrors(out io.Writer, a article, preds []prediction, limit int) int {
 	snippet := func(s span) string {
 		t := string(a.text[clamp(s.start, len(a.text)):clamp(s.end, len(a.text))])
 		t = strings.ReplaceAll(t, "\n", "⏎")
-		if r := []rune(t); len(r) > 160 {
-			t = string(r[:80]) + " … " + string(r[len(r)-70:])
+		if r := []rune(t); len(r) > 600 {
+			t = string(r[:300]) + " … " + string(r[len(r)-250:])
 		}
 		return t
 	}
 	context := func(s span) string {
-		return snippet(span{s.start - 120, s.end + 100})
+		return snippet(span{s.start - 250, s.end + 120})
 	}
 	for _, p := range preds {
 		best := 0

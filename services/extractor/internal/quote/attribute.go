@@ -14,6 +14,7 @@ type attrib struct {
 	verb     string // the reporting verb, lower case; "" for "X: “…”"
 	np       [2]int // the subject phrase
 	appos    [2]int // an apposition after the subject: X, a Fed governor, said
+	weak     bool   // found only as the subject of the sentence, with no reporting verb
 }
 
 // maximum tokens an attribution may reach from its quotation.
@@ -96,7 +97,7 @@ func (st *state) isSpeech(sp span, a attrib) bool {
 	if sp.words >= 4 {
 		return true
 	}
-	return a.ok
+	return a.ok && !a.weak
 }
 
 // titleCase reports whether every longer word of a quotation is
@@ -223,7 +224,7 @@ func (st *state) beforeEN(sp span) attrib {
 	// or after it.
 	for v := hi; v >= lo; v-- {
 		t := st.toks[v]
-		if t.kind != tWord || !t.lower {
+		if t.kind != tWord || !t.lower || t.quoted {
 			continue
 		}
 		w := strings.ToLower(st.word(v))
@@ -237,7 +238,15 @@ func (st *state) beforeEN(sp span) attrib {
 		if !st.isVerbEN(w) {
 			continue
 		}
-		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] {
+		if strings.HasSuffix(w, "ing") && st.isPunct(v-1, ",") {
+			// Clinton dismissed the report, saying “…”: the sentence's subject.
+			if a := st.sentenceSubject(lo, v-1); a.ok {
+				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
+				return a
+			}
+			continue
+		}
+		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] && st.plausibleSubject(np) {
 			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
 		}
 		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] {
@@ -253,12 +262,50 @@ func (st *state) beforeEN(sp span) attrib {
 	// A quotation inside a sentence about someone: Mr. Cruz pledged to
 	// oppose legal status “today, tomorrow, forever.”
 	if hi-lo >= 2 {
-		np := st.phraseForward(lo, hi+1)
-		if np[1] > np[0] && np[1] < hi && st.toks[np[1]].kind == tWord && st.toks[np[1]].lower && st.namedOrPronoun(np) {
-			return attrib{ok: true, verb: strings.ToLower(st.word(np[1])), np: np}
+		if a := st.sentenceSubject(lo, hi); a.ok {
+			return a
 		}
 	}
 	return attrib{}
+}
+
+// sentenceSubject reads the subject that opens a sentence at lo, with its
+// apposition, when a verb follows it before hi: Huma Abedin, vice
+// chairwoman for Clinton’s campaign, emailed supporters …
+func (st *state) sentenceSubject(lo, hi int) attrib {
+	np := st.phraseForward(lo, hi+1)
+	if np[1] == np[0] || !st.namedOrPronoun(np) {
+		return attrib{}
+	}
+	j := np[1]
+	var appos [2]int
+	if st.isPunct(j, ",") {
+		appos = st.appositionAfter(j)
+		if appos[1] <= appos[0] || !st.isPunct(appos[1], ",") {
+			return attrib{}
+		}
+		j = appos[1] + 1
+	}
+	j = st.skipAdverbs(j)
+	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) {
+		return attrib{}
+	}
+	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
+}
+
+// plausibleSubject reports whether a phrase read backwards from a verb can
+// be its subject: a pronoun, a name or a description with a noun head, not
+// a number or a bare adjective.
+func (st *state) plausibleSubject(np [2]int) bool {
+	last := st.toks[np[1]-1]
+	if last.upper {
+		return true
+	}
+	w := strings.ToLower(st.word(np[1] - 1))
+	if pronounGender(w) != pronounNone {
+		return true
+	}
+	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w)
 }
 
 // near reports whether token i is within a few tokens before hi: the
@@ -271,11 +318,19 @@ func (st *state) sentenceStart(i int) int {
 	lo := max(0, i-windowBefore)
 	for k := i - 1; k >= lo; k-- {
 		t := st.toks[k]
-		if t.kind == tPara || t.kind == tMark || t.quoted || isSentenceEnd(st.s, t) || st.isPunct(k, ";") {
+		if t.kind == tPara || isSentenceEnd(st.s, t) && !st.inWordQuote(k) || st.isPunct(k, ";") && !t.quoted {
 			return k + 1
 		}
 	}
 	return lo
+}
+
+// inWordQuote reports whether a sentence end at token k is inside a short
+// quotation that a sentence goes on after: he called it “a disgrace.” and
+// left.
+func (st *state) inWordQuote(k int) bool {
+	return st.toks[k].quoted && k+1 < len(st.toks) && st.toks[k+1].kind == tMark &&
+		k+2 < len(st.toks) && st.toks[k+2].kind == tWord && st.toks[k+2].lower
 }
 
 // namedOrPronoun reports whether a phrase names someone or is a personal
@@ -413,6 +468,12 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 		appos = [2]int{k + 1, j}
 		j = k - 1
+		// Clinton, 35, the daughter of …, said: more than one apposition.
+		for n := 0; n < 2 && j > lo && st.toks[j].kind == tWord && !st.toks[j].upper && st.isPunct(j-1, ","); n++ {
+			k = j - 1
+			appos[0] = j
+			j = k - 1
+		}
 	}
 	np := st.phraseBackwardFrom(j, lo)
 	if np[1] == np[0] {
@@ -617,6 +678,9 @@ func (st *state) nameIn(np [2]int) (run []string, start int, possessed bool) {
 		return nil, 0, false
 	}
 	possessed = end < np[1] && possessive(st.word(end-1))
+	if end < np[1] && !possessed {
+		return nil, 0, false // a modifier: the Russian foreign minister
+	}
 	run = make([]string, 0, end-k)
 	for i := k; i < end; i++ {
 		w := st.word(i)

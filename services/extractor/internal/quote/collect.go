@@ -80,6 +80,13 @@ func (st *state) register(i, j int) {
 		// Mr. Cruz
 	case j-k == 1 && k > i && lex.IsTitle(st.word(k-1)):
 		// Sen. Cruz, President Obama
+	case j-k == 1:
+		// Trump, once Donald Trump is known
+		w := stripPossessive(st.word(k))
+		if p := st.ppl.recent(k, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
+			st.ppl.mention(k, p, st.opensSentence(i))
+		}
+		return
 	default:
 		return
 	}

@@ -140,7 +140,9 @@ func (st *state) contentBytes(sp span) (int, int) {
 	for start < end && isSpaceByte(st.s[start]) {
 		start++
 	}
-	for end > start && isSpaceByte(st.s[end-1]) {
+	// A comma before the closing mark belongs to the sentence around the
+	// quotation, not to the words quoted.
+	for end > start && (isSpaceByte(st.s[end-1]) || st.s[end-1] == ',') {
 		end--
 	}
 	return start, end
