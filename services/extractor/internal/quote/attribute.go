@@ -88,16 +88,39 @@ func (st *state) startsParagraph(sp span) bool {
 // quotation is speech; an unattributed one must be four words or more, not
 // in title case, and not introduced as a name ("the so-called “…”").
 func (st *state) isSpeech(sp span, a attrib) bool {
+	if st.titleCase(sp) && !st.endsSentence(sp) {
+		return false
+	}
+	if sp.words < 4 && st.modifier(sp) {
+		return false
+	}
 	if a.ok && a.adjacent {
 		return true
 	}
-	if st.titleCase(sp) || st.named(sp) {
+	if st.named(sp) {
 		return false
 	}
 	if sp.words >= 4 {
 		return true
 	}
 	return a.ok && !a.weak
+}
+
+// endsSentence reports whether a quotation's last word is followed by
+// sentence-final punctuation inside the marks.
+func (st *state) endsSentence(sp span) bool {
+	c := min(sp.close, len(st.toks)) - 1
+	return c > sp.open && (isSentenceEnd(st.s, st.toks[c]) || st.isPunct(c, ","))
+}
+
+// modifier reports whether a short quotation stands before the noun it
+// qualifies: “rebellious” people.
+func (st *state) modifier(sp span) bool {
+	i := sp.close + 1
+	if sp.openEnded || i >= len(st.toks) || st.toks[i].kind != tWord || !st.toks[i].lower {
+		return false
+	}
+	return !stopWord(st.word(i)) && !st.isVerbEN(st.word(i)) && !verbLike(st.word(i))
 }
 
 // titleCase reports whether every longer word of a quotation is

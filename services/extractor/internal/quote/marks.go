@@ -10,6 +10,7 @@ const (
 	fSingle                     // ‘…’ and '…'
 	fGuil                       // «…»
 	fLow                        // „…“
+	fAttr                       // key="value" in embedded markup: not a quotation
 )
 
 // span is one top-level quotation: the text between an opening mark and its
@@ -66,7 +67,7 @@ func pairMarks(s string, toks []token, out []span) []span {
 		return -1
 	}
 	closeAt := func(k, i int) {
-		if k == 0 {
+		if k == 0 && stack[0].family != fAttr {
 			emit(stack[0].at, i, stack[0].family, false)
 		}
 		stack = stack[:k]
@@ -80,10 +81,12 @@ func pairMarks(s string, toks []token, out []span) []span {
 		t := toks[i]
 		switch t.kind {
 		case tPara:
-			if len(stack) > 0 {
+			// A single quote left open is more likely an apostrophe than a
+			// quotation running on.
+			if len(stack) > 0 && stack[0].family != fSingle && stack[0].family != fAttr {
 				emit(stack[0].at, i, stack[0].family, true)
-				stack = stack[:0]
 			}
+			stack = stack[:0]
 			continue
 		case tMark:
 		default:
@@ -101,13 +104,23 @@ func pairMarks(s string, toks []token, out []span) []span {
 			if k < 0 {
 				k = find(fLow)
 			}
+			if k < 0 {
+				k = find(fStraight) // "…” mixed marks
+			}
 			if k >= 0 {
 				closeAt(k, i)
 			}
 		case mStraight:
-			if k := find(fStraight); k >= 0 {
+			switch k := find(fStraight); {
+			case find(fAttr) >= 0:
+				closeAt(find(fAttr), i)
+			case k >= 0:
 				closeAt(k, i)
-			} else if opensHere(s, toks, i) {
+			case closesHere(toks, i) && find(fDouble) >= 0:
+				closeAt(find(fDouble), i) // “…" mixed marks
+			case i > 0 && !t.space && toks[i-1].kind == tPunct && s[toks[i-1].start:toks[i-1].end] == "=":
+				push(fAttr, i) // id="672138506081275904"
+			case opensHere(s, toks, i):
 				push(fStraight, i)
 			}
 		case mNYT:
@@ -140,10 +153,19 @@ func pairMarks(s string, toks []token, out []span) []span {
 			push(fLow, i)
 		}
 	}
-	if len(stack) > 0 {
+	if len(stack) > 0 && stack[0].family != fSingle && stack[0].family != fAttr {
 		emit(stack[0].at, len(toks), stack[0].family, true)
 	}
 	return out
+}
+
+// closesHere reports whether a mark reads as closing: after a word or
+// punctuation with no space, and before a space, punctuation or the end.
+func closesHere(toks []token, i int) bool {
+	if i == 0 || toks[i].space {
+		return false
+	}
+	return i+1 >= len(toks) || toks[i+1].space || toks[i+1].kind != tWord
 }
 
 // opensHere reports whether a straight double quote with none open opens a
