@@ -139,7 +139,7 @@ func predict(x *quote.Extractor, text []rune, lang string) ([]quote.Quote, []pre
 		if q.In == event.InBody {
 			shift = bodyStart
 		}
-		preds[i] = prediction{span: span{q.Start + shift, q.End + shift}, speaker: q.Speaker}
+		preds[i] = prediction{span: span{q.Start + shift, q.End + shift}, speaker: q.Speaker, kind: q.Attribution}
 	}
 	return qs, preds
 }
@@ -250,7 +250,7 @@ func printErrors(out io.Writer, a article, preds []prediction, limit int) int {
 		case 10*bestO < 3*total: // not exact for unions, enough to look at
 			say("%s MISSED %q (source %q)\n      ctx: %s\n", a.name, snippet(c), src, context(c))
 		case preds[bestI].speaker == "":
-			say("%s NOSPEAKER %q (source %q)\n      ctx: %s\n", a.name, snippet(c), src, context(c))
+			say("%s NOSPEAKER/%s %q (source %q)\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), src, context(c))
 		case hasCapitalisedName(a.text, at.source) && !surnameIn(preds[bestI].speaker, a.text, at.source):
 			say("%s WRONGSPEAKER %q said %q, gold %q\n      ctx: %s\n", a.name, snippet(c), preds[bestI].speaker, src, context(c))
 		}

@@ -10,6 +10,7 @@ import (
 type prediction struct {
 	span
 	speaker string
+	kind    string // how the extractor attributed it
 }
 
 // counts add up over articles; metrics derive from them.

@@ -39,6 +39,7 @@ const (
 	classOrg                        // ends an organisation's name: Committee, Ministry, Party
 	classFunction                   // a capitalised word that is no name: The, But, Monday
 	classDomain                     // completes a title: Foreign, Affairs, Defense, State
+	classPlace                      // ends a place's name: Hampshire, Moines, Street
 )
 
 // Lexicon holds the word lists. It is safe for concurrent use.
@@ -73,7 +74,7 @@ func Load() *Lexicon {
 		}
 	}
 	for c, list := range map[class]string{
-		classTitle: titles, classRole: roles, classOrg: orgHeads, classFunction: functionWords, classDomain: domains,
+		classTitle: titles, classRole: roles, classOrg: orgHeads, classFunction: functionWords, classDomain: domains, classPlace: places,
 	} {
 		for _, w := range strings.Fields(list) {
 			l.class[w] |= c
@@ -113,6 +114,10 @@ func (l *Lexicon) IsFunction(w string) bool { return l.class[key(w)]&classFuncti
 // IsDomain reports whether w completes a title: "Foreign", "Affairs",
 // "Defense" in "Minister of Foreign Affairs".
 func (l *Lexicon) IsDomain(w string) bool { return l.class[key(w)]&classDomain != 0 }
+
+// IsPlace reports whether w ends the name of a place that is no country:
+// New Hampshire, Des Moines, Wall Street.
+func (l *Lexicon) IsPlace(w string) bool { return l.class[key(w)]&classPlace != 0 }
 
 // TitleGender is the gender a title or role word tells: Mrs. and
 // spokeswoman are female, Mr. and congressman male.
@@ -206,3 +211,13 @@ father husband son brother man господин`
 
 const femaleWords = `mrs ms miss dame lady queen princess congresswoman councilwoman chairwoman spokeswoman
 businesswoman mother wife daughter sister woman госпожа`
+
+const places = `alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan
+minnesota mississippi missouri montana nebraska nevada hampshire jersey mexico york carolina dakota
+ohio oklahoma oregon pennsylvania island tennessee texas utah vermont virginia washington wisconsin
+wyoming moines vegas angeles francisco diego antonio orleans city county valley beach springs
+street avenue square park bay lake river mountains hills heights village falls harbor port
+chicago boston houston philadelphia phoenix dallas detroit miami atlanta seattle denver baltimore
+cleveland manhattan brooklyn queens bronx harlem hollywood silicon minsk moscow kiev kyiv
+vitebsk gomel grodno brest mogilev`

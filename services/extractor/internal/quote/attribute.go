@@ -182,7 +182,14 @@ func (st *state) afterEN(sp span) attrib {
 		return attrib{}
 	}
 	if lastInside == "." && st.toks[i].upper {
-		return attrib{} // a new sentence
+		// A new sentence, unless it is only the attribution: “….” Trump said.
+		np := st.phraseForward(i, len(st.toks))
+		v := st.skipAdverbs(np[1])
+		if np[1] == np[0] || v >= len(st.toks) || !st.isVerbEN(strings.ToLower(st.word(v))) ||
+			v+1 < len(st.toks) && !isSentenceEnd(st.s, st.toks[v+1]) && !st.isPunct(v+1, ",") {
+			return attrib{}
+		}
+		return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
 	}
 	w := strings.ToLower(st.word(i))
 	switch {
@@ -209,7 +216,7 @@ func (st *state) afterEN(sp span) attrib {
 	if np[1] == np[0] {
 		return attrib{}
 	}
-	j := np[1]
+	j := st.skipParenthesis(np[1])
 	var appos [2]int
 	if st.isPunct(j, ",") {
 		appos = st.appositionAfter(j)
@@ -247,7 +254,9 @@ func (st *state) beforeEN(sp span) attrib {
 	// or after it.
 	for v := hi; v >= lo; v-- {
 		t := st.toks[v]
-		if t.kind != tWord || !t.lower || t.quoted {
+		// Verbs are lower case, but a sentence may open with one: Said
+		// Dorothy Poynter, “…”; According to Trump, …
+		if t.kind != tWord || t.quoted || !t.lower && v != lo {
 			continue
 		}
 		w := strings.ToLower(st.word(v))
@@ -258,7 +267,7 @@ func (st *state) beforeEN(sp span) attrib {
 			}
 			continue
 		}
-		if !st.isVerbEN(w) {
+		if !st.isVerbEN(w) || st.nounAt(v) {
 			continue
 		}
 		if strings.HasSuffix(w, "ing") && st.isPunct(v-1, ",") {
@@ -276,6 +285,10 @@ func (st *state) beforeEN(sp span) attrib {
 			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
 		}
 	}
+	// Dave Gorab called the show “…”: a name and the verb after it.
+	if a := st.subjectVerb(lo, hi); a.ok {
+		return a
+	}
 	// X: “…”
 	if colon {
 		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi {
@@ -290,6 +303,64 @@ func (st *state) beforeEN(sp span) attrib {
 		}
 	}
 	return attrib{}
+}
+
+// subjectVerb finds, nearest the quotation first, a name or a personal
+// pronoun followed by a verb in [lo, hi]: Paul Ryan worried that …, Trump
+// launched an attack, calling him “…”.
+func (st *state) subjectVerb(lo, hi int) attrib {
+	for v := hi; v > lo; v-- {
+		t := st.toks[v]
+		if t.kind != tWord || !t.lower || t.quoted {
+			continue
+		}
+		w := st.word(v)
+		if stopWord(w) && !st.adverb(v) || !(st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "s") && len(w) > 3) {
+			continue
+		}
+		e := v
+		for n := 0; e > lo && n < 2 && st.adverb(e-1); n++ {
+			e--
+		}
+		e = st.skipParenthesisBack(e, lo)
+		p := e - 1
+		if p < lo || st.toks[p].kind != tWord {
+			continue
+		}
+		if pg := pronounGender(strings.ToLower(st.word(p))); pg == pronounHe || pg == pronounShe {
+			return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: [2]int{p, p + 1}}
+		}
+		if !st.toks[p].upper || possessive(st.word(p)) || st.x.lex.IsFunction(st.word(p)) && !st.isFirstName(st.word(p)) {
+			continue
+		}
+		np := st.phraseBackwardFrom(p, lo)
+		if np[1] == np[0] {
+			continue
+		}
+		// Not the object of a preposition: … said to Trump.
+		if np[0] > lo && st.toks[np[0]-1].kind == tWord && stopWord(strings.ToLower(st.word(np[0]-1))) {
+			continue
+		}
+		if run, _, _ := st.nameIn(np); len(run) == 0 {
+			continue
+		}
+		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
+	}
+	return attrib{}
+}
+
+// skipParenthesisBack passes back over a short parenthesis ending just
+// before token e: Sen. Bernie Sanders (I-Vt.) called.
+func (st *state) skipParenthesisBack(e, lo int) int {
+	if e-1 <= lo || !st.isPunct(e-1, ")") {
+		return e
+	}
+	for k := e - 2; k >= lo && e-k < 9; k-- {
+		if st.isPunct(k, "(") {
+			return k
+		}
+	}
+	return e
 }
 
 // sentenceSubject reads the subject that opens a sentence at lo, with its
@@ -329,6 +400,29 @@ func (st *state) plausibleSubject(np [2]int) bool {
 		return true
 	}
 	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w)
+}
+
+// nounAt reports whether a word that may be a verb is a noun here: after
+// a determiner or a possessive (the comments, Ginsburg’s remarks).
+func (st *state) nounAt(v int) bool {
+	if v == 0 || st.toks[v-1].kind != tWord {
+		return false
+	}
+	p := st.word(v - 1)
+	return isDeterminer(strings.ToLower(p)) || possessive(p) || p == "those" || p == "these" || p == "my" || p == "your"
+}
+
+// skipParenthesis passes over a short parenthesis at token i: (D-Ill.).
+func (st *state) skipParenthesis(i int) int {
+	if !st.isPunct(i, "(") {
+		return i
+	}
+	for k := i + 1; k < len(st.toks) && k-i < 8; k++ {
+		if st.isPunct(k, ")") {
+			return k + 1
+		}
+	}
+	return i
 }
 
 // near reports whether token i is within a few tokens before hi: the
@@ -376,7 +470,15 @@ func (st *state) isVerbEN(w string) bool { return st.x.verbs.English(w) }
 // verbLike reports whether a lower-case word after a subject reads as a
 // past-tense verb: “…,” he complained.
 func verbLike(w string) bool {
-	return len(w) > 4 && strings.HasSuffix(w, "ed")
+	if len(w) > 4 && strings.HasSuffix(w, "ed") {
+		return true
+	}
+	switch w {
+	case "went", "shot", "spoke", "put", "felt", "began", "gave", "took", "made", "kept", "chimed",
+		"threw", "fired", "broke", "sang", "swore", "bit", "hit", "let", "struck", "spat", "got":
+		return true
+	}
+	return false
 }
 
 // skipAdverbs passes over the adverbs and auxiliaries between a subject and
@@ -507,6 +609,16 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 
 // phraseBackwardFrom reads a subject phrase ending at token j (inclusive).
 func (st *state) phraseBackwardFrom(j, lo int) [2]int {
+	// Sen. Richard J. Durbin (D-Ill.) said: a parenthesis after the name.
+	if j > lo && st.isPunct(j, ")") {
+		k := j - 1
+		for k > lo && j-k < 8 && !st.isPunct(k, "(") {
+			k--
+		}
+		if st.isPunct(k, "(") {
+			j = k - 1
+		}
+	}
 	if j < lo || j < 0 || st.toks[j].kind != tWord {
 		return [2]int{}
 	}

@@ -80,6 +80,8 @@ func (st *state) register(i, j int) {
 		// Mr. Cruz
 	case j-k == 1 && k > i && lex.IsTitle(st.word(k-1)):
 		// Sen. Cruz, President Obama
+	case j-k >= 2 && j-k <= 3 && st.opensSentence(i) && !lex.IsPlace(last) && st.subjectAfter(j):
+		// Luay Sami, 33, the community center's program coordinator, …
 	case j-k == 1:
 		// Trump, once Donald Trump is known
 		w := stripPossessive(st.word(k))
@@ -103,6 +105,24 @@ func (st *state) register(i, j int) {
 		p.addRoles(strings.Fields(st.text(a)))
 	}
 	st.ppl.mention(k, p, st.opensSentence(i))
+}
+
+// subjectAfter reports whether a name ending before token j is followed
+// the way a sentence's subject is: by an apposition or a verb.
+func (st *state) subjectAfter(j int) bool {
+	if j >= len(st.toks) {
+		return false
+	}
+	if st.isPunct(j, ",") {
+		a := st.appositionAfter(j)
+		return a[1] > a[0] && st.describes(a)
+	}
+	t := st.toks[j]
+	if t.kind != tWord || !t.lower {
+		return false
+	}
+	w := st.word(j)
+	return st.isVerbEN(w) && !stopWord(w) || verbLike(w) || st.adverb(j)
 }
 
 // words are the texts of tokens [i, j), the last without a possessive.
