@@ -252,7 +252,7 @@ func printErrors(out io.Writer, a article, preds []prediction, limit int) int {
 		case preds[bestI].speaker == "":
 			say("%s NOSPEAKER/%s %q (source %q)\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), src, context(c))
 		case hasCapitalisedName(a.text, at.source) && !surnameIn(preds[bestI].speaker, a.text, at.source):
-			say("%s WRONGSPEAKER %q said %q, gold %q\n      ctx: %s\n", a.name, snippet(c), preds[bestI].speaker, src, context(c))
+			say("%s WRONGSPEAKER/%s %q said %q, gold %q\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), preds[bestI].speaker, src, context(c))
 		}
 	}
 	return min(n, limit)

@@ -101,7 +101,21 @@ func (l *Lexicon) IsTitle(w string) bool { return l.class[key(w)]&classTitle != 
 
 // IsRole reports whether w is a noun for a person's office or trade:
 // "minister", "spokeswoman", "leader", «министр».
-func (l *Lexicon) IsRole(w string) bool { return l.class[key(w)]&classRole != 0 }
+func (l *Lexicon) IsRole(w string) bool {
+	k := key(w)
+	if l.class[k]&classRole != 0 {
+		return true
+	}
+	// Russian role nouns in other cases: губернатором, министра, главе.
+	for _, end := range []string{"ом", "ем", "ой", "ей", "а", "у", "е", "ы", "и", "я", "ю"} {
+		if stem, ok := strings.CutSuffix(k, end); ok && len(stem) > 4 && stem[0] >= 0x80 {
+			if l.class[stem]&classRole != 0 || l.class[stem+"а"]&classRole != 0 || l.class[stem+"ь"]&classRole != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // IsOrgHead reports whether w ends the names of organisations:
 // "Committee", "Ministry", "Party".

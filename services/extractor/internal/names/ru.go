@@ -181,3 +181,17 @@ func declinesLikeNoun(stem string) bool {
 	}
 	return false
 }
+
+// IsFirstNameRU reports whether w is a Russian first name in some case:
+// Александром, Анны, Сергея.
+func (l *Lexicon) IsFirstNameRU(w string) bool {
+	if _, ok := l.first[w]; ok {
+		return true
+	}
+	for _, c := range firstNameCandidates(w) {
+		if _, ok := l.first[c]; ok {
+			return true
+		}
+	}
+	return false
+}

@@ -733,6 +733,12 @@ func (st *state) resolve(f *found, a attrib) {
 		}
 	}
 	role := st.text(a.appos)
+	// The White House spokesman, Josh Earnest: the name is the apposition.
+	if a.appos[1] > a.appos[0] && !st.toks[np[1]-1].upper {
+		if run, _, _ := st.nameIn(a.appos); len(run) >= 2 && st.firstNameAt(a.appos[1]-len(run)) {
+			role, np = st.text(np), a.appos
+		}
+	}
 	run, start, possessed := st.nameIn(np)
 	if len(run) > 0 && !possessed {
 		titles := st.text([2]int{np[0], start})
@@ -754,7 +760,7 @@ func (st *state) resolve(f *found, a attrib) {
 	// A description: the Russian foreign minister, the ministry.
 	f.attribution = event.AttributionNominal
 	f.role = joinRole(st.text(np), role)
-	f.who = st.resolveDescription(np, np[0])
+	f.who = st.resolveDescription(np, np[0], st.verbGender(a.verb))
 	if f.who != nil && f.who.role != "" {
 		f.role = f.who.role
 	}
@@ -811,6 +817,12 @@ func (st *state) nameIn(np [2]int) (run []string, start int, possessed bool) {
 	}
 	if k == end {
 		return nil, 0, false
+	}
+	for m := k + 1; m < end-1; m++ {
+		if st.firstNameAt(m) {
+			k = m
+			break
+		}
 	}
 	possessed = end < np[1] && possessive(st.word(end-1))
 	if end < np[1] && !possessed {
@@ -953,7 +965,7 @@ func (st *state) resolvePronoun(p pronoun, at int) *person {
 // introduced with a title that the description's head matches (the
 // minister, the Russian foreign minister, the head of state), the
 // organisation named with its head (the ministry), most recent first.
-func (st *state) resolveDescription(np [2]int, at int) *person {
+func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 	var words []string
 	for i := np[0]; i < np[1]; i++ {
 		w := strings.ToLower(stripPossessive(st.word(i)))
@@ -980,6 +992,21 @@ func (st *state) resolveDescription(np [2]int, at int) *person {
 	if !st.x.lex.IsRole(head) {
 		return nil
 	}
+	if p := st.rolesMatch(words, head, at); p != nil {
+		return p
+	}
+	// A definite description no title matches stands for the person the
+	// text is about at that point: the most recent subject, within a few
+	// paragraphs (the gambling tycoon told Reuters; сказал белорусский
+	// лидер). "A spokeswoman", "one official" bring in someone new.
+	if st.ru || st.isWord(np[0], "the") {
+		return st.salient(at, g)
+	}
+	return nil
+}
+
+// rolesMatch finds the person whose titles the description's words match.
+func (st *state) rolesMatch(words []string, head string, at int) *person {
 	syn := synonyms(head)
 	var best *person
 	bestScore := 0
@@ -1006,6 +1033,30 @@ func (st *state) resolveDescription(np [2]int, at int) *person {
 	return best
 }
 
+// salient is the person most recently named as a subject (or speaker)
+// before token at, within three paragraphs, of a gender compatible with g.
+func (st *state) salient(at int, g names.Gender) *person {
+	paras, k := 0, at
+	for m := len(st.ppl.mentions) - 1; m >= 0; m-- {
+		mt := st.ppl.mentions[m]
+		if mt.tok >= at {
+			continue
+		}
+		for ; k > mt.tok; k-- {
+			if st.toks[k].kind == tPara {
+				paras++
+			}
+		}
+		if paras > 2 {
+			return nil
+		}
+		if mt.subject && !mt.who.org && !st.toks[mt.tok].quoted && compatible(mt.who.gender, g) {
+			return mt.who
+		}
+	}
+	return nil
+}
+
 func hasWordFold(ws []string, w string) bool {
 	for _, x := range ws {
 		if strings.EqualFold(x, w) {
@@ -1015,9 +1066,11 @@ func hasWordFold(ws []string, w string) bool {
 	return false
 }
 
+// in reports whether w is among ws, or (for inflected languages) one is
+// the other with an ending: губернатор and губернатором.
 func in(w string, ws []string) bool {
 	for _, x := range ws {
-		if x == w {
+		if x == w || len(w) >= 8 && strings.HasPrefix(x, w) || len(x) >= 8 && strings.HasPrefix(w, x) {
 			return true
 		}
 	}

@@ -43,6 +43,15 @@ func (st *state) register(i, j int) {
 	if k >= j {
 		return
 	}
+	// A first name further on starts the name: Президент Беларуси
+	// Александр Лукашенко, губернатором Санкт-Петербурга Александром
+	// Бегловым.
+	for m := k + 1; m < j-1; m++ {
+		if st.firstNameAt(m) {
+			k = m
+			break
+		}
+	}
 	last := stripPossessive(st.word(j - 1))
 	if lex.IsOrgHead(last) {
 		start := i
@@ -98,8 +107,8 @@ func (st *state) register(i, j int) {
 		return
 	}
 	p.addRoles(st.roleWords(i, k))
-	if p.role == "" && k > i {
-		p.role = st.titleText(i, k)
+	if p.role == "" {
+		p.role = st.titleText(st.roleStart(i), k)
 	}
 	if a := st.appositionAfter(j); a[1] > a[0] && st.describes(a) {
 		p.addRoles(strings.Fields(st.text(a)))
@@ -149,6 +158,34 @@ func (st *state) roleWords(i, k int) []string {
 		out = append(out, st.word(m))
 	}
 	return out
+}
+
+// roleStart is where the titles before a name run at token i begin: the
+// lower-case role words just before it (Republican pollster, официальный
+// представитель), and a capitalised word opening the sentence before them.
+func (st *state) roleStart(i int) int {
+	m := i
+	for m > 0 && i-m < 4 && st.toks[m-1].kind == tWord && st.toks[m-1].lower && !stopWord(st.word(m-1)) &&
+		(st.x.lex.IsRole(st.word(m-1)) || m < i || adjectiveRU(st.word(m-1))) {
+		m--
+	}
+	if m < i && m > 0 && st.toks[m-1].kind == tWord && st.toks[m-1].upper && st.opensSentence(m-1) {
+		m--
+	}
+	return m
+}
+
+// firstNameAt reports whether token m is a first name, in any case form.
+func (st *state) firstNameAt(m int) bool {
+	w := st.word(m)
+	if _, ok := st.x.lex.FirstName(w); ok {
+		return true
+	}
+	if !st.ru {
+		return false
+	}
+	_, g := st.x.lex.NominativeRU([]string{w}, nil)
+	return g != names.Unknown && st.x.lex.IsFirstNameRU(w)
 }
 
 // roleBefore reports whether a role noun stands just before token i:
@@ -207,14 +244,14 @@ func (st *state) headline() []Quote {
 		if a.np[1] == a.np[0] {
 			continue
 		}
-		run, _, possessed := st.nameIn(a.np)
+		run, start, possessed := st.nameIn(a.np)
 		if len(run) == 0 || possessed {
 			continue
 		}
 		if st.ru {
 			run = st.nominative(run)
 		}
-		who := st.ppl.find(run, names.Unknown, false, len(st.toks))
+		who := st.speakerNamed(run, st.text([2]int{a.np[0], start}), [2]int{len(st.toks), len(st.toks)}, [2]int{}, names.Unknown)
 		if who == nil {
 			continue
 		}

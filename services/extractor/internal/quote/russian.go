@@ -119,7 +119,20 @@ func (st *state) subjectRU(i, end int) [2]int {
 		if p := pronounGender(w); p == pronounHe || p == pronounShe {
 			return [2]int{k, k + 1}
 		}
-		if st.toks[k].upper && !st.x.lex.IsFunction(st.word(k)) {
+		if st.toks[k].upper && (st.x.lex.IsTitle(w) || st.x.lex.IsRole(w)) {
+			// Министр иностранных дел Беларуси Сергей Алейник: a name may
+			// follow the title.
+			for e := k + 1; e < end && st.toks[e].kind == tWord && e-k < 8; e++ {
+				if st.firstNameAt(e) {
+					n := e + 1
+					for n < end && st.toks[n].kind == tWord && st.toks[n].upper {
+						n++
+					}
+					return [2]int{k, n}
+				}
+			}
+		}
+		if st.toks[k].upper && !st.x.lex.IsFunction(st.word(k)) && !st.x.lex.IsTitle(w) && !st.x.lex.IsRole(w) {
 			e := k + 1
 			for e < end && st.toks[e].kind == tWord && st.toks[e].upper {
 				e++
@@ -130,7 +143,7 @@ func (st *state) subjectRU(i, end int) [2]int {
 			}
 			return [2]int{s, e}
 		}
-		if st.x.lex.IsRole(w) || w == "глава" || w == "главы" {
+		if st.x.lex.IsRole(w) || st.x.lex.IsTitle(w) || w == "глава" || w == "главы" {
 			s := k
 			for s > i && adjectiveRU(st.word(s-1)) {
 				s--
