@@ -133,6 +133,16 @@ func (l *Lexicon) IsDomain(w string) bool { return l.class[key(w)]&classDomain !
 // New Hampshire, Des Moines, Wall Street.
 func (l *Lexicon) IsPlace(w string) bool { return l.class[key(w)]&classPlace != 0 }
 
+// IsHonorific reports whether w is a courtesy title rather than an office:
+// Mr., Mrs., Dr., Sir.
+func (l *Lexicon) IsHonorific(w string) bool {
+	switch key(w) {
+	case "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "rev", "lord", "lady", "господин", "госпожа":
+		return true
+	}
+	return false
+}
+
 // TitleGender is the gender a title or role word tells: Mrs. and
 // spokeswoman are female, Mr. and congressman male.
 func (l *Lexicon) TitleGender(w string) Gender { return l.gender[key(w)] }
@@ -182,7 +192,8 @@ ruler monarch king queen prince sheikh emir cleric priest pastor bishop rabbi im
 researcher historian scholar doctor physician surgeon veteran democrat republican conservative
 liberal politician statesman lawmaker negotiator mediator moderator commentator pundit
 man woman father mother husband wife son daughter brother sister teacher student resident voter
-supporter critic opponent rival challenger incumbent sponsor
+supporter critic opponent rival challenger incumbent sponsor member delegate
+manager staffer organizer volunteer owner partner employee worker
 президент министр премьер глава председатель посол губернатор мэр руководитель директор
 заместитель помощник спикер секретарь депутат лидер представитель пресс-секретарь дипломат
 политик эксперт аналитик политолог экономист советник канцлер премьер-министр`

@@ -771,6 +771,10 @@ func (st *state) resolve(f *found, a attrib) {
 
 func joinRole(a, b string) string {
 	a = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(a, "the "), "The "))
+	switch a {
+	case "the", "The", "a", "A", "an", "An", "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Mr", "Mrs", "Ms", "Dr":
+		a = "" // an article or a courtesy title is no role
+	}
 	switch {
 	case a == "":
 		return b
@@ -859,8 +863,18 @@ func (st *state) nameToken(i, end int) bool {
 		return false
 	}
 	switch st.word(i) {
-	case "of", "de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "du", "ibn", "the":
+	case "de", "van", "von", "bin", "al", "da", "del", "der", "la", "le", "du", "ibn":
 		return true
+	case "of":
+		// Minister of Foreign Affairs, Bank of America; not Mark Ellison of
+		// Ohio.
+		if i == 0 || st.toks[i-1].kind != tWord {
+			return false
+		}
+		p := st.word(i - 1)
+		return st.x.lex.IsTitle(p) || st.x.lex.IsDomain(p) || st.x.lex.IsOrgHead(p)
+	case "the":
+		return st.isWord(i-1, "of")
 	}
 	return false
 }

@@ -112,6 +112,9 @@ func (st *state) register(i, j int) {
 	}
 	if a := st.appositionAfter(j); a[1] > a[0] && st.describes(a) {
 		p.addRoles(strings.Fields(st.text(a)))
+		if p.role == "" {
+			p.role = joinRole(st.text(a), "")
+		}
 	}
 	st.ppl.mention(k, p, st.opensSentence(i))
 }
@@ -264,8 +267,8 @@ func (st *state) headline() []Quote {
 // titleText is the text of the titles [i, k) before a name, capitalised
 // function words (In, The) left out.
 func (st *state) titleText(i, k int) string {
-	for i < k && st.x.lex.IsFunction(st.word(i)) && !st.x.lex.IsTitle(st.word(i)) {
-		i++
+	for i < k && (st.x.lex.IsFunction(st.word(i)) && !st.x.lex.IsTitle(st.word(i)) || st.x.lex.IsHonorific(st.word(i))) {
+		i++ // In, The; Mr., Dr. are courtesy titles, not roles
 	}
 	return st.text([2]int{i, k})
 }

@@ -1,7 +1,7 @@
 // Package quote finds direct quotations in news text and who said them.
 //
 // One pass tokenises the text and pairs its quotation marks (“ ” " ' ‘ ’
-// « » „ “ and the NYT's ''), nested or running over paragraphs; the
+// « » „ “ and the NYT's ”), nested or running over paragraphs; the
 // attribution around each quotation (“…,” X said; X said: “…”; according to
 // X; – сказал X.) names its speaker, or a description (the minister), or a
 // pronoun, which are resolved to the full name of a person the text
