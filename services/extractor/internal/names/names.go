@@ -9,6 +9,8 @@ package names
 import (
 	_ "embed"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed data/female-first-names.en.moby.txt
@@ -97,15 +99,18 @@ func (l *Lexicon) FirstName(w string) (Gender, bool) {
 
 // IsTitle reports whether w stands before names as a title: "Mr.",
 // "President", "Sen.", "Minister", «президент».
-func (l *Lexicon) IsTitle(w string) bool { return l.class[key(w)]&classTitle != 0 }
+func (l *Lexicon) IsTitle(w string) bool { return l.classOf(w)&classTitle != 0 }
 
 // IsRole reports whether w is a noun for a person's office or trade:
 // "minister", "spokeswoman", "leader", «министр».
 func (l *Lexicon) IsRole(w string) bool {
-	k := key(w)
-	if l.class[k]&classRole != 0 {
+	if l.classOf(w)&classRole != 0 {
 		return true
 	}
+	if w == "" || w[0] < 0x80 {
+		return false
+	}
+	k := key(w)
 	// Russian role nouns in other cases: губернатором, министра, главе.
 	for _, end := range []string{"ом", "ем", "ой", "ей", "а", "у", "е", "ы", "и", "я", "ю"} {
 		if stem, ok := strings.CutSuffix(k, end); ok && len(stem) > 4 && stem[0] >= 0x80 {
@@ -119,19 +124,19 @@ func (l *Lexicon) IsRole(w string) bool {
 
 // IsOrgHead reports whether w ends the names of organisations:
 // "Committee", "Ministry", "Party".
-func (l *Lexicon) IsOrgHead(w string) bool { return l.class[key(w)]&classOrg != 0 }
+func (l *Lexicon) IsOrgHead(w string) bool { return l.classOf(w)&classOrg != 0 }
 
 // IsFunction reports whether w is a capitalised word that is not part of a
 // name: "The", "But", "Monday", "Republican".
-func (l *Lexicon) IsFunction(w string) bool { return l.class[key(w)]&classFunction != 0 }
+func (l *Lexicon) IsFunction(w string) bool { return l.classOf(w)&classFunction != 0 }
 
 // IsDomain reports whether w completes a title: "Foreign", "Affairs",
 // "Defense" in "Minister of Foreign Affairs".
-func (l *Lexicon) IsDomain(w string) bool { return l.class[key(w)]&classDomain != 0 }
+func (l *Lexicon) IsDomain(w string) bool { return l.classOf(w)&classDomain != 0 }
 
 // IsPlace reports whether w ends the name of a place that is no country:
 // New Hampshire, Des Moines, Wall Street.
-func (l *Lexicon) IsPlace(w string) bool { return l.class[key(w)]&classPlace != 0 }
+func (l *Lexicon) IsPlace(w string) bool { return l.classOf(w)&classPlace != 0 }
 
 // IsHonorific reports whether w is a courtesy title rather than an office:
 // Mr., Mrs., Dr., Sir.
@@ -146,6 +151,45 @@ func (l *Lexicon) IsHonorific(w string) bool {
 // TitleGender is the gender a title or role word tells: Mrs. and
 // spokeswoman are female, Mr. and congressman male.
 func (l *Lexicon) TitleGender(w string) Gender { return l.gender[key(w)] }
+
+// classOf is the classes of w, folded as key folds it, without
+// allocating: this runs for every capitalised word.
+func (l *Lexicon) classOf(w string) class {
+	w = strings.TrimSuffix(w, ".")
+	var buf [48]byte
+	b := buf[:0]
+	for i := 0; i < len(w); {
+		c := w[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+			i++
+		} else {
+			r, n := utf8.DecodeRuneInString(w[i:])
+			b = utf8.AppendRune(b, lower(r))
+			i += n
+		}
+		if len(b) > len(buf)-4 {
+			return 0
+		}
+	}
+	return l.class[string(b)]
+}
+
+// lower is unicode.ToLower with a fast path for Cyrillic.
+func lower(r rune) rune {
+	switch {
+	case 'А' <= r && r <= 'Я':
+		return r + 'а' - 'А'
+	case 'а' <= r && r <= 'я':
+		return r
+	case r == 'Ё':
+		return 'ё'
+	}
+	return unicode.ToLower(r)
+}
 
 // key folds a word for the class tables: lower case, final period dropped.
 func key(w string) string {

@@ -20,13 +20,8 @@ func (l *Lexicon) NominativeRU(words []string, known func(string) bool) ([]strin
 			out[i], gender, firstAt = w, g, i
 			break
 		}
-		for _, c := range firstNameCandidates(w) {
-			if g, ok := l.first[c]; ok {
-				out[i], gender, firstAt = c, g, i
-				break
-			}
-		}
-		if firstAt >= 0 {
+		if n, g, ok := l.firstNameRU(w); ok {
+			out[i], gender, firstAt = n, g, i
 			break
 		}
 	}
@@ -42,38 +37,50 @@ func (l *Lexicon) NominativeRU(words []string, known func(string) bool) ([]strin
 	return out, gender
 }
 
-// firstNameCandidates are the nominatives an oblique first name may come
-// from, most likely first.
-func firstNameCandidates(w string) []string {
-	var out []string
-	try := func(suffix string, repl ...string) {
-		if stem, ok := strings.CutSuffix(w, suffix); ok && len([]rune(stem)) >= 2 {
-			for _, r := range repl {
-				out = append(out, stem+r)
+// firstNameRU finds the nominative first name an oblique form comes from
+// (Александром → Александр, Анны → Анна), trying the likeliest endings
+// first, without allocating for the forms that are no name.
+func (l *Lexicon) firstNameRU(w string) (string, Gender, bool) {
+	type ending struct {
+		oblique string
+		nominal []string
+	}
+	endings := [...]ending{
+		{"ом", []string{""}},           // Александром
+		{"ем", []string{"й", "ь", ""}}, // Сергеем, Игорем
+		{"ой", []string{"а"}},          // Анной
+		{"ей", []string{"я", "ья"}},    // Натальей
+		{"ью", []string{"ья"}},         // Наталью
+		{"ии", []string{"ия"}},         // Марии
+		{"ьи", []string{"ья"}},         // Натальи
+		{"ия", []string{"ий"}},         // Дмитрия
+		{"ию", []string{"ий"}},         // Дмитрию
+		{"ием", []string{"ий"}},        // Дмитрием
+		{"ла", []string{"ел"}},         // Павла
+		{"лу", []string{"ел"}},         // Павлу
+		{"лом", []string{"ел"}},        // Павлом
+		{"а", []string{""}},            // Александра
+		{"у", []string{"", "а"}},       // Александру, Анну
+		{"е", []string{"", "а"}},       // Александре, Анне
+		{"я", []string{"й", "ь"}},      // Сергея, Игоря
+		{"ю", []string{"й", "ь", "я"}}, // Сергею, Игорю, Марию
+		{"ы", []string{"а"}},           // Анны
+		{"и", []string{"а", "я"}},      // Ольги, Дарьи
+	}
+	var buf [64]byte
+	for _, e := range endings {
+		stem, ok := strings.CutSuffix(w, e.oblique)
+		if !ok || len(stem) < 4 || len(stem)+8 > len(buf) {
+			continue
+		}
+		for _, n := range e.nominal {
+			b := append(append(buf[:0], stem...), n...)
+			if g, ok := l.first[string(b)]; ok {
+				return stem + n, g, true
 			}
 		}
 	}
-	try("ом", "")           // Александром
-	try("ем", "й", "ь", "") // Сергеем, Игорем
-	try("ой", "а")          // Анной
-	try("ей", "я", "ья")    // Марией? (Натальей → Наталья)
-	try("ью", "ья")         // Наталью
-	try("ии", "ия")         // Марии
-	try("ьи", "ья")         // Натальи
-	try("ия", "ий")         // Дмитрия
-	try("ию", "ий")         // Дмитрию
-	try("ием", "ий")        // Дмитрием
-	try("ла", "ел")         // Павла
-	try("лу", "ел")         // Павлу
-	try("лом", "ел")        // Павлом
-	try("а", "")            // Александра
-	try("у", "", "а")       // Александру, Анну
-	try("е", "", "а")       // Александре, Анне
-	try("я", "й", "ь")      // Сергея, Игоря
-	try("ю", "й", "ь", "я") // Сергею, Игорю, Марию
-	try("ы", "а")           // Анны
-	try("и", "а", "я")      // Ольги, Дарьи
-	return out
+	return "", Unknown, false
 }
 
 // surnameNominative turns an oblique surname into the nominative, given
@@ -188,10 +195,9 @@ func (l *Lexicon) IsFirstNameRU(w string) bool {
 	if _, ok := l.first[w]; ok {
 		return true
 	}
-	for _, c := range firstNameCandidates(w) {
-		if _, ok := l.first[c]; ok {
-			return true
-		}
+	if w == "" || w[0] < 0x80 {
+		return false
 	}
-	return false
+	_, _, ok := l.firstNameRU(w)
+	return ok
 }

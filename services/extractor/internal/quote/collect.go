@@ -184,11 +184,7 @@ func (st *state) firstNameAt(m int) bool {
 	if _, ok := st.x.lex.FirstName(w); ok {
 		return true
 	}
-	if !st.ru {
-		return false
-	}
-	_, g := st.x.lex.NominativeRU([]string{w}, nil)
-	return g != names.Unknown && st.x.lex.IsFirstNameRU(w)
+	return st.ru && st.x.lex.IsFirstNameRU(w)
 }
 
 // roleBefore reports whether a role noun stands just before token i:

@@ -50,7 +50,10 @@ func tokenize(s string, buf []token) []token {
 	toks := buf[:0]
 	space := true
 	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
+		r, w := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[i:])
+		}
 		switch {
 		case r == '\n' || r == '\r' || r == '\u2029':
 			j := i + w
@@ -62,14 +65,15 @@ func tokenize(s string, buf []token) []token {
 			}
 			i, space = j, true
 			continue
-		case unicode.IsSpace(r):
+		case r == ' ' || r == '\t' || r >= utf8.RuneSelf && unicode.IsSpace(r):
 			i += w
 			space = true
 			continue
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case isLetterOrDigit(r):
 			end := wordEnd(s, i)
 			t := token{start: int32(i), end: int32(end), kind: tWord, space: space,
-				upper: unicode.IsUpper(r), lower: unicode.IsLower(r)}
+				upper: 'A' <= r && r <= 'Z' || 'А' <= r && r <= 'Я' || r == 'Ё' || r >= utf8.RuneSelf && !('а' <= r && r <= 'я') && unicode.IsUpper(r),
+				lower: 'a' <= r && r <= 'z' || 'а' <= r && r <= 'я' || r >= utf8.RuneSelf && !('А' <= r && r <= 'Я') && unicode.IsLower(r)}
 			toks = append(toks, t)
 			i, space = end, false
 			continue
@@ -123,8 +127,11 @@ func tokenize(s string, buf []token) []token {
 func wordEnd(s string, i int) int {
 	start := i
 	for i < len(s) {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
+		r, w := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(s[i:])
+		}
+		if isLetterOrDigit(r) || r >= utf8.RuneSelf && unicode.IsMark(r) {
 			i += w
 			continue
 		}
@@ -141,6 +148,16 @@ func wordEnd(s string, i int) int {
 		break
 	}
 	return i
+}
+
+func isLetterOrDigit(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	if 'А' <= r && r <= 'я' || r == 'ё' || r == 'Ё' {
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
 func isDigitBefore(s string, i int) bool {
