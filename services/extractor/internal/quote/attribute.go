@@ -147,7 +147,15 @@ func (st *state) named(sp span) bool {
 	if i < 0 || st.toks[i].kind != tWord {
 		return false
 	}
-	switch strings.ToLower(st.word(i)) {
+	w := strings.ToLower(st.word(i))
+	// Programmes, projects and campaigns are named, in any case form:
+	// о программе «Здоровые города», проекта «…», the “…” initiative.
+	for _, stem := range []string{"програм", "проект", "акци", "форум", "конкурс", "фестивал", "кампани", "марафон", "лозунг", "девиз", "назван", "операци", "инициатив"} {
+		if strings.HasPrefix(w, stem) {
+			return true
+		}
+	}
+	switch w {
 	case "the", "a", "an", "so-called", "called", "dubbed", "titled", "entitled", "named", "nicknamed",
 		"term", "terms", "word", "words", "phrase", "slogan", "hashtag", "label", "labeled", "labelled",
 		"its", "their", "his", "her", "our", "this", "these", "those", "as",
