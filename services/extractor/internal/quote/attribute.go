@@ -226,12 +226,21 @@ func (st *state) afterEN(sp span) attrib {
 	}
 	j := st.skipParenthesis(np[1])
 	var appos [2]int
-	if st.isPunct(j, ",") {
-		appos = st.appositionAfter(j)
-		if appos[1] > appos[0] && st.isPunct(appos[1], ",") {
-			j = appos[1] + 1
+	// Cecelia Purner, 67, a retired customer service representative in
+	// Allentown, Pa., said: up to three comma-separated appositions.
+	for n := 0; n < 3 && st.isPunct(j, ","); n++ {
+		a := st.appositionAfter(j)
+		if a[1] <= a[0] || !st.isPunct(a[1], ",") {
+			break
+		}
+		if appos[1] == 0 {
+			appos = a
 		} else {
-			appos = [2]int{}
+			appos[1] = a[1]
+		}
+		j = a[1] + 1
+		if k := st.skipAdverbs(j); k < len(st.toks) && st.toks[k].lower && (st.isVerbEN(st.word(k)) || verbLike(st.word(k))) {
+			break
 		}
 	}
 	j = st.skipAdverbs(j)
@@ -239,6 +248,26 @@ func (st *state) afterEN(sp span) attrib {
 		v := strings.ToLower(st.word(j))
 		if st.isVerbEN(v) || verbLike(v) {
 			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos}
+		}
+	}
+	return st.laterInSentence(i)
+}
+
+// laterInSentence finds an inverted attribution further on in the
+// quotation's sentence: “…,” since so many cases were decided 5-to-4, said
+// Lee Epstein.
+func (st *state) laterInSentence(i int) attrib {
+	end := st.sentenceEnd(i)
+	for v := i; v < end; v++ {
+		t := st.toks[v]
+		if t.kind != tWord || !t.lower || !st.isVerbEN(st.word(v)) || !st.isPunct(v-1, ",") {
+			continue
+		}
+		np := st.phraseForward(v+1, end)
+		if np[1] > np[0] && st.toks[np[1]-1].upper {
+			if run, _, _ := st.nameIn(np); len(run) > 0 {
+				return attrib{ok: true, verb: strings.ToLower(st.word(v)), np: np, appos: st.appositionAfter(np[1])}
+			}
 		}
 	}
 	return attrib{}
@@ -275,7 +304,7 @@ func (st *state) beforeEN(sp span) attrib {
 			}
 			continue
 		}
-		if !st.isVerbEN(w) || st.nounAt(v) {
+		if !st.isVerbAt(v) || st.nounAt(v) {
 			continue
 		}
 		if strings.HasSuffix(w, "ing") && st.isPunct(v-1, ",") {
@@ -332,6 +361,15 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		}
 		e = st.skipParenthesisBack(e, lo)
 		p := e - 1
+		if p >= lo && st.isPunct(p, ",") {
+			// Senator Shelley Moore Capito, Republican of West Virginia, called
+			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) {
+				if run, _, _ := st.nameIn(np); len(run) > 0 {
+					return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np, appos: appos}
+				}
+			}
+			continue
+		}
 		if p < lo || st.toks[p].kind != tWord {
 			continue
 		}
@@ -474,6 +512,12 @@ func (st *state) namedOrPronoun(np [2]int) bool {
 
 // isVerbEN reports whether a lower-case word reports speech.
 func (st *state) isVerbEN(w string) bool { return st.x.verbs.English(w) }
+
+// isVerbAt is isVerbEN for token v, with "put it" (as Mr. Amar put it).
+func (st *state) isVerbAt(v int) bool {
+	w := st.word(v)
+	return st.isVerbEN(w) || w == "put" && st.isWord(v+1, "it")
+}
 
 // verbLike reports whether a lower-case word after a subject reads as a
 // past-tense verb: “…,” he complained.
