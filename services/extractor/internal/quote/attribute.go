@@ -51,6 +51,15 @@ func (st *state) attributeAll() {
 		if a.ok {
 			st.resolve(&f, a)
 		}
+		if !a.ok && st.startsParagraph(sp) && (last == nil || lastPara < para-1) {
+			// A quotation opening a paragraph after one that introduced
+			// its speaker without quoting: Valastro praised Christie’s
+			// leadership.⏎“We need someone who’s going to …”
+			if b := st.introducedBy(sp.open - 1); b.ok {
+				st.resolve(&f, b)
+				a = b
+			}
+		}
 		if !a.ok {
 			switch {
 			case last != nil && last.group == sp.group:
@@ -77,6 +86,31 @@ func (st *state) attributeAll() {
 		}
 		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
 	}
+}
+
+// introducedBy finds the speaker a paragraph without quotations
+// introduces in its last sentence, for a quotation opening the next
+// paragraph: the sentence's subject and verb. br is the paragraph break.
+func (st *state) introducedBy(br int) attrib {
+	if br <= 0 || st.toks[br].kind != tPara {
+		return attrib{}
+	}
+	hi := br - 1
+	for hi >= 0 && st.toks[hi].kind == tPunct {
+		hi--
+	}
+	if hi < 0 {
+		return attrib{}
+	}
+	lo := st.sentenceStart(hi + 1)
+	for k := lo; k <= hi; k++ {
+		if st.toks[k].kind == tMark {
+			return attrib{}
+		}
+	}
+	a := st.subjectVerb(lo, hi)
+	a.adjacent = false
+	return a
 }
 
 // startsParagraph reports whether a quotation opens its paragraph.
