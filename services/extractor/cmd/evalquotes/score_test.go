@@ -33,7 +33,7 @@ func TestQuotedWordsAndGoldQuotations(t *testing.T) {
 func TestScoreArticle(t *testing.T) {
 	text := []rune(`“We will win this race, believe me,” Donald Trump said. He said taxes “will go down a lot for everyone.” It was “a great day.”`)
 	attrs := []attribution{
-		{source: []span{{37, 49}}, content: []span{{0, 36}}},  // the first quotation, by Donald Trump
+		{source: []span{{37, 49}}, content: []span{{0, 36}}},   // the first quotation, by Donald Trump
 		{source: []span{{56, 58}}, content: []span{{64, 104}}}, // "He": not judged
 	}
 	cases := []struct {
