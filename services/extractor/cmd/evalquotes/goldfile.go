@@ -106,25 +106,9 @@ func scoreGold(x *quote.Extractor, g goldArticle) fileCounts {
 	}
 	for _, q := range g.gold.Quotes {
 		c.gold++
-		in := 0
-		for i := q.Start; i < q.End; i++ {
-			if covered[i] {
-				in++
-			}
-		}
-		total := q.End - q.Start
-		if total == 0 || 10*in < 3*total {
+		best := c.find(covered, preds, []span{{q.Start, q.End}})
+		if best < 0 {
 			continue
-		}
-		c.found30++
-		if 10*in >= 8*total {
-			c.found80++
-		}
-		best, bestOverlap := -1, 0
-		for i, p := range preds {
-			if o := overlap(p.span, []span{{q.Start, q.End}}); o > bestOverlap {
-				best, bestOverlap = i, o
-			}
 		}
 		want := ""
 		if q.Speaker != nil {

@@ -2,8 +2,22 @@
 // published systems are scored, see the corpus README), on the seed
 // article's gold file and on the Russian gold set.
 //
-// PolNeAR's articles are split by a fixed hash of their names: a fifth is
-// held out (never look at its errors), the rest is for development.
+// PolNeAR's articles are split by a fixed hash of their names (FNV-1a 32
+// mod 5 == 0): a fifth is held out (its errors are never printed), the rest
+// is for development.
+//
+// Scoring follows the corpus README. Gold quotations are the first
+// annotator's attributions whose Content holds at least four words inside
+// double quotation marks (“…”, "…", NYT ''…''). A gold quotation is found
+// when the predictions cover 30% of its Content characters (R30; strictly
+// 80%, R80); a prediction is correct when half of it lies inside one
+// attribution's Content (P). Speaker accuracy is judged on found quotations
+// whose gold Source holds a capitalised name (not a bare pronoun or a
+// description) and whose best-overlapping prediction names a speaker: right
+// when the predicted surname is a word of the Source. Speaker coverage is
+// the share of found quotations whose prediction names a speaker.
+// End-to-end F1 combines P with the share of judgeable gold quotations found
+// with the right speaker (e2eR).
 //
 //	go run ./cmd/evalquotes -split all
 //	go run ./cmd/evalquotes -split dev -errors 40   # show development errors

@@ -111,28 +111,7 @@ func scoreArticle(text []rune, attrs []attribution, preds []prediction) counts {
 		if judgeable {
 			c.goldJudgeable++
 		}
-		total, in := 0, 0
-		for _, s := range a.content {
-			for i := clamp(s.start, len(text)); i < clamp(s.end, len(text)); i++ {
-				total++
-				if covered[i] {
-					in++
-				}
-			}
-		}
-		if total == 0 || 10*in < 3*total {
-			continue
-		}
-		c.found30++
-		if 10*in >= 8*total {
-			c.found80++
-		}
-		best, bestOverlap := -1, 0
-		for i, p := range preds {
-			if o := overlap(p.span, a.content); o > bestOverlap {
-				best, bestOverlap = i, o
-			}
-		}
+		best := c.find(covered, preds, a.content)
 		if best < 0 || preds[best].speaker == "" {
 			continue
 		}
@@ -147,6 +126,35 @@ func scoreArticle(text []rune, attrs []attribution, preds []prediction) counts {
 		}
 	}
 	return c
+}
+
+// find counts a gold quotation found when the predictions cover 30% of
+// its characters (and strictly found at 80%), and returns the prediction
+// overlapping it most, or -1 when it is not found.
+func (c *counts) find(covered []bool, preds []prediction, gold []span) int {
+	total, in := 0, 0
+	for _, s := range gold {
+		for i := clamp(s.start, len(covered)); i < clamp(s.end, len(covered)); i++ {
+			total++
+			if covered[i] {
+				in++
+			}
+		}
+	}
+	if total == 0 || 10*in < 3*total {
+		return -1
+	}
+	c.found30++
+	if 10*in >= 8*total {
+		c.found80++
+	}
+	best, bestOverlap := -1, 0
+	for i, p := range preds {
+		if o := overlap(p.span, gold); o > bestOverlap {
+			best, bestOverlap = i, o
+		}
+	}
+	return best
 }
 
 func clamp(i, n int) int { return max(0, min(i, n)) }

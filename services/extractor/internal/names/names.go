@@ -9,6 +9,8 @@ package names
 import (
 	_ "embed"
 	"strings"
+
+	"github.com/newswire/newswire/services/extractor/internal/wordlist"
 	"unicode"
 	"unicode/utf8"
 )
@@ -54,17 +56,17 @@ type Lexicon struct {
 // Load builds the lexicon from the embedded data.
 func Load() *Lexicon {
 	l := &Lexicon{first: map[string]Gender{}, class: map[string]class{}, gender: map[string]Gender{}}
-	for _, n := range lines(maleMoby) {
+	for _, n := range wordlist.Lines(maleMoby) {
 		l.first[n] = Male
 	}
-	for _, n := range lines(femaleMoby) {
+	for _, n := range wordlist.Lines(femaleMoby) {
 		if g, ok := l.first[n]; ok && g == Male {
 			l.first[n] = Unknown // in both lists
 			continue
 		}
 		l.first[n] = Female
 	}
-	for _, line := range lines(extraFirst) {
+	for _, line := range wordlist.Lines(extraFirst) {
 		n, g, _ := strings.Cut(line, " ")
 		switch g {
 		case "m":
@@ -200,17 +202,6 @@ func key(w string) string {
 		}
 	}
 	return w
-}
-
-func lines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
 }
 
 // The word lists below are curated for this project; all are lower case

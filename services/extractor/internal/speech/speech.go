@@ -5,6 +5,8 @@ package speech
 import (
 	_ "embed"
 	"strings"
+
+	"github.com/newswire/newswire/services/extractor/internal/wordlist"
 )
 
 //go:embed data/quote-verbs.en.genderGapTracker.txt
@@ -37,7 +39,7 @@ type Verbs struct {
 func Load() *Verbs {
 	v := &Verbs{en: map[string]bool{}, ru: map[string]Form{}}
 	for _, list := range []string{verbsGGT, verbsExtraEN} {
-		for _, w := range lines(list) {
+		for _, w := range wordlist.Lines(list) {
 			v.en[w] = true
 		}
 	}
@@ -45,7 +47,7 @@ func Load() *Verbs {
 	for _, w := range strings.Fields("point points present presents presenting state states finding finds release releases") {
 		delete(v.en, w)
 	}
-	for _, line := range lines(verbsRU) {
+	for _, line := range wordlist.Lines(verbsRU) {
 		w, form, _ := strings.Cut(line, " ")
 		if stem, ok := strings.CutSuffix(w, "-"); ok {
 			v.ru[stem+"л"] = Masculine
@@ -77,16 +79,4 @@ func (v *Verbs) English(w string) bool { return v.en[w] }
 func (v *Verbs) Russian(w string) (Form, bool) {
 	f, ok := v.ru[w]
 	return f, ok
-}
-
-// lines are the non-empty lines of a list that are not # comments.
-func lines(s string) []string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		l = strings.TrimSpace(l)
-		if l != "" && !strings.HasPrefix(l, "#") {
-			out = append(out, l)
-		}
-	}
-	return out
 }
