@@ -8,7 +8,7 @@
 //
 // Scoring follows the corpus README. Gold quotations are the first
 // annotator's attributions whose Content holds at least four words inside
-// double quotation marks (“…”, "…", NYT ''…''). A gold quotation is found
+// double quotation marks (“…”, "…", NYT ”…”). A gold quotation is found
 // when the predictions cover 30% of its Content characters (R30; strictly
 // 80%, R80); a prediction is correct when half of it lies inside one
 // attribution's Content (P). Speaker accuracy is judged on found quotations
