@@ -249,10 +249,10 @@ func (st *state) afterEN(sp span) attrib {
 		// “…,” as Mrs. Clinton put it.
 		np := st.phraseForward(i+1, len(st.toks))
 		j := st.skipAdverbs(np[1])
-		if np[1] > np[0] && j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
+		if np[1] > np[0] && st.namedOrPronoun(np) && j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
 			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(j)), np: np}
 		}
-		return attrib{}
+		return st.laterInSentence(i)
 	}
 	np := st.phraseForward(i, len(st.toks))
 	if np[1] == np[0] {
@@ -294,7 +294,16 @@ func (st *state) laterInSentence(i int) attrib {
 	end := st.sentenceEnd(i)
 	for v := i; v < end; v++ {
 		t := st.toks[v]
-		if t.kind != tWord || !t.lower || !st.isVerbEN(st.word(v)) || !st.isPunct(v-1, ",") {
+		if t.kind != tWord || !t.lower || !st.isVerbEN(st.word(v)) {
+			continue
+		}
+		// …, Mr. Turry said.
+		if np := st.phraseBackwardFrom(v-1, i); np[1] > np[0] && st.isPunct(np[0]-1, ",") && st.toks[np[1]-1].upper {
+			if run, _, _ := st.nameIn(np); len(run) > 0 {
+				return attrib{ok: true, verb: strings.ToLower(st.word(v)), np: np}
+			}
+		}
+		if !st.isPunct(v-1, ",") {
 			continue
 		}
 		np := st.phraseForward(v+1, end)
@@ -639,6 +648,9 @@ func (st *state) phraseForward(i, limit int) [2]int {
 		w := st.word(j)
 		if t.lower {
 			lw := w
+			if lw == "of" && j > i && st.toks[j-1].upper && !st.x.lex.IsTitle(st.word(j-1)) && !st.x.lex.IsDomain(st.word(j-1)) && !st.x.lex.IsOrgHead(st.word(j-1)) {
+				break // Robert Antonacci of the New York delegation
+			}
 			if j > i && (stopWord(lw) && lw != "of" && lw != "for") || st.isVerbEN(lw) && content ||
 				content && verbLike(lw) && !st.x.lex.IsRole(lw) {
 				break

@@ -142,6 +142,8 @@ func pairMarks(s string, toks []token, out []span) []span {
 		case mSingleClose:
 			if k := find(fSingle); k >= 0 && (i+1 >= len(toks) || toks[i+1].kind != tWord || toks[i+1].space) {
 				closeAt(k, i)
+			} else {
+				toks[i].kind = tPunct // an apostrophe: Sanders’ campaign
 			}
 		case mGuilOpen:
 			push(fGuil, i)
