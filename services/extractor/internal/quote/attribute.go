@@ -361,6 +361,19 @@ func (st *state) beforeEN(sp span) attrib {
 		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] && st.plausibleSubject(np) {
 			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
 		}
+		if p := v - 1; p >= lo && (st.isWord(p, "and") || st.isWord(p, "but") || st.isWord(p, "then")) {
+			// Carson did not mention his opponents, but told his supporters
+			if a := st.sentenceSubject(lo, p); a.ok {
+				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
+				return a
+			}
+			continue
+		}
+		// Inverted only right after a comma or the sentence's start: said
+		// Mr. Garin, “…”; not "told his supporters".
+		if v > lo && !st.isPunct(v-1, ",") {
+			continue
+		}
 		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] {
 			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
 		}
@@ -395,7 +408,7 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 			continue
 		}
 		w := st.word(v)
-		if stopWord(w) && !st.adverb(v) || !(st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "s") && len(w) > 3) {
+		if stopWord(w) && !st.adverb(v) || !(st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "s") && len(w) > 3) {
 			continue
 		}
 		e := v
@@ -460,7 +473,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 	if np[1] == np[0] || !st.namedOrPronoun(np) {
 		return attrib{}
 	}
-	j := np[1]
+	j := st.skipParenthesis(np[1])
 	var appos [2]int
 	if st.isPunct(j, ",") {
 		appos = st.appositionAfter(j)
@@ -651,6 +664,9 @@ func (st *state) phraseForward(i, limit int) [2]int {
 			if lw == "of" && j > i && st.toks[j-1].upper && !st.x.lex.IsTitle(st.word(j-1)) && !st.x.lex.IsDomain(st.word(j-1)) && !st.x.lex.IsOrgHead(st.word(j-1)) {
 				break // Robert Antonacci of the New York delegation
 			}
+			if content && st.adverb(j) {
+				break // Hillary Clinton immediately posted
+			}
 			if j > i && (stopWord(lw) && lw != "of" && lw != "for") || st.isVerbEN(lw) && content ||
 				content && verbLike(lw) && !st.x.lex.IsRole(lw) {
 				break
@@ -680,6 +696,9 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		j--
 	}
 	var appos [2]int
+	if j > lo && st.isPunct(j, ",") && st.isPunct(j-1, ")") {
+		j-- // Gov. John Kasich (R-OH), said
+	}
 	if j >= lo && st.isPunct(j, ",") {
 		// X, a Fed governor, said
 		k := j - 1
