@@ -211,6 +211,7 @@ president vice prime minister secretary senator sen rep representative congressm
 gov governor mayor lt gen general col adm admiral maj sgt cpl capt judge justice chief attorney
 speaker chairman chairwoman chair director ambassador commissioner leader deputy assistant sheriff
 councilman councilwoman alderman pope king queen prince princess chancellor premier former
+archbishop bishop cardinal pastor rabbi imam reverend patriarch metropolitan
 state-secretary sec ex-president ex-minister candidate nominee ceo founder
 президент министр премьер-министр глава председатель посол губернатор мэр руководитель директор
 заместитель помощник спикер секретарь депутат лидер представитель пресс-секретарь генеральный

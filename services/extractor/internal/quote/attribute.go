@@ -419,7 +419,7 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		p := e - 1
 		if p >= lo && st.isPunct(p, ",") {
 			// Senator Shelley Moore Capito, Republican of West Virginia, called
-			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) {
+			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) && st.describes(appos) {
 				if run, _, _ := st.nameIn(np); len(run) > 0 {
 					return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np, appos: appos}
 				}
@@ -469,6 +469,16 @@ func (st *state) skipParenthesisBack(e, lo int) int {
 // apposition, when a verb follows it before hi: Huma Abedin, vice
 // chairwoman for Clinton’s campaign, emailed supporters …
 func (st *state) sentenceSubject(lo, hi int) attrib {
+	// In response to Trump’s proposal, Hillary Clinton’s right-hand woman
+	// rallied supporters: the subject follows an opening phrase.
+	if lo < hi && st.toks[lo].upper && st.leadingPreposition(st.word(lo)) {
+		for k := lo + 1; k < hi && k-lo < 20; k++ {
+			if st.isPunct(k, ",") {
+				lo = k + 1
+				break
+			}
+		}
+	}
 	np := st.phraseForward(lo, hi+1)
 	if np[1] == np[0] || !st.namedOrPronoun(np) {
 		return attrib{}
@@ -487,6 +497,17 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		return attrib{}
 	}
 	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
+}
+
+// leadingPreposition reports whether a capitalised word opens a sentence
+// with a phrase before its subject: In, On, After, During.
+func (st *state) leadingPreposition(w string) bool {
+	switch w {
+	case "In", "On", "At", "After", "Before", "During", "Since", "With", "For", "From", "Despite",
+		"Following", "Asked", "Speaking", "Earlier", "Later", "Last", "When", "While", "Although", "As":
+		return true
+	}
+	return false
 }
 
 // plausibleSubject reports whether a phrase read backwards from a verb can
@@ -999,6 +1020,13 @@ func (st *state) nameToken(i, end int) bool {
 // speakerNamed finds or adds the person (or organisation) a speaker's name
 // run names, with its titles and apposition as roles.
 func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g names.Gender) *person {
+	for _, w := range run {
+		if st.x.lex.IsFunction(w) {
+			if _, ok := st.x.lex.FirstName(w); !ok {
+				return nil // Tuesday, Unless: no one's name
+			}
+		}
+	}
 	last := run[len(run)-1]
 	org := st.x.lex.IsOrgHead(last) || st.isPlace(strings.Join(run, " "))
 	for _, w := range strings.Fields(titles) {

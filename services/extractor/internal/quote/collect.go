@@ -196,6 +196,9 @@ func (st *state) roleBefore(i int) bool {
 // describes reports whether an apposition reads as a description of a
 // person: a Fed governor, the president's former special envoy.
 func (st *state) describes(a [2]int) bool {
+	if a[1] <= a[0] {
+		return false
+	}
 	w := strings.ToLower(st.word(a[0]))
 	return isDeterminer(w) || st.x.lex.IsRole(w) || a[1]-a[0] > 1 && st.x.lex.IsRole(strings.ToLower(st.word(a[0]+1)))
 }
