@@ -151,10 +151,11 @@ func (st *state) endsSentence(sp span) bool {
 // qualifies: “rebellious” people.
 func (st *state) modifier(sp span) bool {
 	i := sp.close + 1
-	if sp.openEnded || i >= len(st.toks) || st.toks[i].kind != tWord || !st.toks[i].lower {
+	if sp.openEnded || i >= len(st.toks) || st.toks[i].kind != tWord || !st.toks[i].lower || st.endsSentence(sp) {
 		return false
 	}
-	return !stopWord(st.word(i)) && !st.isVerbEN(st.word(i)) && !verbLike(st.word(i))
+	w := st.word(i)
+	return !stopWord(w) && !isDeterminer(w) && pronounGender(w) == pronounNone && !st.isVerbEN(w) && !verbLike(w)
 }
 
 // titleCase reports whether every longer word of a quotation is
@@ -256,9 +257,17 @@ func (st *state) afterEN(sp span) attrib {
 	}
 	np := st.phraseForward(i, len(st.toks))
 	if np[1] == np[0] {
-		return attrib{}
+		return st.laterInSentence(i)
 	}
 	j := st.skipParenthesis(np[1])
+	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
+		// James Pethokoukis of the American Enterprise Institute wrote
+		k := j + 1
+		for k < len(st.toks) && k-j < 8 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of")) {
+			k++
+		}
+		j = k
+	}
 	var appos [2]int
 	// Cecelia Purner, 67, a retired customer service representative in
 	// Allentown, Pa., said: up to three comma-separated appositions.
