@@ -242,7 +242,18 @@ func (st *state) afterEN(sp span) attrib {
 		if np[1] == np[0] {
 			return attrib{}
 		}
-		return attrib{ok: true, adjacent: true, verb: w, np: np, appos: st.appositionAfter(np[1])}
+		j := np[1]
+		if !st.toks[np[1]-1].upper {
+			// said his best friend at Lehigh, Bruce Turry: a short phrase
+			// before the name.
+			for k := j; k < len(st.toks) && k-j < 5 && st.toks[k].kind == tWord; k++ {
+				if st.isPunct(k+1, ",") {
+					j = k + 1
+					break
+				}
+			}
+		}
+		return attrib{ok: true, adjacent: true, verb: w, np: np, appos: st.appositionAfter(j)}
 	case w == "according" && st.isWord(i+1, "to"):
 		np := st.phraseForward(i+2, len(st.toks))
 		return attrib{ok: np[1] > np[0], adjacent: true, verb: "according to", np: np, appos: st.appositionAfter(np[1])}
@@ -882,11 +893,19 @@ func (st *state) resolve(f *found, a attrib) {
 	role := st.text(a.appos)
 	// The White House spokesman, Josh Earnest: the name is the apposition.
 	if a.appos[1] > a.appos[0] && !st.toks[np[1]-1].upper {
-		if run, _, _ := st.nameIn(a.appos); len(run) >= 2 && st.firstNameAt(a.appos[1]-len(run)) {
+		if run, _, _ := st.nameIn(a.appos); len(run) >= 1 && st.firstNameAt(a.appos[1]-len(run)) || len(run) >= 2 && st.toks[a.appos[0]].upper {
 			role, np = st.text(np), a.appos
 		}
 	}
 	run, start, possessed := st.nameIn(np)
+	if possessed && np[1]-start == len(run)+1 && st.x.lex.IsOrgHead(st.word(np[1]-1)) {
+		// Mrs. Clinton's campaign: the campaign speaks, an organisation.
+		org := []string{run[len(run)-1], strings.ToLower(st.word(np[1] - 1))}
+		if p := st.ppl.find(org, names.Unknown, true, np[0]); p != nil {
+			f.who, f.attribution = p, event.AttributionExplicit
+			return
+		}
+	}
 	if len(run) > 0 && !possessed {
 		titles := st.text([2]int{np[0], start})
 		if st.ru {
@@ -962,7 +981,9 @@ func (st *state) nameIn(np [2]int) (run []string, start int, possessed bool) {
 	k := start
 	for i := start; i < end; i++ {
 		w := st.word(i)
-		if st.x.lex.IsTitle(w) || st.x.lex.IsDomain(w) && i+1 < end || st.x.lex.IsFunction(w) && !st.isFirstName(w) || st.toks[i].lower {
+		// A title word that ends the run is a surname: Peter T. King,
+		// Mr. Prince.
+		if st.x.lex.IsTitle(w) && (i+1 < end || i == start) || st.x.lex.IsDomain(w) && i+1 < end || st.x.lex.IsFunction(w) && !st.isFirstName(w) || st.toks[i].lower {
 			k = i + 1
 		}
 	}
