@@ -214,6 +214,15 @@ func (st *state) afterEN(sp span) attrib {
 		return attrib{}
 	}
 	i := sp.close + 1
+	if i+1 < len(st.toks) && st.toks[i].kind == tPara && isDash(st.s, st.toks[i+1]) {
+		// A paragraph of its own names the speaker: ⏎- Bernie Sanders.
+		np := st.phraseForward(i+2, len(st.toks))
+		if np[1] > np[0] && st.toks[np[1]-1].upper && (np[1] >= len(st.toks) || st.toks[np[1]].kind != tWord) {
+			if run, _, _ := st.nameIn(np); len(run) > 0 {
+				return attrib{ok: true, adjacent: true, np: np}
+			}
+		}
+	}
 	lastInside := ""
 	if sp.close-1 > sp.open && st.toks[sp.close-1].kind == tPunct {
 		lastInside = st.word(sp.close - 1)
@@ -236,7 +245,7 @@ func (st *state) afterEN(sp span) attrib {
 	}
 	w := strings.ToLower(st.word(i))
 	switch {
-	case st.toks[i].lower && st.isVerbEN(w):
+	case st.toks[i].lower && (st.isVerbEN(w) || verbLike(w) && i+1 < len(st.toks) && st.toks[i+1].upper):
 		// Inverted: “…,” said Geoff Garin, a Democratic pollster.
 		np := st.phraseForward(i+1, len(st.toks))
 		if np[1] == np[0] {
@@ -269,6 +278,12 @@ func (st *state) afterEN(sp span) attrib {
 	np := st.phraseForward(i, len(st.toks))
 	if np[1] == np[0] {
 		return st.laterInSentence(i)
+	}
+	if isDash(st.s, st.toks[i-1]) && st.toks[np[1]-1].upper && (np[1] >= len(st.toks) || st.toks[np[1]].kind != tWord) {
+		// “…” – Lavrov: a dash and a name, no verb.
+		if run, _, _ := st.nameIn(np); len(run) > 0 {
+			return attrib{ok: true, adjacent: true, np: np, appos: st.appositionAfter(np[1])}
+		}
 	}
 	j := st.skipParenthesis(np[1])
 	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
@@ -318,7 +333,12 @@ func (st *state) laterInSentence(i int) attrib {
 			continue
 		}
 		// …, Mr. Turry said.
-		if np := st.phraseBackwardFrom(v-1, i); np[1] > np[0] && st.isPunct(np[0]-1, ",") && st.toks[np[1]-1].upper {
+		np := st.phraseBackwardFrom(v-1, i)
+		c := np[0] - 1
+		for c > i && st.toks[c].upper && st.x.lex.IsFunction(st.word(c)) {
+			c-- // , Republican candidate Ben Carson said
+		}
+		if np[1] > np[0] && st.isPunct(c, ",") && st.toks[np[1]-1].upper {
 			if run, _, _ := st.nameIn(np); len(run) > 0 {
 				return attrib{ok: true, verb: strings.ToLower(st.word(v)), np: np}
 			}
@@ -326,7 +346,7 @@ func (st *state) laterInSentence(i int) attrib {
 		if !st.isPunct(v-1, ",") {
 			continue
 		}
-		np := st.phraseForward(v+1, end)
+		np = st.phraseForward(v+1, end)
 		if np[1] > np[0] && st.toks[np[1]-1].upper {
 			if run, _, _ := st.nameIn(np); len(run) > 0 {
 				return attrib{ok: true, verb: strings.ToLower(st.word(v)), np: np, appos: st.appositionAfter(np[1])}

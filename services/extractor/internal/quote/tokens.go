@@ -174,6 +174,9 @@ func abbreviation(w string) bool {
 	if strings.Contains(w, ".") {
 		return true // U.S, D.C
 	}
+	if len(w) > 2 && (w[0] == 'R' || w[0] == 'D' || w[0] == 'I') && w[1] == '-' {
+		return true // party and state after a name: R-Ky., D-Ill.
+	}
 	switch w {
 	case "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj",
 		"St", "Jr", "Sr", "Prof", "Rev", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec",
