@@ -2,6 +2,7 @@ package quote
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/extractor/internal/names"
@@ -94,8 +95,15 @@ func (st *state) register(i, j int) {
 	case j-k == 1:
 		// Trump, once Donald Trump is known
 		w := stripPossessive(st.word(k))
-		if p := st.ppl.recent(k, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
+		if p := st.ppl.recent(k, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
 			st.ppl.mention(k, p, st.opensSentence(i))
+			return
+		}
+		// Clinton said, Sanders told: a surname opening a sentence before
+		// a verb names a person the text has not named in full.
+		if k == i && st.opensSentence(i) && !possessive(st.word(k)) && st.subjectAfter(j) && !lex.IsPlace(w) &&
+			!allCaps(w) && !st.isPlace(w) && !lex.IsRole(w) {
+			st.ppl.mention(k, st.ppl.find([]string{w}, g, false, k), true)
 		}
 		return
 	default:
@@ -270,4 +278,14 @@ func (st *state) titleText(i, k int) string {
 		i++ // In, The; Mr., Dr. are courtesy titles, not roles
 	}
 	return st.text([2]int{i, k})
+}
+
+// allCaps reports whether a word is an acronym: CNN, NATO.
+func allCaps(w string) bool {
+	for _, r := range w {
+		if unicode.IsLower(r) {
+			return false
+		}
+	}
+	return true
 }
