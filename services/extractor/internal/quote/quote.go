@@ -71,7 +71,6 @@ type found struct {
 	role        string
 	verb        string
 	attribution string
-	subjectTok  int
 }
 
 // Extract returns the quotations of d in the order they appear, the
