@@ -1,12 +1,13 @@
 // Package quote finds direct quotations in news text and who said them.
 //
 // One pass tokenises the text and pairs its quotation marks (“ ” " ' ‘ ’
-// « » „ “ and the NYT's ”), nested or running over paragraphs; the
-// attribution around each quotation (“…,” X said; X said: “…”; according to
-// X; – сказал X.) names its speaker, or a description (the minister), or a
-// pronoun, which are resolved to the full name of a person the text
-// introduced. Quotations with no attribution of their own continue the
-// last speaker's; scare quotes and titles are left out.
+// « » „ “ and the NYT's doubled apostrophes), nested or running over
+// paragraphs. The attribution around each quotation (“…,” X said; X said:
+// “…”; according to X; – сказал X.) names its speaker, or gives a
+// description (the minister) or a pronoun, which are resolved to the full
+// name of a person the text introduced. Quotations with no attribution of
+// their own continue the last speaker's; scare quotes and titles are left
+// out.
 package quote
 
 import (
@@ -77,7 +78,10 @@ type found struct {
 // headline's first.
 func (x *Extractor) Extract(d doc.Document) []Quote {
 	st := x.pool.Get().(*state)
-	defer x.pool.Put(st)
+	defer func() {
+		st.s, st.ppl = "", people{} // keep the buffers, not the article
+		x.pool.Put(st)
+	}()
 	ru := strings.HasPrefix(strings.ToLower(d.Language), "ru") || d.Language == "" && cyrillic(d.Body)
 
 	// The body first: it introduces the people the headline names.
