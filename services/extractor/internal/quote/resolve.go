@@ -45,6 +45,19 @@ func (st *state) resolve(f *found, a attrib) {
 			return
 		}
 	}
+	if len(run) == 0 && np[1]-np[0] >= 2 && st.toks[np[1]-2].upper && st.x.lex.IsOrgHead(st.word(np[1]-1)) && st.toks[np[1]-1].lower {
+		// The Trump campaign, the Obama administration: named by its
+		// modifier and its head.
+		k := np[1] - 2
+		for k > np[0] && st.toks[k-1].upper && !st.x.lex.IsFunction(st.word(k-1)) {
+			k--
+		}
+		org := append(st.words(k, np[1]-1), strings.ToLower(st.word(np[1]-1)))
+		if p := st.ppl.find(org, names.Unknown, true, np[0]); p != nil {
+			f.who, f.attribution = p, event.AttributionNominal
+			return
+		}
+	}
 	if len(run) > 0 && !possessed {
 		titles := st.text([2]int{np[0], start})
 		if st.ru {
