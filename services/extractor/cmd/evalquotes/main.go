@@ -45,7 +45,8 @@ func main() {
 	}
 }
 
-func run(args []string, out io.Writer) error {
+func run(args []string, w io.Writer) error {
+	out := &report{w: w}
 	fs := flag.NewFlagSet("evalquotes", flag.ContinueOnError)
 	polnear := fs.String("polnear", "", "PolNeAR directory (default: shared/corpora/polnear found above the working directory)")
 	seed := fs.String("seed", "../../fixtures/seed/belta-lavrov-central-asia.txt", "seed article text; its gold file is NAME.gold.json beside it")
@@ -73,10 +74,10 @@ func run(args []string, out io.Writer) error {
 		}
 		qs, _ := predict(x, []rune(string(raw)), *lang)
 		for _, q := range qs {
-			fmt.Fprintf(out, "%s %d-%d %-12s speaker=%q role=%q verb=%q kind=%s\n    %q\n",
+			out.printf("%s %d-%d %-12s speaker=%q role=%q verb=%q kind=%s\n    %q\n",
 				q.In, q.Start, q.End, q.Attribution, q.Speaker, q.Role, q.Verb, q.SpeakerKind, q.Text)
 		}
-		return nil
+		return out.err
 	}
 
 	dir := *polnear
@@ -107,19 +108,19 @@ func run(args []string, out io.Writer) error {
 			shown += printErrors(out, a, preds, *showErrors-shown)
 		}
 	}
-	fmt.Fprintf(out, "PolNeAR direct quotations (%s)\n", dir)
-	fmt.Fprintln(out, "part      articles  gold  pred   P      R30    F1@30  R80    F1@80  spkAcc spkCov e2eR   e2eF1")
+	out.printf("PolNeAR direct quotations (%s)\n", dir)
+	out.printf("%s\n", "part      articles  gold  pred   P      R30    F1@30  R80    F1@80  spkAcc spkCov e2eR   e2eF1")
 	for _, p := range []string{splitDev, splitHeldOut, "all"} {
 		c := parts[p]
 		if c.articles == 0 {
 			continue
 		}
 		m := c.metrics()
-		fmt.Fprintf(out, "%-9s %8d %5d %5d  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f\n",
+		out.printf("%-9s %8d %5d %5d  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f\n",
 			p, c.articles, c.gold, c.predicted, m.precision, m.recall30, m.f130, m.recall80, m.f180,
 			m.speakerAccuracy, m.speakerCoverage, m.e2eRecall, m.e2eF1)
 	}
-	fmt.Fprintln(out)
+	out.printf("\n")
 
 	if *seed != "" {
 		g, err := readGoldArticle(*seed)
@@ -139,7 +140,7 @@ func run(args []string, out io.Writer) error {
 		}
 		printGold(out, "Russian gold set "+*ru, cs)
 	}
-	return nil
+	return out.err
 }
 
 // predict runs the extractor over an article whose first line is its title,
@@ -172,7 +173,7 @@ func splitArticle(text []rune) (title, body string, bodyStart int) {
 	return title, string(text[i:]), i
 }
 
-func printGold(out io.Writer, name string, cs []fileCounts) {
+func printGold(out *report, name string, cs []fileCounts) {
 	var t fileCounts
 	for _, c := range cs {
 		t.add(c.counts)
@@ -183,12 +184,12 @@ func printGold(out io.Writer, name string, cs []fileCounts) {
 		t.notQuotesEmitted += c.notQuotesEmitted
 	}
 	m := t.metrics()
-	fmt.Fprintf(out, "%s: %d articles, %d gold quotations, %d predicted\n", name, t.articles, t.gold, t.predicted)
-	fmt.Fprintf(out, "  detection P %.3f R@30 %.3f F1@30 %.3f R@80 %.3f F1@80 %.3f\n",
+	out.printf("%s: %d articles, %d gold quotations, %d predicted\n", name, t.articles, t.gold, t.predicted)
+	out.printf("  detection P %.3f R@30 %.3f F1@30 %.3f R@80 %.3f F1@80 %.3f\n",
 		m.precision, m.recall30, m.f130, m.recall80, m.f180)
-	fmt.Fprintf(out, "  speaker (full name) accuracy %.3f coverage %.3f; end-to-end F1 %.3f\n",
+	out.printf("  speaker (full name) accuracy %.3f coverage %.3f; end-to-end F1 %.3f\n",
 		m.speakerAccuracy, m.speakerCoverage, m.e2eF1)
-	fmt.Fprintf(out, "  of %d found: speaker exact %d, attribution kind %d, verb %d; not-quotes emitted %d of %d\n\n",
+	out.printf("  of %d found: speaker exact %d, attribution kind %d, verb %d; not-quotes emitted %d of %d\n\n",
 		t.found30, t.speakerExact, t.kindRight, t.verbRight, t.notQuotesEmitted, t.notQuotes)
 }
 
@@ -213,12 +214,12 @@ func findUp(rel string) (string, error) {
 
 // printErrors shows the mistakes on one development article: missed gold
 // quotations, wrong predictions and wrong speakers.
-func printErrors(out io.Writer, a article, preds []prediction, limit int) int {
+func printErrors(out *report, a article, preds []prediction, limit int) int {
 	n := 0
 	quoted := quotedRegions(a.text)
 	say := func(format string, args ...any) {
 		if n < limit {
-			fmt.Fprintf(out, format, args...)
+			out.printf(format, args...)
 		}
 		n++
 	}
@@ -290,4 +291,16 @@ func markRuns(text []rune) []prediction {
 		i = j
 	}
 	return out
+}
+
+// report prints the figures and keeps the first write error.
+type report struct {
+	w   io.Writer
+	err error
+}
+
+func (r *report) printf(format string, args ...any) {
+	if r.err == nil {
+		_, r.err = fmt.Fprintf(r.w, format, args...)
+	}
 }

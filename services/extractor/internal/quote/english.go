@@ -280,7 +280,8 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 			continue
 		}
 		w := st.word(v)
-		if stopWord(w) && !st.adverb(v) || !(st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "s") && len(w) > 3) {
+		verbal := st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "s") && len(w) > 3
+		if stopWord(w) && !st.adverb(v) || !verbal {
 			continue
 		}
 		e := v

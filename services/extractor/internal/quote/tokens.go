@@ -72,8 +72,7 @@ func tokenize(s string, buf []token) []token {
 		case isLetterOrDigit(r):
 			end := wordEnd(s, i)
 			t := token{start: int32(i), end: int32(end), kind: tWord, space: space,
-				upper: 'A' <= r && r <= 'Z' || 'А' <= r && r <= 'Я' || r == 'Ё' || r >= utf8.RuneSelf && !('а' <= r && r <= 'я') && unicode.IsUpper(r),
-				lower: 'a' <= r && r <= 'z' || 'а' <= r && r <= 'я' || r >= utf8.RuneSelf && !('А' <= r && r <= 'Я') && unicode.IsLower(r)}
+				upper: isUpper(r), lower: isLower(r)}
 			toks = append(toks, t)
 			i, space = end, false
 			continue
@@ -158,6 +157,28 @@ func isLetterOrDigit(r rune) bool {
 		return true
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// isUpper and isLower are unicode.IsUpper and IsLower with fast paths for
+// ASCII and Cyrillic.
+func isUpper(r rune) bool {
+	switch {
+	case 'A' <= r && r <= 'Z', 'А' <= r && r <= 'Я', r == 'Ё':
+		return true
+	case r < utf8.RuneSelf, 'а' <= r && r <= 'я':
+		return false
+	}
+	return unicode.IsUpper(r)
+}
+
+func isLower(r rune) bool {
+	switch {
+	case 'a' <= r && r <= 'z', 'а' <= r && r <= 'я', r == 'ё':
+		return true
+	case r < utf8.RuneSelf, 'А' <= r && r <= 'Я':
+		return false
+	}
+	return unicode.IsLower(r)
 }
 
 func isDigitBefore(s string, i int) bool {
