@@ -121,15 +121,15 @@ func (st *state) afterEN(sp span) attrib {
 	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
 		// James Pethokoukis of the American Enterprise Institute wrote
 		k := j + 1
-		for k < len(st.toks) && k-j < 8 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of")) {
+		for k < len(st.toks) && k-j < 10 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of") || st.isWord(k, "for") || st.isWord(k, "and")) {
 			k++
 		}
 		j = k
 	}
 	var appos [2]int
 	// Cecelia Purner, 67, a retired customer service representative in
-	// Allentown, Pa., said: up to three comma-separated appositions.
-	for n := 0; n < 3 && st.isPunct(j, ","); n++ {
+	// Allentown, Pa., said: up to five comma-separated appositions.
+	for n := 0; n < 5 && st.isPunct(j, ","); n++ {
 		a := st.appositionAfter(j)
 		if a[1] <= a[0] || !st.isPunct(a[1], ",") {
 			break
