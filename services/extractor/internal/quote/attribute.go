@@ -165,11 +165,17 @@ func (st *state) named(sp span) bool {
 		}
 	}
 	switch w {
-	case "the", "a", "an", "so-called", "called", "dubbed", "titled", "entitled", "named", "nicknamed",
+	case "so-called", "called", "dubbed", "titled", "entitled", "named", "nicknamed",
 		"term", "terms", "word", "words", "phrase", "slogan", "hashtag", "label", "labeled", "labelled",
-		"its", "their", "his", "her", "our", "this", "these", "those", "as",
-		"так", "называемый", "называемая", "называемое", "называемые", "под", "названием", "проект", "программа", "программы":
+		"так", "называемый", "называемая", "называемое", "называемые", "под", "названием":
 		return true
+	case "as":
+		return st.isWord(i-1, "known") || st.isWord(i-1, "billed") || st.isWord(i-1, "such")
+	case "the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those":
+		// After an article a quotation names something when a noun
+		// follows it (the “Central Asia plus” mechanism); “the back of
+		// the queue” at a clause's end is someone's words.
+		return st.modifier(sp) || sp.words < 4 && !st.endsSentence(sp)
 	}
 	return false
 }
