@@ -66,11 +66,25 @@ func pairMarks(s string, toks []token, out []span) []span {
 		}
 		return -1
 	}
+	// A quotation closed inside an open single quote waits: if the single
+	// quote never closes it was an apostrophe, and the quotation stands on
+	// its own.
+	var pending []span
 	closeAt := func(k, i int) {
-		if k == 0 && stack[0].family != fAttr {
+		switch {
+		case k == 0 && stack[0].family != fAttr:
+			pending = pending[:0]
 			emit(stack[0].at, i, stack[0].family, false)
+		case k == 1 && stack[0].family == fSingle && stack[1].family != fAttr:
+			pending = append(pending, span{open: stack[1].at, close: i, family: stack[1].family})
 		}
 		stack = stack[:k]
+	}
+	flushPending := func() {
+		for _, p := range pending {
+			emit(p.open, p.close, p.family, false)
+		}
+		pending = pending[:0]
 	}
 	push := func(f family, i int) {
 		if len(stack) < cap(stackBuf) {
@@ -86,6 +100,10 @@ func pairMarks(s string, toks []token, out []span) []span {
 			if len(stack) > 0 && stack[0].family != fSingle && stack[0].family != fAttr {
 				emit(stack[0].at, i, stack[0].family, true)
 			}
+			if len(stack) > 0 && stack[0].family == fSingle {
+				flushPending()
+			}
+			pending = pending[:0]
 			stack = stack[:0]
 			continue
 		case tMark:
@@ -136,7 +154,9 @@ func pairMarks(s string, toks []token, out []span) []span {
 				push(fNYT, i)
 			}
 		case mSingleOpen:
-			if i+1 < len(toks) && toks[i+1].kind == tWord && !toks[i+1].space {
+			// ‘08 and National Review‘s are apostrophes, not quotations.
+			if i+1 < len(toks) && toks[i+1].kind == tWord && !toks[i+1].space && !isDigitByte(s[toks[i+1].start]) &&
+				(t.space || i == 0 || toks[i-1].kind != tWord) {
 				push(fSingle, i)
 			}
 		case mSingleClose:
@@ -158,8 +178,13 @@ func pairMarks(s string, toks []token, out []span) []span {
 	if len(stack) > 0 && stack[0].family != fSingle && stack[0].family != fAttr {
 		emit(stack[0].at, len(toks), stack[0].family, true)
 	}
+	if len(stack) > 0 && stack[0].family == fSingle {
+		flushPending()
+	}
 	return out
 }
+
+func isDigitByte(b byte) bool { return '0' <= b && b <= '9' }
 
 // closesHere reports whether a mark reads as closing: after a word or
 // punctuation with no space, and before a space, punctuation or the end.
