@@ -88,6 +88,13 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		j--
 	}
 	var appos [2]int
+	if j-1 > lo && st.isWord(j, "who") && st.isPunct(j-1, ",") {
+		// Franklin Graham, who has vowed …: the name before the relative
+		// clause.
+		if np := st.phraseBackwardFrom(j-2, lo); np[1] > np[0] && st.toks[np[1]-1].upper {
+			return np, appos
+		}
+	}
 	if j > lo && st.isPunct(j, ",") && st.isPunct(j-1, ")") {
 		j-- // Gov. John Kasich (R-OH), said
 	}
