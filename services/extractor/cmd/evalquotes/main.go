@@ -36,6 +36,7 @@ import (
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
+	"github.com/newswire/newswire/services/extractor/internal/quotegold"
 )
 
 func main() {
@@ -123,14 +124,14 @@ func run(args []string, w io.Writer) error {
 	out.printf("\n")
 
 	if *seed != "" {
-		g, err := readGoldArticle(*seed)
+		g, err := quotegold.Read(*seed)
 		if err != nil {
 			return err
 		}
 		printGold(out, "seed article "+filepath.Base(*seed), []fileCounts{scoreGold(x, g)})
 	}
 	if *ru != "" {
-		set, err := readGoldDir(*ru)
+		set, err := quotegold.ReadDir(*ru)
 		if err != nil {
 			return err
 		}

@@ -10,9 +10,10 @@ import (
 	_ "embed"
 	"strings"
 
-	"github.com/newswire/newswire/services/extractor/internal/wordlist"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/newswire/newswire/services/extractor/internal/wordlist"
 )
 
 //go:embed data/female-first-names.en.moby.txt

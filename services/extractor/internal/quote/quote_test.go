@@ -13,6 +13,7 @@ import (
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
+	"github.com/newswire/newswire/services/extractor/internal/quotegold"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/cases")
@@ -34,45 +35,17 @@ func article(text string) (doc.Document, int) {
 	return doc.Document{Title: title, Body: body}, utf8.RuneCountInString(text) - utf8.RuneCountInString(body)
 }
 
-// goldFile is the shape of the seed article's expected extraction, shared
-// by the Russian gold set: offsets in code points into the whole file.
-type goldFile struct {
-	Language string `json:"language"`
-	Quotes   []struct {
-		Text        string  `json:"text"`
-		Start       int     `json:"start"`
-		End         int     `json:"end"`
-		Speaker     *string `json:"speaker"`
-		Verb        *string `json:"verb"`
-		Attribution string  `json:"attribution"`
-	} `json:"quotes"`
-	NotQuotes []string `json:"not_quotes"`
-}
-
-func readGold(tb testing.TB, txtPath string) (string, goldFile) {
-	tb.Helper()
-	text, err := os.ReadFile(txtPath)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	raw, err := os.ReadFile(strings.TrimSuffix(txtPath, ".txt") + ".gold.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var g goldFile
-	if err := json.Unmarshal(raw, &g); err != nil {
-		tb.Fatal(err)
-	}
-	return string(text), g
-}
-
 // checkGold compares an extraction with a gold file: every gold quotation
 // is covered (80% of its characters) by exactly one found quotation with
 // the gold speaker, attribution kind and verb; nothing else is found; no
 // not-quote comes out.
 func checkGold(t *testing.T, x *quote.Extractor, txtPath string) {
-	text, g := readGold(t, txtPath)
-	d, bodyStart := article(text)
+	a, err := quotegold.Read(txtPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := a.Gold
+	d, bodyStart := article(string(a.Text))
 	d.Language = g.Language
 	got := x.Extract(d)
 	if len(got) != len(g.Quotes) {
@@ -97,13 +70,7 @@ func checkGold(t *testing.T, x *quote.Extractor, txtPath string) {
 			t.Errorf("gold quotation not found: %q", want.Text)
 			continue
 		}
-		wantSpeaker, wantVerb := "", ""
-		if want.Speaker != nil {
-			wantSpeaker = *want.Speaker
-		}
-		if want.Verb != nil {
-			wantVerb = *want.Verb
-		}
+		wantSpeaker, wantVerb := quotegold.Or(want.Speaker), quotegold.Or(want.Verb)
 		if match.Speaker != wantSpeaker || match.Attribution != want.Attribution || match.Verb != wantVerb {
 			t.Errorf("%q: got speaker %q, %s, verb %q; want %q, %s, verb %q", want.Text,
 				match.Speaker, match.Attribution, match.Verb, wantSpeaker, want.Attribution, wantVerb)
