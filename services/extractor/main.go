@@ -76,7 +76,7 @@ func run() error {
 			log.Warn("flush kafka writer", zap.Error(err))
 		}
 	}()
-	pipeline := extract.New(quote.New(), entity.New(gaz),
+	pipeline := extract.New(quote.New(gaz), entity.New(gaz),
 		extract.Topics{Quotes: s.Topics.Quotes, Entities: s.Topics.Entities}, s.MaxArticleBytes)
 	consumer := stream.NewConsumer(stream.ConsumerConfig{
 		Service:      service,
