@@ -18,7 +18,9 @@ import (
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/extract"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+	"github.com/newswire/newswire/services/extractor/internal/lexicon"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
+	"github.com/newswire/newswire/services/extractor/internal/tagger"
 )
 
 const service = "extractor"
@@ -76,7 +78,11 @@ func run() error {
 			log.Warn("flush kafka writer", zap.Error(err))
 		}
 	}()
-	pipeline := extract.New(quote.New(), entity.New(gaz),
+	taggers, err := tagger.Builtin(gaz)
+	if err != nil {
+		return err
+	}
+	pipeline := extract.New(quote.New(), entity.New(gaz, lexicon.New(), taggers),
 		extract.Topics{Quotes: s.Topics.Quotes, Entities: s.Topics.Entities}, s.MaxArticleBytes)
 	consumer := stream.NewConsumer(stream.ConsumerConfig{
 		Service:      service,

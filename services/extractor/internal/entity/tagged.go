@@ -1,0 +1,67 @@
+package entity
+
+import (
+	"github.com/newswire/newswire/services/extractor/internal/token"
+)
+
+// findTagged appends the names a tagger finds in p, with the gazetteer's
+// names the tagger missed and the known places inside organisations' names
+// (МИД России): NEREL, the tagger's teacher, marks those too.
+func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
+	spans := t.Tag(p.text, p.toks, p.keys, nil)
+	covered := make([]bool, len(p.toks))
+	for _, s := range spans {
+		if p.restrict[s.Start] && !p.toks[s.Start].Has(token.Cyrillic) {
+			continue
+		}
+		m := &mention{part: p, start: s.Start, end: s.End, typ: s.Type}
+		if g, ok := x.gaz.Longest(p.toks, p.keys, s.Start); ok && g.End == s.End && compatible(s.Type, g.Ref.Entry.Type) {
+			m.entry = g.Ref.Entry
+			m.typ = g.Ref.Entry.Type
+		}
+		ms = append(ms, m)
+		for i := s.Start; i < s.End; i++ {
+			covered[i] = true
+		}
+		// Known names inside: России in МИД России.
+		for i := s.Start + 1; i < s.End; {
+			if g, ok := x.gaz.Longest(p.toks, p.keys, i); ok && g.End <= s.End && (g.Start > s.Start || g.End < s.End) {
+				if g.Ref.Entry.Kind == "country" || g.Ref.Entry.Kind == "place" {
+					ms = append(ms, x.known(p, g))
+				}
+				i = g.End
+				continue
+			}
+			i++
+		}
+	}
+	for i := 0; i < len(p.toks); {
+		if covered[i] {
+			i++
+			continue
+		}
+		if g, ok := x.gaz.Longest(p.toks, p.keys, i); ok && !anyCovered(covered, g.Start, g.End) {
+			ms = append(ms, x.known(p, g))
+			i = g.End
+			continue
+		}
+		i++
+	}
+	return ms
+}
+
+func anyCovered(covered []bool, start, end int) bool {
+	for i := start; i < end; i++ {
+		if covered[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// compatible reports whether a name the tagger typed can be the gazetteer's
+// entry of the same name: the same type, or both places.
+func compatible(tagged, known string) bool {
+	place := func(t string) bool { return t == "GPE" || t == "LOC" }
+	return tagged == known || place(tagged) && place(known)
+}

@@ -1,0 +1,138 @@
+package token
+
+import (
+	"unicode"
+	"unicode/utf8"
+)
+
+// Keys are 64-bit FNV-1a hashes of folded words: what the gazetteer and the
+// tagger compare instead of strings, computed without allocating.
+const (
+	offset64 = 14695981039346656037
+	prime64  = 1099511628211
+)
+
+// Seed is the key of the empty sequence; Then extends a key by one more.
+const Seed uint64 = offset64
+
+// Then returns the key of the sequence seq followed by a word of key k.
+func Then(seq, k uint64) uint64 { return (seq ^ k) * prime64 }
+
+// Fold returns the key of word in lower case, with ё as е and the
+// typographic apostrophe as a straight one.
+func Fold(word string) uint64 { return hashFolded(word, len(word)) }
+
+// Stem returns the key of word folded and, when it is a Russian word, with
+// its inflectional ending cut off, so that the forms of one name share a key:
+// Беларусь and Беларуси, Лукашенко and Лукашенко, Александр and Александра.
+func Stem(word string) uint64 { return hashFolded(word, StemEnd(word)) }
+
+// HashString returns the key of s as it is: for feature names and other
+// strings that are not words of the text.
+func HashString(s string) uint64 {
+	h := uint64(offset64)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime64
+	}
+	return h
+}
+
+func hashFolded(word string, end int) uint64 {
+	h := uint64(offset64)
+	for _, r := range word[:end] {
+		r = foldRune(r)
+		if r < utf8.RuneSelf {
+			h = (h ^ uint64(r)) * prime64
+			continue
+		}
+		var buf [4]byte
+		n := utf8.EncodeRune(buf[:], r)
+		for _, b := range buf[:n] {
+			h = (h ^ uint64(b)) * prime64
+		}
+	}
+	return h
+}
+
+func foldRune(r rune) rune {
+	switch r {
+	case 'ё', 'Ё':
+		return 'е'
+	case '’', 'ʼ', '`':
+		return '\''
+	case '‑', '–':
+		return '-'
+	}
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}
+	return unicode.ToLower(r)
+}
+
+// russianEndings are the inflectional endings Stem cuts, longest first. It
+// is a light stemmer for names, not a morphological analyser: it maps most
+// case forms of a name to one stem, and the gazetteer indexes the stems of
+// every case form of its names (Китай → кита, Китая → кит) for the rest.
+// -ов and -ев are not cut: they end surnames (Лавров, Лаврова → лавров).
+var russianEndings = [...]string{
+	"иями", "ями", "ами", "ией", "иях", "ого", "его", "ому", "ему", "ыми", "ими",
+	"ах", "ях", "ия", "ии", "ию", "ие", "ий", "ый", "ой", "ая", "ое", "ые",
+	"ым", "им", "ом", "ем", "ам", "ям", "ую", "ых", "их", "ью",
+	"а", "я", "о", "е", "у", "ю", "ы", "и", "й", "ь",
+}
+
+// StemEnd returns the byte length of word's stem: word itself unless it is
+// a Cyrillic word of more than three letters with an inflectional ending.
+func StemEnd(word string) int {
+	// The last four letters, lower-cased, are all an ending can span.
+	var tail [4]rune
+	var at [4]int
+	n := 0
+	end := len(word)
+	for end > 0 && n < 4 {
+		r, size := utf8.DecodeLastRuneInString(word[:end])
+		if !unicode.Is(unicode.Cyrillic, r) {
+			if n == 0 {
+				return len(word)
+			}
+			break
+		}
+		end -= size
+		tail[3-n] = foldRune(r)
+		at[3-n] = end
+		n++
+	}
+	if utf8.RuneCountInString(word) <= 3 {
+		return len(word)
+	}
+	letters := utf8.RuneCountInString(word)
+	// The instrumental -ей after a hissing consonant: Польшей.
+	if n >= 3 && tail[2] == 'е' && tail[3] == 'й' && (tail[1] == 'ш' || tail[1] == 'ж' || tail[1] == 'ч' || tail[1] == 'щ' || tail[1] == 'ц') && letters > 4 {
+		return at[2]
+	}
+	for _, e := range russianEndings {
+		k := utf8.RuneCountInString(e)
+		if k > n || letters-k < 3 {
+			continue
+		}
+		if matchTail(tail[4-k:], e) {
+			return at[4-k]
+		}
+	}
+	return len(word)
+}
+
+func matchTail(tail []rune, ending string) bool {
+	i := 0
+	for _, r := range ending {
+		if tail[i] != r {
+			return false
+		}
+		i++
+	}
+	return true
+}

@@ -1,0 +1,251 @@
+// Package token splits news text into words and punctuation marks, with
+// what the entity finder needs to know about each: its case, its script and
+// whether it opens a sentence. Offsets are bytes into the text.
+package token
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Flags describe one token.
+type Flags uint32
+
+// The flags a token may carry.
+const (
+	Word       Flags = 1 << iota // letters (and digits, inner hyphens, apostrophes)
+	Number                       // digits only, with inner separators
+	Punct                        // one punctuation mark or symbol
+	Upper                        // a word whose first letter is upper case
+	AllUpper                     // a word of two letters or more, all upper case
+	Cyrillic                     // a word with Cyrillic letters
+	Latin                        // a word with Latin letters
+	SentStart                    // the first word of a sentence, a line or a quotation
+	LineStart                    // the first token of a line
+	Possessive                   // the English possessive ’s or 's
+	Initial                      // one upper-case letter followed by a full stop: "A." in "A. Lukashenko"
+	Abbrev                       // a word followed by a full stop that does not end the sentence ("Mr.", "Dr.", "U.S.")
+	OpenQuote                    // an opening quotation mark or bracket
+	CloseQuote                   // a closing quotation mark or bracket
+	SentEnd                      // a mark that ends a sentence
+)
+
+// Token is one word or mark, in byte offsets.
+type Token struct {
+	Start, End int
+	Flags      Flags
+}
+
+// Has reports whether t carries every flag of f.
+func (t Token) Has(f Flags) bool { return t.Flags&f == f }
+
+// Text returns the token's text in s, the text it was split from.
+func (t Token) Text(s string) string { return s[t.Start:t.End] }
+
+// abbreviations are words that a full stop follows without ending the
+// sentence (lower case, without the stop).
+var abbreviations = map[string]bool{
+	"mr": true, "mrs": true, "ms": true, "dr": true, "prof": true, "gen": true, "col": true, "lt": true,
+	"sgt": true, "capt": true, "maj": true, "st": true, "jr": true, "sr": true, "vs": true, "inc": true,
+	"ltd": true, "co": true, "corp": true, "no": true, "jan": true, "feb": true, "aug": true, "sept": true,
+	"sep": true, "oct": true, "nov": true, "dec": true, "gov": true, "sen": true, "rep": true, "rev": true,
+	"г": true, "гг": true, "ул": true, "им": true, "т": true, "тыс": true, "млн": true, "млрд": true,
+	"руб": true, "см": true, "др": true, "пр": true, "обл": true, "р": true, "с": true, "ст": true,
+}
+
+// Split appends the tokens of s to dst and returns it.
+func Split(s string, dst []Token) []Token {
+	first := len(dst)
+	sentStart, lineStart := true, true
+	i := 0
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			lineStart, sentStart = true, true
+			i += size
+			continue
+		case unicode.IsSpace(r):
+			i += size
+			continue
+		}
+		var t Token
+		if isWordRune(r) {
+			t = word(s, i)
+		} else {
+			t = Token{Start: i, End: i + size, Flags: Punct}
+			if isApostrophe(r) && len(dst) > first && dst[len(dst)-1].End == i && dst[len(dst)-1].Has(Word|Latin) &&
+				possessiveAt(s, i+size) {
+				t = Token{Start: i, End: i + size + 1, Flags: Word | Latin | Possessive}
+			}
+		}
+		if lineStart {
+			t.Flags |= LineStart
+		}
+		lineStart = false
+		text := s[t.Start:t.End]
+		if t.Has(Word) {
+			if sentStart {
+				t.Flags |= SentStart
+			}
+			sentStart = false
+			t.Flags |= wordFlags(text)
+			if t.End < len(s) && s[t.End] == '.' {
+				lower := strings.ToLower(text)
+				switch {
+				case utf8.RuneCountInString(text) == 1 && t.Has(Upper):
+					t.Flags |= Initial
+				case abbreviations[lower] || strings.Contains(text, "."):
+					t.Flags |= Abbrev
+				}
+			}
+		} else {
+			switch {
+			case strings.ContainsRune("“«„\"‘(['", r) && opensQuote(s, t.Start, r):
+				t.Flags |= OpenQuote
+				sentStart = true
+			case strings.ContainsRune("”»\"’)]'", r):
+				t.Flags |= CloseQuote
+			case r == '.' || r == '!' || r == '?' || r == '…' || r == ';':
+				if r != '.' || len(dst) == first || !dst[len(dst)-1].Has(Initial) && !dst[len(dst)-1].Has(Abbrev) {
+					t.Flags |= SentEnd
+					sentStart = true
+				}
+			case r == '\u2022' || r == '•':
+				sentStart = true
+			}
+		}
+		dst = append(dst, t)
+		i = t.End
+	}
+	return dst
+}
+
+// word returns the word starting at i: letters, digits and marks, with
+// inner hyphens, apostrophes and dotted abbreviations (U.S.) kept inside.
+func word(s string, i int) Token {
+	start := i
+	digits, letters := true, false
+	for i < len(s) {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			if unicode.IsLetter(r) {
+				digits = false
+				letters = true
+			}
+			i += size
+			continue
+		}
+		next, nsize := utf8.DecodeRuneInString(s[i+size:])
+		if i+size >= len(s) || !isWordRune(next) {
+			break
+		}
+		switch {
+		case r == '-' || r == '‑':
+		case isApostrophe(r) && letters:
+			// O’Brien and d’Ivoire stay whole; the possessive ’s is its own token.
+			if possessiveAt(s, i+size) {
+				return Token{Start: start, End: i, Flags: Word}
+			}
+		case r == '.' && unicode.IsUpper(next) && dotted(s[start:i]) && !isWordRuneAt(s, i+size+nsize):
+			// U.S, D.C: single letters joined by full stops.
+			i += size + nsize
+			if i < len(s) && s[i] == '.' {
+				i++
+			}
+			continue
+		case (r == ',' || r == '.') && !letters && digits:
+		default:
+			return finish(start, i, digits && !letters)
+		}
+		i += size
+	}
+	return finish(start, i, digits && !letters)
+}
+
+// dotted reports whether w is single letters joined by full stops: "U", "U.S".
+func dotted(w string) bool {
+	for _, part := range strings.Split(w, ".") {
+		if utf8.RuneCountInString(part) != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+func isWordRuneAt(s string, i int) bool {
+	if i >= len(s) {
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return isWordRune(r)
+}
+
+func finish(start, end int, number bool) Token {
+	if number {
+		return Token{Start: start, End: end, Flags: Word | Number}
+	}
+	return Token{Start: start, End: end, Flags: Word}
+}
+
+// possessiveAt reports whether s at i holds the s of a possessive ’s: an s
+// ending the word.
+func possessiveAt(s string, i int) bool {
+	if i >= len(s) || s[i] != 's' {
+		return false
+	}
+	if i+1 == len(s) {
+		return true
+	}
+	r, _ := utf8.DecodeRuneInString(s[i+1:])
+	return !isWordRune(r)
+}
+
+// opensQuote tells an opening mark from a closing one for the marks that
+// serve as both: it opens when it follows a space, a line start or another
+// opening mark.
+func opensQuote(s string, i int, r rune) bool {
+	if r != '"' && r != '\'' && r != '‘' {
+		return true
+	}
+	if i == 0 {
+		return true
+	}
+	prev, _ := utf8.DecodeLastRuneInString(s[:i])
+	return unicode.IsSpace(prev) || strings.ContainsRune("(“«[—–-:", prev)
+}
+
+func wordFlags(text string) Flags {
+	var f Flags
+	upper, letters := 0, 0
+	for k, r := range text {
+		if !unicode.IsLetter(r) {
+			continue
+		}
+		letters++
+		if unicode.IsUpper(r) {
+			upper++
+		}
+		if letters == 1 && unicode.IsUpper(r) {
+			f |= Upper
+		}
+		if f&(Cyrillic|Latin) == 0 || k < 8 {
+			if unicode.Is(unicode.Cyrillic, r) {
+				f |= Cyrillic
+			} else if r < 0x250 {
+				f |= Latin
+			}
+		}
+	}
+	if letters >= 2 && upper == letters {
+		f |= AllUpper
+	}
+	return f
+}
+
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
