@@ -3,12 +3,15 @@
 // precision of its Wikidata links, on
 //
 //   - NEREL (Russian news; -nerel names the folder holding train/ and dev/),
+//
 //   - the seed article's gold file (-seed): its 23 entities under their
 //     canonical names, none of its non-entities,
+//
 //   - the project's English gold set (-en: testdata/entities-en),
+//
 //   - a CoNLL-2003-style file when one is at hand (-conll PATH).
 //
-//	go run ./cmd/evalentities -nerel ../../../shared/corpora/nerel -seed ../../fixtures/seed/belta-lavrov-central-asia.gold.json -en testdata/entities-en
+//     go run ./cmd/evalentities -nerel ../../../shared/corpora/nerel -seed ../../fixtures/seed/belta-lavrov-central-asia.gold.json -en testdata/entities-en
 package main
 
 import (

@@ -71,11 +71,12 @@ func Examples(docs []nerel.Document) ([]tagger.Example, int) {
 	for _, d := range docs {
 		toks := token.Split(d.Text, nil)
 		stems := make([]uint64, len(toks))
+		folds := make([]uint64, len(toks))
 		for i, t := range toks {
-			stems[i] = token.Stem(t.Text(d.Text))
+			stems[i], folds[i] = token.Keys(t.Text(d.Text))
 		}
 		byRune := runeIndex(d.Text, toks)
-		ex := tagger.Example{Text: d.Text, Toks: toks, Stems: stems}
+		ex := tagger.Example{Text: d.Text, Toks: toks, Stems: stems, Folds: folds}
 		for _, e := range nerel.TopLevel(d.Entities, learned) {
 			s, ok1 := byRune.start[e.Start]
 			end, ok2 := byRune.end[e.End]

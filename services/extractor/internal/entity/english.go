@@ -34,7 +34,7 @@ func (x *Extractor) run(p *part, i int) int {
 			break
 		}
 		// A known name may hold punctuation and small words: Washington, D.C.
-		if m, ok := x.gaz.Longest(p.toks, p.keys, j); ok && m.End > j+1 {
+		if m, ok := p.longest(j); ok && m.End > j+1 {
 			j = m.End
 			continue
 		}
@@ -111,7 +111,7 @@ func (x *Extractor) orgBefore(p *part, i, j int) bool {
 func (x *Extractor) runMentions(p *part, i, end int, ms []*mention) []*mention {
 	// Sentence openers and words that are never names.
 	for i < end {
-		if _, ok := x.gaz.Longest(p.toks, p.keys, i); ok {
+		if _, ok := p.longest(i); ok {
 			break
 		}
 		t := p.toks[i]
@@ -145,7 +145,7 @@ func (x *Extractor) runMentions(p *part, i, end int, ms []*mention) []*mention {
 // gazetteer's names and lone words that may name a person met elsewhere.
 func (x *Extractor) restricted(p *part, i, end int, ms []*mention) []*mention {
 	for i < end {
-		if m, ok := x.gaz.Longest(p.toks, p.keys, i); ok && m.End <= end {
+		if m, ok := p.longest(i); ok && m.End <= end {
 			ms = append(ms, x.known(p, m))
 			i = m.End
 			continue
@@ -171,7 +171,7 @@ func (x *Extractor) titleAt(p *part, i, end int) (int, bool) {
 			return 0, false
 		}
 		if !x.lex.Titles.Has(f) && !x.lex.Honorifics.Has(f) {
-			if _, ok := x.gaz.Longest(p.toks, p.keys, k); ok {
+			if _, ok := p.longest(k); ok {
 				continue
 			}
 			if k == i {
@@ -195,7 +195,7 @@ func (x *Extractor) titleAt(p *part, i, end int) (int, bool) {
 func (x *Extractor) nameAfterTitle(p *part, k, end int) int {
 	j := k
 	for j < end {
-		if m, ok := x.gaz.Longest(p.toks, p.keys, j); ok && m.End <= end {
+		if m, ok := p.longest(j); ok && m.End <= end {
 			if m.Ref.Entry.Type == event.TypePerson {
 				return j
 			}
@@ -224,7 +224,7 @@ func (x *Extractor) afterTitle(p *part, t, end int, ms []*mention) []*mention {
 	name := x.nameAfterTitle(p, t, end)
 	org := -1
 	for j := t; j < name; {
-		if m, ok := x.gaz.Longest(p.toks, p.keys, j); ok && m.End <= name {
+		if m, ok := p.longest(j); ok && m.End <= name {
 			if org < 0 {
 				ms = append(ms, x.known(p, m))
 			}
@@ -251,7 +251,7 @@ func (x *Extractor) person(p *part, i, end int, ms []*mention) []*mention {
 	if end-i > 4 {
 		return x.typed(p, i, end, ms)
 	}
-	if m, ok := x.gaz.Longest(p.toks, p.keys, i); ok && m.End == end {
+	if m, ok := p.longest(i); ok && m.End == end {
 		return append(ms, x.known(p, m))
 	}
 	return append(ms, &mention{part: p, start: i, end: end, typ: event.TypePerson})
@@ -264,7 +264,7 @@ func (x *Extractor) typed(p *part, i, end int, ms []*mention) []*mention {
 	}
 	last := token.Fold(p.toks[end-1].Text(p.text))
 	first := token.Fold(p.toks[i].Text(p.text))
-	m, known := x.gaz.Longest(p.toks, p.keys, i)
+	m, known := p.longest(i)
 	switch {
 	case known && m.End == end:
 		return append(ms, x.known(p, m))
@@ -281,7 +281,7 @@ func (x *Extractor) typed(p *part, i, end int, ms []*mention) []*mention {
 	}
 	// Where a known name starts inside, the words before it stand alone.
 	for k := i + 1; k < end; k++ {
-		if _, ok := x.gaz.Longest(p.toks, p.keys, k); ok {
+		if _, ok := p.longest(k); ok {
 			ms = x.unknown(p, i, k, ms)
 			return x.typed(p, k, end, ms)
 		}

@@ -44,7 +44,9 @@ type Span struct {
 
 // Tagger finds names in tokenized text of one language.
 type Tagger interface {
-	Tag(text string, toks []token.Token, stems []uint64, dst []Span) []Span
+	// Tag returns the names in toks, tokens of text whose token.Keys are
+	// stems and folds.
+	Tag(text string, toks []token.Token, stems, folds []uint64, dst []Span) []Span
 }
 
 // Extractor finds entities. It is safe for concurrent use.
@@ -66,7 +68,10 @@ type part struct {
 	in       string
 	toks     []token.Token
 	keys     []uint64 // token.Stem of each token
-	runes    []int    // code-point offset of each token's start, and one past the last token's end
+	folds    []uint64 // token.Fold of each token
+	known    []gazetteer.Match
+	isKnown  []bool // known[i] is the longest known name starting at token i
+	runes    []int  // code-point offset of each token's start, and one past the last token's end
 	runeEnds []int
 	restrict []bool // tokens on a headline or an all-capitals line: only known names count there
 }
@@ -78,6 +83,14 @@ type mention struct {
 	typ        string
 	entry      *gazetteer.Entry // the gazetteer's, when known
 	weak       bool             // a lone capitalised word: kept only if it names a person met elsewhere
+}
+
+// longest returns the longest known name starting at token i.
+func (p *part) longest(i int) (gazetteer.Match, bool) {
+	if i >= len(p.toks) {
+		return gazetteer.Match{}, false
+	}
+	return p.known[i], p.isKnown[i]
 }
 
 func (m *mention) text() string {
@@ -120,14 +133,20 @@ func (x *Extractor) prepare(text, in string, headline bool) *part {
 	p.toks = token.Split(text, make([]token.Token, 0, len(text)/5+1))
 	n := len(p.toks)
 	p.keys = make([]uint64, n)
+	p.folds = make([]uint64, n)
+	p.known = make([]gazetteer.Match, n)
+	p.isKnown = make([]bool, n)
 	p.runes = make([]int, n)
 	p.runeEnds = make([]int, n)
 	p.restrict = make([]bool, n)
 	runes := doc.NewRunes(text)
 	for i, t := range p.toks {
-		p.keys[i] = token.Stem(t.Text(text))
+		p.keys[i], p.folds[i] = token.Keys(t.Text(text))
 		p.runes[i] = runes.At(t.Start)
 		p.runeEnds[i] = runes.At(t.End)
+	}
+	for i := range p.toks {
+		p.known[i], p.isKnown[i] = x.gaz.Longest(p.toks, p.keys, i)
 	}
 	markRestricted(p, headline)
 	return p
@@ -183,7 +202,7 @@ func (x *Extractor) find(p *part, lang string, ms []*mention) []*mention {
 // with neither rules nor a tagger.
 func (x *Extractor) findKnown(p *part, ms []*mention) []*mention {
 	for i := 0; i < len(p.toks); {
-		if m, ok := x.gaz.Longest(p.toks, p.keys, i); ok {
+		if m, ok := p.longest(i); ok {
 			ms = append(ms, &mention{part: p, start: m.Start, end: m.End, typ: m.Ref.Entry.Type, entry: m.Ref.Entry})
 			i = m.End
 			continue

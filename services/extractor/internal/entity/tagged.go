@@ -8,14 +8,14 @@ import (
 // names the tagger missed and the known places inside organisations' names
 // (МИД России): NEREL, the tagger's teacher, marks those too.
 func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
-	spans := t.Tag(p.text, p.toks, p.keys, nil)
+	spans := t.Tag(p.text, p.toks, p.keys, p.folds, nil)
 	covered := make([]bool, len(p.toks))
 	for _, s := range spans {
 		if p.restrict[s.Start] && !p.toks[s.Start].Has(token.Cyrillic) {
 			continue
 		}
 		m := &mention{part: p, start: s.Start, end: s.End, typ: s.Type}
-		if g, ok := x.gaz.Longest(p.toks, p.keys, s.Start); ok && g.End == s.End && compatible(s.Type, g.Ref.Entry.Type) {
+		if g, ok := p.longest(s.Start); ok && g.End == s.End && compatible(s.Type, g.Ref.Entry.Type) {
 			m.entry = g.Ref.Entry
 			m.typ = g.Ref.Entry.Type
 		}
@@ -25,7 +25,7 @@ func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
 		}
 		// Known names inside: России in МИД России.
 		for i := s.Start + 1; i < s.End; {
-			if g, ok := x.gaz.Longest(p.toks, p.keys, i); ok && g.End <= s.End && (g.Start > s.Start || g.End < s.End) {
+			if g, ok := p.longest(i); ok && g.End <= s.End && (g.Start > s.Start || g.End < s.End) {
 				if g.Ref.Entry.Kind == "country" || g.Ref.Entry.Kind == "place" {
 					ms = append(ms, x.known(p, g))
 				}
@@ -40,7 +40,7 @@ func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
 			i++
 			continue
 		}
-		if g, ok := x.gaz.Longest(p.toks, p.keys, i); ok && !anyCovered(covered, g.Start, g.End) {
+		if g, ok := p.longest(i); ok && !anyCovered(covered, g.Start, g.End) {
 			ms = append(ms, x.known(p, g))
 			i = g.End
 			continue

@@ -74,9 +74,9 @@ type Ref struct {
 type wordCase uint8
 
 const (
-	anyCase   wordCase = iota // lower-case words of a name: of, the, и
-	capital                   // Minsk: the text's word starts upper case
-	allCapital                // USA, ООН: the text's word is all upper case
+	anyCase    wordCase = iota // lower-case words of a name: of, the, и
+	capital                    // Minsk: the text's word starts upper case
+	allCapital                 // USA, ООН: the text's word is all upper case
 )
 
 type node struct {

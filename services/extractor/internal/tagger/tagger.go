@@ -29,7 +29,7 @@ var ruModel []byte
 var Types = []string{"PERSON", "ORG", "GPE", "LOC", "NORP"}
 
 // Classes is the number of tags.
-var Classes = 1 + 2*len(Types)
+const Classes = 1 + 2*5
 
 // ErrModel is returned for a model file that cannot be read.
 var ErrModel = errors.New("bad tagger model")
@@ -92,30 +92,28 @@ func (m *Model) Write(w io.Writer) error {
 	return zw.Close()
 }
 
-// Tag returns the names in the tokens of text, typed. stems are the
-// tokens' token.Stem keys.
-func (m *Model) Tag(text string, toks []token.Token, stems []uint64, dst []entity.Span) []entity.Span {
+// Tag returns the names in the tokens of text, typed. stems and folds are
+// the tokens' token.Keys.
+func (m *Model) Tag(text string, toks []token.Token, stems, folds []uint64, dst []entity.Span) []entity.Span {
 	if len(toks) == 0 {
 		return dst
 	}
-	f := newFeaturizer(text, toks, stems, m.gaz)
+	f := newFeaturizer(text, toks, stems, folds, m.gaz)
 	var feats [maxFeatures]uint64
-	var scores [16]int32
 	prev, prev2 := 0, 0
 	start := -1
+	mask := uint64(1)<<m.bits - 1
 	for i := range toks {
 		fs := f.features(i, prev, prev2, feats[:0])
-		for c := range Classes {
-			scores[c] = 0
-		}
-		mask := uint64(1)<<m.bits - 1
+		var scores [Classes]int32
 		for _, h := range fs {
-			row := m.weights[int(h&mask)*Classes : int(h&mask)*Classes+Classes]
-			for c, w := range row {
-				scores[c] += int32(w)
+			off := int(h&mask) * Classes
+			row := (*[Classes]int16)(m.weights[off : off+Classes])
+			for c := range row {
+				scores[c] += int32(row[c])
 			}
 		}
-		tag := best(scores[:Classes], prev)
+		tag := best(scores[:], prev)
 		dst, start = emit(dst, start, i, prev, tag)
 		prev2, prev = prev, tag
 	}
@@ -169,13 +167,12 @@ const (
 	none = 0x9e3779b97f4a7c15 // the key of a word before the first or after the last
 )
 
-func newFeaturizer(text string, toks []token.Token, stems []uint64, g *gazetteer.Gazetteer) *featurizer {
+func newFeaturizer(text string, toks []token.Token, stems, folds []uint64, g *gazetteer.Gazetteer) *featurizer {
 	n := len(toks)
-	f := &featurizer{toks: toks, stems: stems,
-		lower: make([]uint64, n), shapes: make([]uint64, n), gaz: make([]uint64, n), suf: make([][3]uint64, n)}
+	f := &featurizer{toks: toks, stems: stems, lower: folds,
+		shapes: make([]uint64, n), gaz: make([]uint64, n), suf: make([][3]uint64, n)}
 	for i, t := range toks {
 		w := t.Text(text)
-		f.lower[i] = token.Fold(w)
 		f.shapes[i] = shape(t, w)
 		f.suf[i] = suffixes(w)
 	}
@@ -216,7 +213,7 @@ func shape(t token.Token, w string) uint64 {
 	if t.Has(token.Latin) {
 		s += 200
 	}
-	if n := utf8.RuneCountInString(w); n <= 3 {
+	if n := token.RuneCount(w); n <= 3 {
 		s += 400
 	}
 	if t.Has(token.SentStart) {
@@ -239,18 +236,20 @@ func (f *featurizer) shapeAt(i int) uint64 {
 	return f.shapes[i]
 }
 
-// suffixes returns the keys of the last 2, 3 and 4 letters of w, lower
-// case.
+// suffixes returns the keys of the last 2, 3 and 4 letters of w, as they
+// are written (the end of a word is lower case but in capitals).
 func suffixes(w string) [3]uint64 {
 	var out [3]uint64
 	end := len(w)
 	for n := 1; n <= 4; n++ {
-		if end > 0 {
-			_, size := utf8.DecodeLastRuneInString(w[:end])
-			end -= size
+		for end > 0 {
+			end--
+			if w[end]&0xC0 != 0x80 {
+				break
+			}
 		}
 		if n >= 2 {
-			out[n-2] = token.Fold(w[end:])
+			out[n-2] = token.HashString(w[end:])
 		}
 	}
 	return out

@@ -13,6 +13,7 @@ type Example struct {
 	Text  string
 	Toks  []token.Token
 	Stems []uint64
+	Folds []uint64
 	Gold  []entity.Span
 }
 
@@ -76,7 +77,7 @@ func typeIndex(t string) int {
 
 func (t *Trainer) learn(ex Example) {
 	gold := tags(len(ex.Toks), ex.Gold)
-	f := newFeaturizer(ex.Text, ex.Toks, ex.Stems, t.gaz)
+	f := newFeaturizer(ex.Text, ex.Toks, ex.Stems, ex.Folds, t.gaz)
 	var feats [maxFeatures]uint64
 	scores := make([]float32, Classes)
 	prev, prev2 := 0, 0

@@ -1,9 +1,6 @@
 package token
 
-import (
-	"unicode"
-	"unicode/utf8"
-)
+import "unicode/utf8"
 
 // Keys are 64-bit FNV-1a hashes of folded words: what the gazetteer and the
 // tagger compare instead of strings, computed without allocating.
@@ -38,9 +35,20 @@ func HashString(s string) uint64 {
 	return h
 }
 
-func hashFolded(word string, end int) uint64 {
-	h := uint64(offset64)
-	for _, r := range word[:end] {
+// Keys returns both Stem(word) and Fold(word), in one pass.
+func Keys(word string) (stem, fold uint64) {
+	end := StemEnd(word)
+	h := hashRunes(offset64, word[:end])
+	if end == len(word) {
+		return h, h
+	}
+	return h, hashRunes(h, word[end:])
+}
+
+func hashFolded(word string, end int) uint64 { return hashRunes(offset64, word[:end]) }
+
+func hashRunes(h uint64, s string) uint64 {
+	for _, r := range s {
 		r = foldRune(r)
 		if r < utf8.RuneSelf {
 			h = (h ^ uint64(r)) * prime64
@@ -64,13 +72,7 @@ func foldRune(r rune) rune {
 	case '‑', '–':
 		return '-'
 	}
-	if r < utf8.RuneSelf {
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	}
-	return unicode.ToLower(r)
+	return toLower(r)
 }
 
 // russianEndings are the inflectional endings Stem cuts, longest first. It
@@ -95,7 +97,7 @@ func StemEnd(word string) int {
 	end := len(word)
 	for end > 0 && n < 4 {
 		r, size := utf8.DecodeLastRuneInString(word[:end])
-		if !unicode.Is(unicode.Cyrillic, r) {
+		if !isCyrillic(r) {
 			if n == 0 {
 				return len(word)
 			}
@@ -106,16 +108,16 @@ func StemEnd(word string) int {
 		at[3-n] = end
 		n++
 	}
-	if utf8.RuneCountInString(word) <= 3 {
+	letters := runeCount(word)
+	if letters <= 3 {
 		return len(word)
 	}
-	letters := utf8.RuneCountInString(word)
 	// The instrumental -ей after a hissing consonant: Польшей.
 	if n >= 3 && tail[2] == 'е' && tail[3] == 'й' && (tail[1] == 'ш' || tail[1] == 'ж' || tail[1] == 'ч' || tail[1] == 'щ' || tail[1] == 'ц') && letters > 4 {
 		return at[2]
 	}
 	for _, e := range russianEndings {
-		k := utf8.RuneCountInString(e)
+		k := len(e) / 2 // Cyrillic letters take two bytes
 		if k > n || letters-k < 3 {
 			continue
 		}

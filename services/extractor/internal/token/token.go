@@ -94,7 +94,7 @@ func Split(s string, dst []Token) []Token {
 			if t.End < len(s) && s[t.End] == '.' {
 				lower := strings.ToLower(text)
 				switch {
-				case utf8.RuneCountInString(text) == 1 && t.Has(Upper):
+				case runeCount(text) == 1 && t.Has(Upper):
 					t.Flags |= Initial
 				case abbreviations[lower] || strings.Contains(text, "."):
 					t.Flags |= Abbrev
@@ -130,7 +130,7 @@ func word(s string, i int) Token {
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if isWordRune(r) {
-			if unicode.IsLetter(r) {
+			if isLetter(r) {
 				digits = false
 				letters = true
 			}
@@ -219,23 +219,22 @@ func opensQuote(s string, i int, r rune) bool {
 func wordFlags(text string) Flags {
 	var f Flags
 	upper, letters := 0, 0
-	for k, r := range text {
-		if !unicode.IsLetter(r) {
+	for _, r := range text {
+		if !isLetter(r) {
 			continue
 		}
 		letters++
-		if unicode.IsUpper(r) {
+		up := isUpper(r)
+		if up {
 			upper++
-		}
-		if letters == 1 && unicode.IsUpper(r) {
-			f |= Upper
-		}
-		if f&(Cyrillic|Latin) == 0 || k < 8 {
-			if unicode.Is(unicode.Cyrillic, r) {
-				f |= Cyrillic
-			} else if r < 0x250 {
-				f |= Latin
+			if letters == 1 {
+				f |= Upper
 			}
+		}
+		if isCyrillic(r) {
+			f |= Cyrillic
+		} else if r < 0x250 {
+			f |= Latin
 		}
 	}
 	if letters >= 2 && upper == letters {
@@ -245,7 +244,10 @@ func wordFlags(text string) Flags {
 }
 
 func isWordRune(r rune) bool {
-	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+	if r < utf8.RuneSelf {
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	}
+	return isLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
 }
 
 func isApostrophe(r rune) bool { return r == '\'' || r == '’' }
