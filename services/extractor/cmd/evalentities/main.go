@@ -101,6 +101,9 @@ func run(w io.Writer, nerelDir, splits, seed, en, conll, errsPath string) error 
 			s, es := evaluate.Passages(x, part, errLog)
 			s.Report(w, "English gold set, "+split)
 			fmt.Fprintf(w, "  whole entities under their canonical names: %d of %d\n", es.Found, es.Total)
+			if errLog != nil {
+				errLog("entities-"+split, es.Missed)
+			}
 		}
 	}
 	if conll != "" {

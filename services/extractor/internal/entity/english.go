@@ -56,10 +56,13 @@ func (x *Extractor) run(p *part, i int) int {
 // capitalised words around it: "of" after Ministry, "." after an initial.
 func (x *Extractor) joins(p *part, i, j int) bool {
 	t, prev, next := p.toks[j], p.toks[j-1], p.toks[j+1]
+	w := t.Text(p.text)
+	if (w == "of" || w == "for") && next.Text(p.text) == "the" && j+2 < len(p.toks) {
+		next = p.toks[j+2] // Council for the Promotion of…
+	}
 	if !next.Has(token.Word) || !next.Has(token.Upper) || next.Has(token.SentStart) {
 		return false
 	}
-	w := t.Text(p.text)
 	switch {
 	case w == "." && (prev.Has(token.Initial) || prev.Has(token.Abbrev)) && x.lex.Honorifics.Has(token.Fold(prev.Text(p.text)+".")) || w == "." && prev.Has(token.Initial):
 		return true
@@ -145,12 +148,18 @@ func (x *Extractor) runMentions(p *part, i, end int, ms []*mention) []*mention {
 // gazetteer's names and lone words that may name a person met elsewhere.
 func (x *Extractor) restricted(p *part, i, end int, ms []*mention) []*mention {
 	for i < end {
+		if n := p.seenAt(i, end); n > 0 {
+			seen := p.seen[p.keyOf(i, i+n)]
+			ms = append(ms, &mention{part: p, start: i, end: i + n, typ: seen.typ, entry: seen.entry})
+			i += n
+			continue
+		}
 		if m, ok := p.longest(i); ok && m.End <= end {
 			ms = append(ms, x.known(p, m))
 			i = m.End
 			continue
 		}
-		if p.toks[i].Has(token.Word) && !p.toks[i].Has(token.AllUpper) {
+		if p.toks[i].Has(token.Word) && !p.toks[i].Has(token.Number) {
 			ms = append(ms, &mention{part: p, start: i, end: i + 1, typ: event.TypePerson, weak: true})
 		}
 		i++
@@ -158,33 +167,57 @@ func (x *Extractor) restricted(p *part, i, end int, ms []*mention) []*mention {
 	return ms
 }
 
+// seenAt returns the length of the longest name seen in the body that
+// starts at token i and ends by end, or 0.
+func (p *part) seenAt(i, end int) int {
+	if len(p.seen) == 0 {
+		return 0
+	}
+	best := 0
+	h := token.Seed
+	for j := i; j < end && j < i+8; j++ {
+		h = token.Then(h, p.keys[j])
+		if _, ok := p.seen[h]; ok {
+			best = j + 1 - i
+		}
+	}
+	return best
+}
+
+func (p *part) keyOf(i, end int) uint64 {
+	h := token.Seed
+	for _, k := range p.keys[i:end] {
+		h = token.Then(h, k)
+	}
+	return h
+}
+
 func (x *Extractor) known(p *part, m gazetteer.Match) *mention {
 	return &mention{part: p, start: m.Start, end: m.End, typ: m.Ref.Entry.Type, entry: m.Ref.Entry}
 }
 
-// titleAt returns where a title starts in [i, end) when a name follows it.
-// A run naming an organisation (Presidential Administration) has none.
+// titleAt returns where a title starts in [i, end) when a name follows it:
+// at its first modifier (Deputy Prime Minister) or at its core word. A run
+// that ends with an organisation's word (Tashkent State Technical
+// University) holds no title.
 func (x *Extractor) titleAt(p *part, i, end int) (int, bool) {
+	last := token.Fold(p.toks[end-1].Text(p.text))
+	if x.lex.OrgHeads.Has(last) {
+		return 0, false
+	}
 	for k := i; k < end; k++ {
 		f := token.Fold(p.toks[k].Text(p.text))
-		if x.lex.OrgHeads.Has(f) && !x.lex.Portfolios.Has(f) {
-			return 0, false
-		}
-		if !x.lex.Titles.Has(f) && !x.lex.Honorifics.Has(f) {
-			if _, ok := p.longest(k); ok {
-				continue
-			}
-			if k == i {
-				// Words before a title are its modifiers: Belarusian, US, Chinese.
-				continue
-			}
+		if x.lex.Modifiers.Has(f) || !x.lex.Titles.Has(f) && !x.lex.Honorifics.Has(f) {
 			continue
 		}
-		// The title starts here; a name must follow it.
-		if x.nameAfterTitle(p, k, end) < end {
-			return k, true
+		if x.nameAfterTitle(p, k, end) >= end {
+			return 0, false
 		}
-		return 0, false
+		t := k
+		for t > i && (x.lex.Modifiers.Has(token.Fold(p.toks[t-1].Text(p.text))) || x.lex.Portfolios.Has(token.Fold(p.toks[t-1].Text(p.text)))) {
+			t--
+		}
+		return t, true
 	}
 	return 0, false
 }
@@ -218,29 +251,48 @@ func (x *Extractor) nameAfterTitle(p *part, k, end int) int {
 	return j
 }
 
-// afterTitle appends the places and organisations inside the title at t
-// and the person named after it.
+// afterTitle appends what the title at t names and the person after it:
+// the places of the office (President of Belarus) or the organisation
+// (Chairman of the Gomel Oblast Executive Committee Ivan Krupko).
 func (x *Extractor) afterTitle(p *part, t, end int, ms []*mention) []*mention {
 	name := x.nameAfterTitle(p, t, end)
-	org := -1
-	for j := t; j < name; {
-		if m, ok := p.longest(j); ok && m.End <= name {
-			if org < 0 {
-				ms = append(ms, x.known(p, m))
-			}
-			j = m.End
-			continue
+	// The office's place or organisation starts at its first capitalised
+	// word that is not a title's.
+	from := -1
+	for j := t; j < name; j++ {
+		tok := p.toks[j]
+		f := token.Fold(tok.Text(p.text))
+		_, known := p.longest(j)
+		if tok.Has(token.Upper) && (known || !x.lex.Titles.Has(f) && !x.lex.Portfolios.Has(f) && !x.lex.Honorifics.Has(f)) {
+			from = j
+			break
 		}
-		f := token.Fold(p.toks[j].Text(p.text))
-		if org < 0 && x.lex.OrgHeads.Has(f) && !x.lex.Portfolios.Has(f) && !x.lex.Titles.Has(f) {
-			org = j // Chairman of the Council of the Republic Natalya Kochanova
-		}
-		j++
 	}
-	if org >= 0 {
-		ms = x.typed(p, org, name, ms)
+	if from >= 0 {
+		if x.hasOrgHead(p, from, name) {
+			ms = x.typed(p, from, name, ms)
+		} else {
+			for j := from; j < name; {
+				if m, ok := p.longest(j); ok && m.End <= name {
+					ms = append(ms, x.known(p, m))
+					j = m.End
+					continue
+				}
+				j++
+			}
+		}
 	}
 	return x.person(p, name, end, ms)
+}
+
+func (x *Extractor) hasOrgHead(p *part, i, end int) bool {
+	for k := i; k < end; k++ {
+		f := token.Fold(p.toks[k].Text(p.text))
+		if x.lex.OrgHeads.Has(f) && !x.lex.Portfolios.Has(f) {
+			return true
+		}
+	}
+	return false
 }
 
 // person appends the person named by [i, end), known or not.
@@ -272,7 +324,11 @@ func (x *Extractor) typed(p *part, i, end int, ms []*mention) []*mention {
 		return append(ms, &mention{part: p, start: i, end: end, typ: event.TypeLoc})
 	case end-i > 1 && x.lex.GPEHeads.Has(last) && !x.lex.OrgHeads.Has(last):
 		return append(ms, &mention{part: p, start: i, end: end, typ: event.TypeGPE})
+	case end-i > 1 && x.lex.EventHeads.Has(last) && !x.lex.OrgHeads.Has(last):
+		return append(ms, &mention{part: p, start: i, end: end, typ: event.TypeEvent})
 	case end-i > 1 && (x.lex.OrgHeads.Has(last) || x.orgOf(p, i, end)):
+		return append(ms, &mention{part: p, start: i, end: end, typ: event.TypeOrg})
+	case x.clubName(p, i, end):
 		return append(ms, &mention{part: p, start: i, end: end, typ: event.TypeOrg})
 	case known:
 		// A known name and more: each part on its own.
@@ -288,6 +344,31 @@ func (x *Extractor) typed(p *part, i, end int, ms []*mention) []*mention {
 	}
 	_ = first
 	return x.unknown(p, i, end, ms)
+}
+
+// clubName reports whether [i, end) is a name and a city, the way clubs
+// and companies are named: Dinamo Minsk, SKA Saint Petersburg.
+func (x *Extractor) clubName(p *part, i, end int) bool {
+	for k := i + 1; k < end; k++ {
+		m, ok := p.longest(k)
+		if !ok {
+			continue
+		}
+		if m.End != end || m.Ref.Entry.Kind != gazetteer.KindPlace || m.Ref.Entry.Type != event.TypeGPE {
+			return false
+		}
+		for j := i; j < k; j++ {
+			f := token.Fold(p.toks[j].Text(p.text))
+			if !p.toks[j].Has(token.Upper) || x.lex.English.Has(f) || x.lex.GivenNames.Has(f) || x.lex.Titles.Has(f) {
+				return false
+			}
+			if _, known := p.longest(j); known {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // orgOf reports whether [i, end) is an organisation named "X of Y":
@@ -321,6 +402,9 @@ func (x *Extractor) unknown(p *part, i, end int, ms []*mention) []*mention {
 			return ms
 		case x.speechAfter(p, end) || x.speechBefore(p, i):
 			return append(ms, &mention{part: p, start: i, end: end, typ: event.TypePerson})
+		case i > 0 && !first.Has(token.SentStart) && x.lex.PlaceWords.Has(p.folds[i-1]) && !x.lex.English.Has(f) &&
+			!x.lex.GivenNames.Has(f) && (end == len(p.toks) || !p.toks[end].Has(token.Possessive)):
+			return append(ms, &mention{part: p, start: i, end: end, typ: event.TypeGPE, weak: true, place: true})
 		case utf8.RuneCountInString(w) > 1:
 			return append(ms, &mention{part: p, start: i, end: end, typ: event.TypePerson, weak: true})
 		}

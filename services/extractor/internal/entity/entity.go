@@ -74,6 +74,27 @@ type part struct {
 	runes    []int  // code-point offset of each token's start, and one past the last token's end
 	runeEnds []int
 	restrict []bool // tokens on a headline or an all-capitals line: only known names count there
+	seen     map[uint64]*mention // names of several words found in the body, by the key of their stems
+}
+
+// seenNames indexes the names of several words among ms by their key.
+func seenNames(ms []*mention) map[uint64]*mention {
+	seen := map[uint64]*mention{}
+	for _, m := range ms {
+		if m.end-m.start > 1 && !m.weak && m.entry == nil {
+			seen[m.key()] = m
+		}
+	}
+	return seen
+}
+
+// key is the key of a mention's words.
+func (m *mention) key() uint64 {
+	h := token.Seed
+	for _, k := range m.part.keys[m.start:m.end] {
+		h = token.Then(h, k)
+	}
+	return h
 }
 
 // mention is a name found, before the mentions of one thing are merged.
@@ -82,7 +103,8 @@ type mention struct {
 	start, end int // tokens
 	typ        string
 	entry      *gazetteer.Entry // the gazetteer's, when known
-	weak       bool             // a lone capitalised word: kept only if it names a person met elsewhere
+	weak       bool             // a lone capitalised word: kept only if it names a person met elsewhere…
+	place      bool             // …or, when set, also as a place
 }
 
 // longest returns the longest known name starting at token i.
@@ -104,6 +126,7 @@ func (x *Extractor) Extract(d doc.Document) []Entity {
 	title := x.prepare(d.Title, event.InTitle, true)
 	var ms []*mention
 	ms = x.find(body, lang, ms)
+	title.seen = seenNames(ms)
 	ms = x.find(title, lang, ms)
 	return x.resolve(ms, lang)
 }
@@ -230,6 +253,17 @@ func (x *Extractor) resolve(ms []*mention, lang string) []Entity {
 			people[k] = append(people[k], m)
 		}
 	}
+	// Organisations named in full, by their first word: Dinamo for Dinamo
+	// Minsk.
+	orgs := map[uint64]*mention{}
+	for _, m := range ms {
+		if m.typ == event.TypeOrg && m.end-m.start > 1 && !m.weak && m.part.toks[m.start].Has(token.Upper) &&
+			!x.lex.English.Has(m.part.folds[m.start]) {
+			if _, ok := orgs[m.part.folds[m.start]]; !ok {
+				orgs[m.part.folds[m.start]] = m
+			}
+		}
+	}
 	// Acronyms defined in brackets after their expansion.
 	acronyms := map[uint64]*mention{}
 	for _, m := range ms {
@@ -268,6 +302,9 @@ func (x *Extractor) resolve(ms []*mention, lang string) []Entity {
 			if exp := acronyms[token.Fold(m.text())]; exp != nil && exp != m {
 				return idOf(exp, 1)
 			}
+			if org := orgs[m.part.folds[m.start]]; org != nil && (m.weak || m.typ == event.TypeOrg) {
+				return idOf(org, 1)
+			}
 			if m.typ == event.TypePerson || m.weak {
 				if es := x.gaz.BySurname(k); len(es) == 1 && (m.typ == event.TypePerson || m.part.in == event.InTitle) {
 					e := es[0]
@@ -275,7 +312,7 @@ func (x *Extractor) resolve(ms []*mention, lang string) []Entity {
 				}
 			}
 		}
-		if m.weak {
+		if m.weak && !m.place {
 			return "", "", "", "", false
 		}
 		name := m.text()

@@ -54,14 +54,17 @@ type Lexicon struct {
 	English     Set // common English words, lower case
 	GivenNames  Set
 	Titles      Set // words of titles and offices that precede a person's name
+	Modifiers   Set // the words of Titles that only qualify one: Deputy, Foreign, State
 	Honorifics  Set // Mr, Mrs, Dr: always followed by a person's name
 	Portfolios  Set // the words of a minister's portfolio: Foreign, Affairs, Defence
 	OrgHeads    Set // words that make a name an organisation: Ministry, Bank
 	OrgPrefixes Set // words that open an organisation's name: Ministry (of), University (of)
 	LocHeads    Set // words that make a name a geographic place: Sea, Strait
 	GPEHeads    Set // words that make a name a region or town: Region, Oblast, District
+	EventHeads  Set // words that make a name an event: Forum, Fair, Games
 	SpeechVerbs Set
 	Connectors  Set // lower-case words inside names: of, the, and, de, von
+	PlaceWords  Set // words after which a lone unknown name is a place: in, from, near
 	NotNames    Set // capitalised words that are never names on their own: Monday, January
 }
 
@@ -70,29 +73,36 @@ func New() *Lexicon {
 	return &Lexicon{
 		English:     NewSet(englishWords),
 		GivenNames:  NewSet(givenNames),
-		Titles:      NewSet(titles),
+		Titles:      NewSet(titles, titleModifiers),
+		Modifiers:   NewSet(titleModifiers),
 		Honorifics:  NewSet(honorifics),
 		Portfolios:  NewSet(portfolios),
 		OrgHeads:    NewSet(orgHeads),
 		OrgPrefixes: NewSet(orgPrefixes),
 		LocHeads:    NewSet(locHeads),
 		GPEHeads:    NewSet(gpeHeads),
+		EventHeads:  NewSet(eventHeads),
 		SpeechVerbs: NewSet(speechVerbs),
 		Connectors:  NewSet(connectors),
+		PlaceWords:  NewSet(placePrepositions),
 		NotNames:    NewSet(notNames),
 	}
 }
 
 const titles = `
-President Vice-President Minister Ministers Prime Premier Chancellor Secretary Secretary-General Chairman Chairwoman
-Chairperson Chair Speaker Ambassador Envoy Consul Governor Mayor Director Director-General Head Chief Deputy
+President Vice-President Minister Ministers Premier Chancellor Secretary Secretary-General Chairman Chairwoman
+Chairperson Chair Speaker Ambassador Envoy Consul Governor Mayor Director Director-General
 Spokesman Spokeswoman Spokesperson Senator Congressman Congresswoman Lawmaker MP Commissioner Representative
 Rapporteur Adviser Advisor Aide Assistant Attorney Prosecutor Judge Justice King Queen Prince Princess Emperor
-Pope Patriarch Metropolitan Archbishop Bishop Cardinal Sheikh Emir Sultan Crown General Colonel Lieutenant Major
+Pope Patriarch Metropolitan Archbishop Bishop Cardinal Sheikh Emir Sultan Colonel Lieutenant Major
 Captain Admiral Marshal Commander Commander-in-Chief Sergeant Officer Leader Founder CEO CFO Chief Executive
 Manager Coach Professor Academician Rector Dean Editor Correspondent Columnist Economist Analyst Expert Scientist
-Ombudsman Inspector Auditor Foreign First Acting Former Ex Ex- Honorary Permanent Special Senior Principal
-Supreme Federal State National Executive Presidential Plenipotentiary Extraordinary Counselor Counsellor Attaché
+Ombudsman Inspector Auditor Counselor Counsellor Attaché
+`
+
+const titleModifiers = `
+Foreign First Acting Former Ex Honorary Permanent Special Senior Principal Supreme Federal State National
+Executive Presidential Plenipotentiary Extraordinary Deputy Vice Prime Crown Chief General Head
 `
 
 const honorifics = `Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Prof Prof. Sir Madam Dame Lord Lady Gen Gen. Col Col. Lt Lt. Sen Sen. Rep Rep. Gov Gov. St. Mister`
@@ -104,8 +114,8 @@ Transportation Communications Communication Informatization Information Culture 
 Social Protection Security Natural Resources Environmental Environment Architecture Construction Housing Utilities
 Forestry Taxes Duties Antimonopoly Regulation Science Technology Digital Development Development Relations
 External International Commerce Fuel Power Regional Policy Policies Youth Family Affairs Public Services State
-Property Investment Investments Integration Cooperation Intelligence Staff Armed Forces Border Customs Committee
-Council Affairs Planning Migration Water Infrastructure Telecommunications Media Press Protocol Consular Treasury
+Property Investment Investments Integration Cooperation Intelligence Staff Armed Forces Border Customs
+Affairs Planning Migration Water Infrastructure Telecommunications Media Press Protocol Consular Treasury
 `
 
 const orgHeads = `
@@ -121,7 +131,7 @@ Television TV Radio News Newspaper Times Post Journal Gazette Herald Tribune Tel
 Channel Broadcasting Media Press Publishing Network Systems Technologies Technology Solutions Industries Motors
 Energy Oil Gas Petroleum Steel Chemicals Pharmaceuticals Electronics Telecom Communications Logistics Partners
 Secretariat Cabinet Government Presidium Mission Embassy Consulate Delegation Commonwealth Community Forum
-Council Conference Convention Programme Program Initiative Observatory Laboratory Lab Cluster Park Zone Port
+Council Convention Programme Program Initiative Observatory Laboratory Lab Cluster Park Zone Port
 Airport Station Hotel Stadium Arena Palace Cathedral Church Monastery Mosque Synagogue Temple Diocese Eparchy
 `
 
@@ -144,6 +154,12 @@ Republic Kingdom Emirate Emirates Principality Municipality Raion Voblast Govern
 City Town Village Township Borough Parish
 `
 
+const eventHeads = `
+Fair Expo Exhibition Festival Games Olympics Olympiad Championship Championships Cup Tournament Marathon Summit
+Conference Congress Forum Week Days Day Biennale Contest Competition Show Parade Meeting Session Talks Dialogue
+War Revolution Uprising Battle Offensive Operation Crisis Election Elections Referendum Census Year Decade
+`
+
 const speechVerbs = `
 said says say told tells noted notes added adds stressed stresses explained explains emphasized emphasised
 emphasizes emphasises stated states announced announces declared declares remarked remarks asked asks answered
@@ -155,6 +171,9 @@ expressed expresses proposed proposes concluded concludes summed
 `
 
 const connectors = `of the and for de da di del della der den van von bin ibn al el la le du dos das on upon`
+
+// places before which a capitalised word is most likely a place.
+const placePrepositions = `in to from near at across outside inside towards toward via visited`
 
 const notNames = `
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August
