@@ -31,7 +31,9 @@ type Entry struct {
 	Country  string              `json:"country,omitempty"`
 	Names    map[string][]string `json:"names"`
 	Roles    map[string]string   `json:"roles,omitempty"`
-	Source   string              `json:"source"`
+	// Adjectives are the Russian adjectives of a country: российский.
+	Adjectives []string `json:"adjectives,omitempty"`
+	Source     string   `json:"source"`
 }
 
 const (
@@ -160,7 +162,7 @@ func plural(d string) string {
 // addCountryIDs adds the curated Wikidata IDs and extra names to the
 // countries, joined on the ISO code.
 func addCountryIDs(countries []Entry, path string) error {
-	rows, err := readTSV(path, 5)
+	rows, err := readTSV(path, 6)
 	if err != nil {
 		return err
 	}
@@ -174,6 +176,7 @@ func addCountryIDs(countries []Entry, path string) error {
 			return fmt.Errorf("%s:%d: no country with ISO code %q", path, r.line, r.cols[0])
 		}
 		e.Wikidata = r.cols[1]
+		e.Adjectives = split(r.cols[5])
 		canonRU := e.Names["ru"]
 		prepend(e.Names, "en", split(r.cols[3]))
 		prepend(e.Names, "ru", split(r.cols[4]))

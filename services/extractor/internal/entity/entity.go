@@ -73,7 +73,7 @@ type part struct {
 	isKnown  []bool // known[i] is the longest known name starting at token i
 	runes    []int  // code-point offset of each token's start, and one past the last token's end
 	runeEnds []int
-	restrict []bool // tokens on a headline or an all-capitals line: only known names count there
+	restrict []bool              // tokens on a headline or an all-capitals line: only known names count there
 	seen     map[uint64]*mention // names of several words found in the body, by the key of their stems
 }
 

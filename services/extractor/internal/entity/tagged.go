@@ -8,7 +8,7 @@ import (
 // names the tagger missed and the known places inside organisations' names
 // (МИД России): NEREL, the tagger's teacher, marks those too.
 func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
-	spans := t.Tag(p.text, p.toks, p.keys, p.folds, nil)
+	spans := splitCoordinated(p, t.Tag(p.text, p.toks, p.keys, p.folds, nil))
 	covered := make([]bool, len(p.toks))
 	for _, s := range spans {
 		if p.restrict[s.Start] && !p.toks[s.Start].Has(token.Cyrillic) {
@@ -18,6 +18,8 @@ func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
 		if g, ok := p.longest(s.Start); ok && g.End == s.End && compatible(s.Type, g.Ref.Entry.Type) {
 			m.entry = g.Ref.Entry
 			m.typ = g.Ref.Entry.Type
+		} else if e := x.gaz.ByAdjective(p.keys[s.Start]); e != nil && s.End == s.Start+1 && s.Type == "GPE" {
+			m.entry = e // российских: Russia
 		}
 		ms = append(ms, m)
 		for i := s.Start; i < s.End; i++ {
@@ -48,6 +50,26 @@ func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
 		i++
 	}
 	return ms
+}
+
+// splitCoordinated splits names the tagger joined over "и" or "and" when a
+// capitalised word follows it: Минский тракторный завод и БелАЗ. A
+// lower-case word after it belongs to the name: Министерство сельского
+// хозяйства и продовольствия.
+func splitCoordinated(p *part, spans []Span) []Span {
+	out := spans[:0:0]
+	for _, s := range spans {
+		start := s.Start
+		for i := s.Start + 1; i+1 < s.End; i++ {
+			w := p.toks[i].Text(p.text)
+			if (w == "и" || w == "and") && p.toks[i+1].Has(token.Upper) {
+				out = append(out, Span{Start: start, End: i, Type: s.Type})
+				start = i + 1
+			}
+		}
+		out = append(out, Span{Start: start, End: s.End, Type: s.Type})
+	}
+	return out
 }
 
 func anyCovered(covered []bool, start, end int) bool {

@@ -36,7 +36,10 @@ type Entry struct {
 	Country  string              `json:"country"` // ISO 3166-1 alpha-3, when the thing belongs to one
 	Names    map[string][]string `json:"names"`   // by language; the first is canonical
 	Roles    map[string]string   `json:"roles"`   // a person's office, by language
-	Source   string              `json:"source"`
+	// Adjectives are a country's Russian adjectives (российский): NEREL
+	// marks them as the country.
+	Adjectives []string `json:"adjectives"`
+	Source     string   `json:"source"`
 }
 
 // NameIn returns the entry's canonical name in language lang, else in
@@ -86,9 +89,10 @@ type node struct {
 
 // Gazetteer finds known names. It is safe for concurrent use.
 type Gazetteer struct {
-	entries  []Entry
-	index    map[uint64]*node
-	surnames map[uint64][]*Entry
+	entries    []Entry
+	index      map[uint64]*node
+	surnames   map[uint64][]*Entry
+	adjectives map[uint64]*Entry
 }
 
 // maxForms bounds the case-form combinations indexed for one Russian name.
@@ -104,12 +108,15 @@ func Load() (*Gazetteer, error) {
 }
 
 func build(entries []Entry) *Gazetteer {
-	g := &Gazetteer{entries: entries, index: map[uint64]*node{}, surnames: map[uint64][]*Entry{}}
+	g := &Gazetteer{entries: entries, index: map[uint64]*node{}, surnames: map[uint64][]*Entry{}, adjectives: map[uint64]*Entry{}}
 	for i := range g.entries {
 		e := &g.entries[i]
 		e.ID = e.Wikidata
 		if e.ID == "" {
 			e.ID = DerivedID(e.Type, NameKey(e.Name))
+		}
+		for _, a := range e.Adjectives {
+			g.adjectives[token.Stem(a)] = e
 		}
 		langs := make([]string, 0, len(e.Names))
 		for lang := range e.Names {
@@ -287,6 +294,10 @@ func (g *Gazetteer) Longest(toks []token.Token, keys []uint64, i int) (Match, bo
 	}
 	return best, found
 }
+
+// ByAdjective returns the country whose Russian adjective has the stem
+// key k: российских → Russia.
+func (g *Gazetteer) ByAdjective(k uint64) *Entry { return g.adjectives[k] }
 
 // BySurname returns the people whose names end with the word of key k.
 func (g *Gazetteer) BySurname(k uint64) []*Entry { return g.surnames[k] }
