@@ -257,7 +257,7 @@ func (x *Extractor) resolve(ms []*mention, lang string) []Entity {
 	// Minsk.
 	orgs := map[uint64]*mention{}
 	for _, m := range ms {
-		if m.typ == event.TypeOrg && m.end-m.start > 1 && !m.weak && m.part.toks[m.start].Has(token.Upper) &&
+		if m.typ == event.TypeOrg && m.end-m.start > 1 && !m.weak && m.entry == nil && m.part.toks[m.start].Has(token.Upper) &&
 			!x.lex.English.Has(m.part.folds[m.start]) {
 			if _, ok := orgs[m.part.folds[m.start]]; !ok {
 				orgs[m.part.folds[m.start]] = m

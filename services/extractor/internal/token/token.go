@@ -60,13 +60,13 @@ func Split(s string, dst []Token) []Token {
 	sentStart, lineStart := true, true
 	i := 0
 	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decode(s, i)
 		switch {
 		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
 			lineStart, sentStart = true, true
 			i += size
 			continue
-		case unicode.IsSpace(r):
+		case r == ' ' || r == '\t' || r > utf8.RuneSelf && unicode.IsSpace(r):
 			i += size
 			continue
 		}
@@ -90,7 +90,6 @@ func Split(s string, dst []Token) []Token {
 				t.Flags |= SentStart
 			}
 			sentStart = false
-			t.Flags |= wordFlags(text)
 			if t.End < len(s) && s[t.End] == '.' {
 				lower := strings.ToLower(text)
 				switch {
@@ -122,46 +121,97 @@ func Split(s string, dst []Token) []Token {
 	return dst
 }
 
-// word returns the word starting at i: letters, digits and marks, with
-// inner hyphens, apostrophes and dotted abbreviations (U.S.) kept inside.
+// word returns the word starting at i, with its flags: letters, digits
+// and marks, with inner hyphens, apostrophes and dotted abbreviations
+// (U.S.) kept inside.
 func word(s string, i int) Token {
 	start := i
-	digits, letters := true, false
+	var f letterCount
 	for i < len(s) {
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := decode(s, i)
 		if isWordRune(r) {
-			if isLetter(r) {
-				digits = false
-				letters = true
-			}
+			f.add(r)
 			i += size
 			continue
 		}
-		next, nsize := utf8.DecodeRuneInString(s[i+size:])
-		if i+size >= len(s) || !isWordRune(next) {
+		if i+size >= len(s) {
+			break
+		}
+		next, nsize := decode(s, i+size)
+		if !isWordRune(next) {
 			break
 		}
 		switch {
 		case r == '-' || r == '‑':
-		case isApostrophe(r) && letters:
+		case isApostrophe(r) && f.letters > 0:
 			// O’Brien and d’Ivoire stay whole; the possessive ’s is its own token.
 			if possessiveAt(s, i+size) {
-				return Token{Start: start, End: i, Flags: Word}
+				return Token{Start: start, End: i, Flags: Word | f.flags()}
 			}
-		case r == '.' && unicode.IsUpper(next) && dotted(s[start:i]) && !isWordRuneAt(s, i+size+nsize):
+		case r == '.' && isUpper(next) && dotted(s[start:i]) && !isWordRuneAt(s, i+size+nsize):
 			// U.S, D.C: single letters joined by full stops.
+			f.add(next)
 			i += size + nsize
 			if i < len(s) && s[i] == '.' {
 				i++
 			}
 			continue
-		case (r == ',' || r == '.') && !letters && digits:
+		case (r == ',' || r == '.') && f.letters == 0:
 		default:
-			return finish(start, i, digits && !letters)
+			return finish(start, i, f)
 		}
 		i += size
 	}
-	return finish(start, i, digits && !letters)
+	return finish(start, i, f)
+}
+
+// decode is utf8.DecodeRuneInString at i, quicker for ASCII and the
+// two-byte Cyrillic letters.
+func decode(s string, i int) (rune, int) {
+	b := s[i]
+	if b < utf8.RuneSelf {
+		return rune(b), 1
+	}
+	if (b == 0xD0 || b == 0xD1) && i+1 < len(s) && s[i+1]&0xC0 == 0x80 {
+		return rune(b&0x1F)<<6 | rune(s[i+1]&0x3F), 2
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}
+
+// letterCount gathers a word's flags as its letters go by.
+type letterCount struct {
+	letters, upper int
+	first          bool // the first letter is upper case
+	script         Flags
+}
+
+func (c *letterCount) add(r rune) {
+	if !isLetter(r) {
+		return
+	}
+	c.letters++
+	if isUpper(r) {
+		c.upper++
+		if c.letters == 1 {
+			c.first = true
+		}
+	}
+	if isCyrillic(r) {
+		c.script |= Cyrillic
+	} else if r < 0x250 {
+		c.script |= Latin
+	}
+}
+
+func (c *letterCount) flags() Flags {
+	f := c.script
+	if c.first {
+		f |= Upper
+	}
+	if c.letters >= 2 && c.upper == c.letters {
+		f |= AllUpper
+	}
+	return f
 }
 
 // dotted reports whether w is single letters joined by full stops: "U", "U.S".
@@ -182,11 +232,11 @@ func isWordRuneAt(s string, i int) bool {
 	return isWordRune(r)
 }
 
-func finish(start, end int, number bool) Token {
-	if number {
+func finish(start, end int, c letterCount) Token {
+	if c.letters == 0 {
 		return Token{Start: start, End: end, Flags: Word | Number}
 	}
-	return Token{Start: start, End: end, Flags: Word}
+	return Token{Start: start, End: end, Flags: Word | c.flags()}
 }
 
 // possessiveAt reports whether s at i holds the s of a possessive ’s: an s
@@ -214,33 +264,6 @@ func opensQuote(s string, i int, r rune) bool {
 	}
 	prev, _ := utf8.DecodeLastRuneInString(s[:i])
 	return unicode.IsSpace(prev) || strings.ContainsRune("(“«[—–-:", prev)
-}
-
-func wordFlags(text string) Flags {
-	var f Flags
-	upper, letters := 0, 0
-	for _, r := range text {
-		if !isLetter(r) {
-			continue
-		}
-		letters++
-		up := isUpper(r)
-		if up {
-			upper++
-			if letters == 1 {
-				f |= Upper
-			}
-		}
-		if isCyrillic(r) {
-			f |= Cyrillic
-		} else if r < 0x250 {
-			f |= Latin
-		}
-	}
-	if letters >= 2 && upper == letters {
-		f |= AllUpper
-	}
-	return f
 }
 
 func isWordRune(r rune) bool {
