@@ -78,7 +78,7 @@ func run() error {
 			log.Warn("flush kafka writer", zap.Error(err))
 		}
 	}()
-	taggers, err := tagger.Builtin(gaz)
+	taggers, err := tagger.Builtin()
 	if err != nil {
 		return err
 	}

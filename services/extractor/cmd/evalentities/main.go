@@ -48,7 +48,7 @@ func run(w io.Writer, nerelDir, splits, seed, en, conll, errsPath string) error 
 	if err != nil {
 		return err
 	}
-	taggers, err := tagger.Builtin(gaz)
+	taggers, err := tagger.Builtin()
 	if err != nil {
 		return err
 	}

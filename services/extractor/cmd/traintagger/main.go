@@ -42,9 +42,9 @@ func run(dir, out string, bits uint, epochs int) error {
 	if err != nil {
 		return err
 	}
-	examples, skipped := Examples(docs)
+	examples, skipped := Examples(docs, gaz)
 	fmt.Printf("traintagger: %d documents, %d gold names off token boundaries skipped\n", len(docs), skipped)
-	tr := tagger.NewTrainer(bits, gaz)
+	tr := tagger.NewTrainer(bits)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for e := range epochs {
 		rng.Shuffle(len(examples), func(i, j int) { examples[i], examples[j] = examples[j], examples[i] })
@@ -65,7 +65,7 @@ var learned = map[string]bool{"PERSON": true, "ORG": true, "GPE": true, "LOC": t
 
 // Examples tokenizes the documents and places their outermost gold names
 // on token boundaries; it returns how many names fell off them.
-func Examples(docs []nerel.Document) ([]tagger.Example, int) {
+func Examples(docs []nerel.Document, gaz *gazetteer.Gazetteer) ([]tagger.Example, int) {
 	skipped := 0
 	out := make([]tagger.Example, 0, len(docs))
 	for _, d := range docs {
@@ -76,7 +76,8 @@ func Examples(docs []nerel.Document) ([]tagger.Example, int) {
 			stems[i], folds[i] = token.Keys(t.Text(d.Text))
 		}
 		byRune := runeIndex(d.Text, toks)
-		ex := tagger.Example{Text: d.Text, Toks: toks, Stems: stems, Folds: folds}
+		known := func(i int) (gazetteer.Match, bool) { return gaz.Longest(toks, stems, i) }
+		ex := tagger.Example{Tokens: entity.Tokens{Text: d.Text, Toks: toks, Stems: stems, Folds: folds, Known: known}}
 		for _, e := range nerel.TopLevel(d.Entities, learned) {
 			s, ok1 := byRune.start[e.Start]
 			end, ok2 := byRune.end[e.End]

@@ -13,6 +13,7 @@ package entity
 import (
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
@@ -42,11 +43,18 @@ type Span struct {
 	Type       string
 }
 
+// Tokens is a tokenized text as a Tagger reads it.
+type Tokens struct {
+	Text         string
+	Toks         []token.Token
+	Stems, Folds []uint64 // the token.Keys of each token
+	// Known returns the gazetteer's longest name starting at token i.
+	Known func(i int) (gazetteer.Match, bool)
+}
+
 // Tagger finds names in tokenized text of one language.
 type Tagger interface {
-	// Tag returns the names in toks, tokens of text whose token.Keys are
-	// stems and folds.
-	Tag(text string, toks []token.Token, stems, folds []uint64, dst []Span) []Span
+	Tag(t Tokens, dst []Span) []Span
 }
 
 // Extractor finds entities. It is safe for concurrent use.
@@ -54,6 +62,7 @@ type Extractor struct {
 	gaz     *gazetteer.Gazetteer
 	lex     *lexicon.Lexicon
 	taggers map[string]Tagger
+	parts   sync.Pool // of *part: token buffers reused across calls
 }
 
 // New returns an extractor over the gazetteer and the lexicon, with a tagger
@@ -67,11 +76,11 @@ type part struct {
 	text     string
 	in       string
 	toks     []token.Token
-	keys     []uint64 // token.Stem of each token
-	folds    []uint64 // token.Fold of each token
-	known    []gazetteer.Match
-	isKnown  []bool // known[i] is the longest known name starting at token i
-	runes    []int  // code-point offset of each token's start, and one past the last token's end
+	keys     []uint64          // token.Stem of each token
+	folds    []uint64          // token.Fold of each token
+	knownAt  []int32           // index in known of the longest known name starting at each token, or -1
+	known    []gazetteer.Match // the known names found
+	runes    []int             // code-point offset of each token's start, and one past the last token's end
 	runeEnds []int
 	restrict []bool              // tokens on a headline or an all-capitals line: only known names count there
 	seen     map[uint64]*mention // names of several words found in the body, by the key of their stems
@@ -109,10 +118,10 @@ type mention struct {
 
 // longest returns the longest known name starting at token i.
 func (p *part) longest(i int) (gazetteer.Match, bool) {
-	if i >= len(p.toks) {
+	if i >= len(p.toks) || p.knownAt[i] < 0 {
 		return gazetteer.Match{}, false
 	}
-	return p.known[i], p.isKnown[i]
+	return p.known[p.knownAt[i]], true
 }
 
 func (m *mention) text() string {
@@ -128,7 +137,10 @@ func (x *Extractor) Extract(d doc.Document) []Entity {
 	ms = x.find(body, lang, ms)
 	title.seen = seenNames(ms)
 	ms = x.find(title, lang, ms)
-	return x.resolve(ms, lang)
+	out := x.resolve(ms, lang)
+	x.release(body)
+	x.release(title)
+	return out
 }
 
 // language is the document's language, else a guess from its script.
@@ -137,12 +149,14 @@ func language(d doc.Document) string {
 		return strings.ToLower(d.Language)
 	}
 	cyr, lat := 0, 0
-	for _, r := range d.Title + d.Body {
-		switch {
-		case r >= 0x400 && r <= 0x4FF:
-			cyr++
-		case r < 0x250 && (r|0x20) >= 'a' && (r|0x20) <= 'z':
-			lat++
+	for _, text := range []string{d.Title, d.Body} {
+		for _, r := range text {
+			switch {
+			case r >= 0x400 && r <= 0x4FF:
+				cyr++
+			case r < 0x250 && (r|0x20) >= 'a' && (r|0x20) <= 'z':
+				lat++
+			}
 		}
 	}
 	if cyr > lat {
@@ -151,28 +165,51 @@ func language(d doc.Document) string {
 	return "en"
 }
 
+// prepare tokenizes text into a part from the pool; release returns it.
 func (x *Extractor) prepare(text, in string, headline bool) *part {
-	p := &part{text: text, in: in}
-	p.toks = token.Split(text, make([]token.Token, 0, len(text)/5+1))
+	p, _ := x.parts.Get().(*part)
+	if p == nil {
+		p = &part{}
+	}
+	p.text, p.in, p.seen = text, in, nil
+	p.toks = token.Split(text, p.toks[:0])
 	n := len(p.toks)
-	p.keys = make([]uint64, n)
-	p.folds = make([]uint64, n)
-	p.known = make([]gazetteer.Match, n)
-	p.isKnown = make([]bool, n)
-	p.runes = make([]int, n)
-	p.runeEnds = make([]int, n)
-	p.restrict = make([]bool, n)
+	p.keys = resize(p.keys, n)
+	p.folds = resize(p.folds, n)
+	p.knownAt = resize(p.knownAt, n)
+	p.known = p.known[:0]
+	p.runes = resize(p.runes, n)
+	p.runeEnds = resize(p.runeEnds, n)
+	p.restrict = resize(p.restrict, n)
 	runes := doc.NewRunes(text)
 	for i, t := range p.toks {
 		p.keys[i], p.folds[i] = token.Keys(t.Text(text))
 		p.runes[i] = runes.At(t.Start)
 		p.runeEnds[i] = runes.At(t.End)
+		p.restrict[i] = false
 	}
 	for i := range p.toks {
-		p.known[i], p.isKnown[i] = x.gaz.Longest(p.toks, p.keys, i)
+		p.knownAt[i] = -1
+		if m, ok := x.gaz.Longest(p.toks, p.keys, i); ok {
+			p.knownAt[i] = int32(len(p.known))
+			p.known = append(p.known, m)
+		}
 	}
 	markRestricted(p, headline)
 	return p
+}
+
+func (x *Extractor) release(p *part) {
+	p.text, p.seen = "", nil
+	x.parts.Put(p)
+}
+
+// resize returns s with length n, reusing its array when it is big enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // markRestricted marks the tokens of lines where capitals say nothing: a

@@ -8,7 +8,7 @@ import (
 // names the tagger missed and the known places inside organisations' names
 // (МИД России): NEREL, the tagger's teacher, marks those too.
 func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
-	spans := splitCoordinated(p, t.Tag(p.text, p.toks, p.keys, p.folds, nil))
+	spans := splitCoordinated(p, t.Tag(Tokens{Text: p.text, Toks: p.toks, Stems: p.keys, Folds: p.folds, Known: p.longest}, nil))
 	covered := make([]bool, len(p.toks))
 	for _, s := range spans {
 		if p.restrict[s.Start] && !p.toks[s.Start].Has(token.Cyrillic) {

@@ -21,7 +21,7 @@ func pipeline(tb testing.TB) *extract.Pipeline {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	taggers, err := tagger.Builtin(g)
+	taggers, err := tagger.Builtin()
 	if err != nil {
 		tb.Fatal(err)
 	}

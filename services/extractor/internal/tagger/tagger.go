@@ -17,7 +17,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/services/extractor/internal/entity"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/token"
 )
 
@@ -38,12 +37,11 @@ var ErrModel = errors.New("bad tagger model")
 type Model struct {
 	bits    uint
 	weights []int16 // (1 << bits) rows of Classes weights
-	gaz     *gazetteer.Gazetteer
 }
 
 // Builtin returns the taggers shipped with the extractor, by language.
-func Builtin(g *gazetteer.Gazetteer) (map[string]entity.Tagger, error) {
-	ru, err := Read(bytes.NewReader(ruModel), g)
+func Builtin() (map[string]entity.Tagger, error) {
+	ru, err := Read(bytes.NewReader(ruModel))
 	if err != nil {
 		return nil, fmt.Errorf("load Russian tagger: %w", err)
 	}
@@ -53,7 +51,7 @@ func Builtin(g *gazetteer.Gazetteer) (map[string]entity.Tagger, error) {
 const magic = "NWTAG1\n"
 
 // Read decodes a gzip-compressed model written by Write.
-func Read(r io.Reader, g *gazetteer.Gazetteer) (*Model, error) {
+func Read(r io.Reader) (*Model, error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrModel, err)
@@ -70,7 +68,7 @@ func Read(r io.Reader, g *gazetteer.Gazetteer) (*Model, error) {
 	if bits < 8 || bits > 24 || classes != Classes {
 		return nil, fmt.Errorf("%w: %d bits, %d classes", ErrModel, bits, classes)
 	}
-	m := &Model{bits: bits, weights: make([]int16, (1<<bits)*Classes), gaz: g}
+	m := &Model{bits: bits, weights: make([]int16, (1<<bits)*Classes)}
 	if err := binary.Read(zr, binary.LittleEndian, m.weights); err != nil {
 		return nil, fmt.Errorf("%w: weights: %w", ErrModel, err)
 	}
@@ -92,18 +90,24 @@ func (m *Model) Write(w io.Writer) error {
 	return zw.Close()
 }
 
-// Tag returns the names in the tokens of text, typed. stems and folds are
-// the tokens' token.Keys.
-func (m *Model) Tag(text string, toks []token.Token, stems, folds []uint64, dst []entity.Span) []entity.Span {
+// Tag returns the names in the tokens, typed.
+func (m *Model) Tag(t entity.Tokens, dst []entity.Span) []entity.Span {
+	toks := t.Toks
 	if len(toks) == 0 {
 		return dst
 	}
-	f := newFeaturizer(text, toks, stems, folds, m.gaz)
+	f := newFeaturizer(t)
 	var feats [maxFeatures]uint64
 	prev, prev2 := 0, 0
 	start := -1
 	mask := uint64(1)<<m.bits - 1
 	for i := range toks {
+		if prev == 0 && f.shapes[i] == shapeStop {
+			// A comma or a full stop after no name: nothing starts here.
+			dst, start = emit(dst, start, i, prev, 0)
+			prev2, prev = prev, 0
+			continue
+		}
 		fs := f.features(i, prev, prev2, feats[:0])
 		var scores [Classes]int32
 		for _, h := range fs {
@@ -167,18 +171,19 @@ const (
 	none = 0x9e3779b97f4a7c15 // the key of a word before the first or after the last
 )
 
-func newFeaturizer(text string, toks []token.Token, stems, folds []uint64, g *gazetteer.Gazetteer) *featurizer {
+func newFeaturizer(t entity.Tokens) *featurizer {
+	toks := t.Toks
 	n := len(toks)
-	f := &featurizer{toks: toks, stems: stems, lower: folds,
+	f := &featurizer{toks: toks, stems: t.Stems, lower: t.Folds,
 		shapes: make([]uint64, n), gaz: make([]uint64, n), suf: make([][3]uint64, n)}
-	for i, t := range toks {
-		w := t.Text(text)
-		f.shapes[i] = shape(t, w)
+	for i, tok := range toks {
+		w := tok.Text(t.Text)
+		f.shapes[i] = shape(tok, w)
 		f.suf[i] = suffixes(w)
 	}
-	if g != nil {
+	if t.Known != nil {
 		for i := 0; i < n; {
-			if m, ok := g.Longest(toks, stems, i); ok {
+			if m, ok := t.Known(i); ok {
 				typ := token.HashString(m.Ref.Entry.Type)
 				for k := m.Start; k < m.End; k++ {
 					f.gaz[k] = token.Then(typ, uint64(min(k-m.Start, 1)+1))
@@ -192,12 +197,17 @@ func newFeaturizer(text string, toks []token.Token, stems, folds []uint64, g *ga
 	return f
 }
 
+// shapeStop is the shape of a comma or a full stop.
+const shapeStop = 1000
+
 // shape is the key of a token's look: its case, script, length and kind.
 func shape(t token.Token, w string) uint64 {
 	var s uint64
 	switch {
 	case t.Has(token.Number):
 		s = 1
+	case w == "," || w == ".":
+		return shapeStop
 	case !t.Has(token.Word):
 		s = 2
 		if r, _ := utf8.DecodeRuneInString(w); r < 128 {

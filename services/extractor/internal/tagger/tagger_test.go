@@ -35,14 +35,15 @@ func TestBuiltinRussian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	taggers, err := tagger.Builtin(g)
+	taggers, err := tagger.Builtin()
 	if err != nil {
 		t.Fatal(err)
 	}
 	ru := taggers["ru"]
 	text := "Президент России Владимир Путин встретился в Кремле с генеральным директором Газпрома Алексеем Миллером, сообщает ТАСС."
 	toks, stems, folds := keys(text)
-	got := names(text, toks, ru.Tag(text, toks, stems, folds, nil))
+	known := func(i int) (gazetteer.Match, bool) { return g.Longest(toks, stems, i) }
+	got := names(text, toks, ru.Tag(entity.Tokens{Text: text, Toks: toks, Stems: stems, Folds: folds, Known: known}, nil))
 	want := map[string]string{"России": "GPE", "Владимир Путин": "PERSON", "Алексеем Миллером": "PERSON", "ТАСС": "ORG"}
 	for name, typ := range want {
 		if got[name] != typ {
@@ -54,11 +55,12 @@ func TestBuiltinRussian(t *testing.T) {
 func TestTrainWriteRead(t *testing.T) {
 	text := "Иван Петров приехал в Минск . Пётр Сидоров уехал в Брест ."
 	toks, stems, folds := keys(text)
-	ex := tagger.Example{Text: text, Toks: toks, Stems: stems, Folds: folds, Gold: []entity.Span{
+	tokens := entity.Tokens{Text: text, Toks: toks, Stems: stems, Folds: folds}
+	ex := tagger.Example{Tokens: tokens, Gold: []entity.Span{
 		{Start: 0, End: 2, Type: "PERSON"}, {Start: 4, End: 5, Type: "GPE"},
 		{Start: 6, End: 8, Type: "PERSON"}, {Start: 10, End: 11, Type: "GPE"},
 	}}
-	tr := tagger.NewTrainer(12, nil)
+	tr := tagger.NewTrainer(12)
 	for range 10 {
 		tr.Epoch([]tagger.Example{ex})
 	}
@@ -66,11 +68,11 @@ func TestTrainWriteRead(t *testing.T) {
 	if err := tr.Model().Write(&buf); err != nil {
 		t.Fatal(err)
 	}
-	m, err := tagger.Read(&buf, nil)
+	m, err := tagger.Read(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := names(text, toks, m.Tag(text, toks, stems, folds, nil))
+	got := names(text, toks, m.Tag(tokens, nil))
 	want := map[string]string{"Иван Петров": "PERSON", "Минск": "GPE", "Пётр Сидоров": "PERSON", "Брест": "GPE"}
 	for name, typ := range want {
 		if got[name] != typ {
@@ -87,7 +89,7 @@ func TestReadRejects(t *testing.T) {
 		"short":        gz(t, []byte("NWTAG1\n\x10\x0b\x01\x02")),
 	} {
 		t.Run(name, func(t *testing.T) {
-			if _, err := tagger.Read(bytes.NewReader(data), nil); !errors.Is(err, tagger.ErrModel) {
+			if _, err := tagger.Read(bytes.NewReader(data)); !errors.Is(err, tagger.ErrModel) {
 				t.Errorf("Read = %v, want ErrModel", err)
 			}
 		})

@@ -4,23 +4,17 @@ import (
 	"math"
 
 	"github.com/newswire/newswire/services/extractor/internal/entity"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
-	"github.com/newswire/newswire/services/extractor/internal/token"
 )
 
 // Example is one training text with its gold names over its tokens.
 type Example struct {
-	Text  string
-	Toks  []token.Token
-	Stems []uint64
-	Folds []uint64
-	Gold  []entity.Span
+	entity.Tokens
+	Gold []entity.Span
 }
 
 // Trainer learns a model by the averaged perceptron.
 type Trainer struct {
 	bits   uint
-	gaz    *gazetteer.Gazetteer
 	w      []float32 // current weights
 	total  []float32 // sum of the weights over time, for averaging
 	stamp  []int32   // when each weight last changed
@@ -31,9 +25,9 @@ type Trainer struct {
 }
 
 // NewTrainer returns a trainer of a model of 2^bits feature rows.
-func NewTrainer(bits uint, g *gazetteer.Gazetteer) *Trainer {
+func NewTrainer(bits uint) *Trainer {
 	n := (1 << bits) * Classes
-	return &Trainer{bits: bits, gaz: g, w: make([]float32, n), total: make([]float32, n),
+	return &Trainer{bits: bits, w: make([]float32, n), total: make([]float32, n),
 		stamp: make([]int32, n), mask: 1<<bits - 1}
 }
 
@@ -77,7 +71,7 @@ func typeIndex(t string) int {
 
 func (t *Trainer) learn(ex Example) {
 	gold := tags(len(ex.Toks), ex.Gold)
-	f := newFeaturizer(ex.Text, ex.Toks, ex.Stems, ex.Folds, t.gaz)
+	f := newFeaturizer(ex.Tokens)
 	var feats [maxFeatures]uint64
 	scores := make([]float32, Classes)
 	prev, prev2 := 0, 0
@@ -136,7 +130,7 @@ func (t *Trainer) Model() *Model {
 		avg[i] = total / float32(t.clock)
 		maxAbs = max(maxAbs, float32(math.Abs(float64(avg[i]))))
 	}
-	m := &Model{bits: t.bits, weights: make([]int16, len(avg)), gaz: t.gaz}
+	m := &Model{bits: t.bits, weights: make([]int16, len(avg))}
 	if maxAbs == 0 {
 		return m
 	}

@@ -1,6 +1,9 @@
 package token
 
-import "unicode/utf8"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Keys are 64-bit FNV-1a hashes of folded words: what the gazetteer and the
 // tagger compare instead of strings, computed without allocating.
@@ -48,7 +51,9 @@ func Keys(word string) (stem, fold uint64) {
 func hashFolded(word string, end int) uint64 { return hashRunes(offset64, word[:end]) }
 
 func hashRunes(h uint64, s string) uint64 {
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := decode(s, i)
+		i += size
 		r = foldRune(r)
 		if r < utf8.RuneSelf {
 			h = (h ^ uint64(r)) * prime64
@@ -90,6 +95,14 @@ var russianEndings = [...]string{
 // StemEnd returns the byte length of word's stem: word itself unless it is
 // a Cyrillic word of more than three letters with an inflectional ending.
 func StemEnd(word string) int {
+	if end, ok := stemEndLower(word); ok {
+		return end
+	}
+	return stemEndSlow(word)
+}
+
+// stemEndSlow is StemEnd for any word.
+func stemEndSlow(word string) int {
 	// The last four letters, lower-cased, are all an ending can span.
 	var tail [4]rune
 	var at [4]int
@@ -126,6 +139,35 @@ func StemEnd(word string) int {
 		}
 	}
 	return len(word)
+}
+
+// stemEndLower is StemEnd for the common case, a word ending in four or more
+// lower-case basic Cyrillic letters: endings compare as bytes.
+func stemEndLower(word string) (int, bool) {
+	if len(word) < 8 {
+		return 0, false
+	}
+	for i := len(word) - 8; i < len(word); i += 2 {
+		b0, b1 := word[i], word[i+1]
+		if !(b0 == 0xD0 && b1 >= 0xB0 && b1 <= 0xBF || b0 == 0xD1 && b1 >= 0x80 && b1 <= 0x8F) {
+			return 0, false
+		}
+	}
+	letters := runeCount(word)
+	n := len(word)
+	// The instrumental -ей after a hissing consonant: Польшей.
+	if strings.HasSuffix(word, "ей") && letters > 4 {
+		switch word[n-6 : n-4] {
+		case "ш", "ж", "ч", "щ", "ц":
+			return n - 4, true
+		}
+	}
+	for _, e := range russianEndings {
+		if letters-len(e)/2 >= 3 && strings.HasSuffix(word, e) {
+			return n - len(e), true
+		}
+	}
+	return n, true
 }
 
 func matchTail(tail []rune, ending string) bool {

@@ -37,3 +37,12 @@ func TestStemSharesKeyAcrossCases(t *testing.T) {
 		}
 	}
 }
+
+func TestStemEndFastPathAgrees(t *testing.T) {
+	for _, w := range []string{"Беларуси", "Польшей", "Александром", "Лукашенко", "организации", "сотрудничества",
+		"Китая", "государств", "российских", "экономического", "Сергеем", "продовольствия", "ЛУКАШЕНКО", "Москва"} {
+		if end, ok := stemEndLower(w); ok && end != stemEndSlow(w) {
+			t.Errorf("%q: fast path cuts at %d, slow path at %d", w, end, stemEndSlow(w))
+		}
+	}
+}
