@@ -17,10 +17,7 @@ import (
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/extract"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
-	"github.com/newswire/newswire/services/extractor/internal/lexicon"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
-	"github.com/newswire/newswire/services/extractor/internal/tagger"
 )
 
 const service = "extractor"
@@ -60,7 +57,7 @@ func run() error {
 	}
 	defer func() { _ = log.Sync() }()
 
-	gaz, err := gazetteer.Load()
+	entities, err := entity.Load()
 	if err != nil {
 		return err
 	}
@@ -78,11 +75,7 @@ func run() error {
 			log.Warn("flush kafka writer", zap.Error(err))
 		}
 	}()
-	taggers, err := tagger.Builtin()
-	if err != nil {
-		return err
-	}
-	pipeline := extract.New(quote.New(), entity.New(gaz, lexicon.New(), taggers),
+	pipeline := extract.New(quote.New(), entities,
 		extract.Topics{Quotes: s.Topics.Quotes, Entities: s.Topics.Entities}, s.MaxArticleBytes)
 	consumer := stream.NewConsumer(stream.ConsumerConfig{
 		Service:      service,

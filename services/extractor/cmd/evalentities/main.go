@@ -23,10 +23,7 @@ import (
 
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/evaluate"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
-	"github.com/newswire/newswire/services/extractor/internal/lexicon"
 	"github.com/newswire/newswire/services/extractor/internal/nerel"
-	"github.com/newswire/newswire/services/extractor/internal/tagger"
 )
 
 func main() {
@@ -44,15 +41,10 @@ func main() {
 }
 
 func run(w io.Writer, nerelDir, splits, seed, en, conll, errsPath string) error {
-	gaz, err := gazetteer.Load()
+	x, err := entity.Load()
 	if err != nil {
 		return err
 	}
-	taggers, err := tagger.Builtin()
-	if err != nil {
-		return err
-	}
-	x := entity.New(gaz, lexicon.New(), taggers)
 	var errLog func(name string, lines []string)
 	if errsPath != "" {
 		f, err := os.Create(errsPath)

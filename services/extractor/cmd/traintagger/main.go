@@ -14,7 +14,6 @@ import (
 	"math/rand/v2"
 	"os"
 
-	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/nerel"
 	"github.com/newswire/newswire/services/extractor/internal/tagger"
@@ -77,7 +76,7 @@ func Examples(docs []nerel.Document, gaz *gazetteer.Gazetteer) ([]tagger.Example
 		}
 		byRune := runeIndex(d.Text, toks)
 		known := func(i int) (gazetteer.Match, bool) { return gaz.Longest(toks, stems, i) }
-		ex := tagger.Example{Tokens: entity.Tokens{Text: d.Text, Toks: toks, Stems: stems, Folds: folds, Known: known}}
+		ex := tagger.Example{Tokens: tagger.Tokens{Text: d.Text, Toks: toks, Stems: stems, Folds: folds, Known: known}}
 		for _, e := range nerel.TopLevel(d.Entities, learned) {
 			s, ok1 := byRune.start[e.Start]
 			end, ok2 := byRune.end[e.End]
@@ -85,7 +84,7 @@ func Examples(docs []nerel.Document, gaz *gazetteer.Gazetteer) ([]tagger.Example
 				skipped++
 				continue
 			}
-			ex.Gold = append(ex.Gold, entity.Span{Start: s, End: end + 1, Type: nerel.Types[e.Type]})
+			ex.Gold = append(ex.Gold, tagger.Span{Start: s, End: end + 1, Type: nerel.Types[e.Type]})
 		}
 		out = append(out, ex)
 	}

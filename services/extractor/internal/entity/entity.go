@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/lexicon"
+	"github.com/newswire/newswire/services/extractor/internal/tagger"
 	"github.com/newswire/newswire/services/extractor/internal/token"
 )
 
@@ -37,24 +38,9 @@ type Mention struct {
 	doc.Span
 }
 
-// Span is a typed name found by a tagger, over tokens [Start, End).
-type Span struct {
-	Start, End int
-	Type       string
-}
-
-// Tokens is a tokenized text as a Tagger reads it.
-type Tokens struct {
-	Text         string
-	Toks         []token.Token
-	Stems, Folds []uint64 // the token.Keys of each token
-	// Known returns the gazetteer's longest name starting at token i.
-	Known func(i int) (gazetteer.Match, bool)
-}
-
 // Tagger finds names in tokenized text of one language.
 type Tagger interface {
-	Tag(t Tokens, dst []Span) []Span
+	Tag(t tagger.Tokens, dst []tagger.Span) []tagger.Span
 }
 
 // Extractor finds entities. It is safe for concurrent use.
@@ -69,6 +55,20 @@ type Extractor struct {
 // for each language that has one ("ru").
 func New(g *gazetteer.Gazetteer, lex *lexicon.Lexicon, taggers map[string]Tagger) *Extractor {
 	return &Extractor{gaz: g, lex: lex, taggers: taggers}
+}
+
+// Load returns an extractor over the data shipped with it: the embedded
+// gazetteer, the word lists and the Russian tagger.
+func Load() (*Extractor, error) {
+	g, err := gazetteer.Load()
+	if err != nil {
+		return nil, err
+	}
+	ru, err := tagger.Builtin("ru")
+	if err != nil {
+		return nil, err
+	}
+	return New(g, lexicon.New(), map[string]Tagger{"ru": ru}), nil
 }
 
 // part is the title or the body, tokenized.

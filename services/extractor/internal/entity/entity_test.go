@@ -12,24 +12,17 @@ import (
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/evaluate"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
-	"github.com/newswire/newswire/services/extractor/internal/lexicon"
-	"github.com/newswire/newswire/services/extractor/internal/tagger"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 func extractor(tb testing.TB) *entity.Extractor {
 	tb.Helper()
-	g, err := gazetteer.Load()
+	x, err := entity.Load()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	taggers, err := tagger.Builtin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return entity.New(g, lexicon.New(), taggers)
+	return x
 }
 
 // article reads a test article: its first line is the title.

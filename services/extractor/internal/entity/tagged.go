@@ -1,6 +1,7 @@
 package entity
 
 import (
+	"github.com/newswire/newswire/services/extractor/internal/tagger"
 	"github.com/newswire/newswire/services/extractor/internal/token"
 )
 
@@ -8,7 +9,7 @@ import (
 // names the tagger missed and the known places inside organisations' names
 // (МИД России): NEREL, the tagger's teacher, marks those too.
 func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
-	spans := splitCoordinated(p, t.Tag(Tokens{Text: p.text, Toks: p.toks, Stems: p.keys, Folds: p.folds, Known: p.longest}, nil))
+	spans := splitCoordinated(p, t.Tag(tagger.Tokens{Text: p.text, Toks: p.toks, Stems: p.keys, Folds: p.folds, Known: p.longest}, nil))
 	covered := make([]bool, len(p.toks))
 	for _, s := range spans {
 		if p.restrict[s.Start] && !p.toks[s.Start].Has(token.Cyrillic) {
@@ -56,18 +57,18 @@ func (x *Extractor) findTagged(p *part, t Tagger, ms []*mention) []*mention {
 // capitalised word follows it: Минский тракторный завод и БелАЗ. A
 // lower-case word after it belongs to the name: Министерство сельского
 // хозяйства и продовольствия.
-func splitCoordinated(p *part, spans []Span) []Span {
+func splitCoordinated(p *part, spans []tagger.Span) []tagger.Span {
 	out := spans[:0:0]
 	for _, s := range spans {
 		start := s.Start
 		for i := s.Start + 1; i+1 < s.End; i++ {
 			w := p.toks[i].Text(p.text)
 			if (w == "и" || w == "and") && p.toks[i+1].Has(token.Upper) {
-				out = append(out, Span{Start: start, End: i, Type: s.Type})
+				out = append(out, tagger.Span{Start: start, End: i, Type: s.Type})
 				start = i + 1
 			}
 		}
-		out = append(out, Span{Start: start, End: s.End, Type: s.Type})
+		out = append(out, tagger.Span{Start: start, End: s.End, Type: s.Type})
 	}
 	return out
 }

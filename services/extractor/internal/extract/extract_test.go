@@ -9,23 +9,16 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/extract"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
-	"github.com/newswire/newswire/services/extractor/internal/lexicon"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
-	"github.com/newswire/newswire/services/extractor/internal/tagger"
 )
 
 func pipeline(tb testing.TB) *extract.Pipeline {
 	tb.Helper()
-	g, err := gazetteer.Load()
+	x, err := entity.Load()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	taggers, err := tagger.Builtin()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return extract.New(quote.New(), entity.New(g, lexicon.New(), taggers), extract.Topics{Quotes: "q", Entities: "e"}, 1<<20)
+	return extract.New(quote.New(), x, extract.Topics{Quotes: "q", Entities: "e"}, 1<<20)
 }
 
 func seed(tb testing.TB) event.Article {

@@ -16,7 +16,7 @@ import (
 	"io"
 	"unicode/utf8"
 
-	"github.com/newswire/newswire/services/extractor/internal/entity"
+	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/token"
 )
 
@@ -25,13 +25,29 @@ var ruModel []byte
 
 // Types are the entity types a model tags, in class order: class 0 is O,
 // class 2k+1 is B- and 2k+2 is I- of Types[k].
-var Types = []string{"PERSON", "ORG", "GPE", "LOC", "NORP"}
+var Types = [...]string{"PERSON", "ORG", "GPE", "LOC", "NORP"}
 
 // Classes is the number of tags.
-const Classes = 1 + 2*5
+const Classes = 1 + 2*len(Types)
 
 // ErrModel is returned for a model file that cannot be read.
 var ErrModel = errors.New("bad tagger model")
+
+// Span is a typed name, over tokens [Start, End).
+type Span struct {
+	Start, End int
+	Type       string
+}
+
+// Tokens is a tokenized text as the tagger reads it.
+type Tokens struct {
+	Text         string
+	Toks         []token.Token
+	Stems, Folds []uint64 // the token.Keys of each token
+	// Known returns the gazetteer's longest name starting at token i; nil
+	// when there is no gazetteer.
+	Known func(i int) (gazetteer.Match, bool)
+}
 
 // Model tags tokens. It is read-only and safe for concurrent use.
 type Model struct {
@@ -39,13 +55,19 @@ type Model struct {
 	weights []int16 // (1 << bits) rows of Classes weights
 }
 
-// Builtin returns the taggers shipped with the extractor, by language.
-func Builtin() (map[string]entity.Tagger, error) {
-	ru, err := Read(bytes.NewReader(ruModel))
+// ErrNoModel is returned for a language without a shipped model.
+var ErrNoModel = errors.New("no tagger model for the language")
+
+// Builtin returns the model shipped for language lang ("ru").
+func Builtin(lang string) (*Model, error) {
+	if lang != "ru" {
+		return nil, fmt.Errorf("%w: %q", ErrNoModel, lang)
+	}
+	m, err := Read(bytes.NewReader(ruModel))
 	if err != nil {
 		return nil, fmt.Errorf("load Russian tagger: %w", err)
 	}
-	return map[string]entity.Tagger{"ru": ru}, nil
+	return m, nil
 }
 
 const magic = "NWTAG1\n"
@@ -91,7 +113,7 @@ func (m *Model) Write(w io.Writer) error {
 }
 
 // Tag returns the names in the tokens, typed.
-func (m *Model) Tag(t entity.Tokens, dst []entity.Span) []entity.Span {
+func (m *Model) Tag(t Tokens, dst []Span) []Span {
 	toks := t.Toks
 	if len(toks) == 0 {
 		return dst
@@ -127,7 +149,7 @@ func (m *Model) Tag(t entity.Tokens, dst []entity.Span) []entity.Span {
 
 // best returns the highest-scoring tag that may follow prev: I-X only
 // after B-X or I-X.
-func best(scores []int32, prev int) int {
+func best[S int32 | float32](scores []S, prev int) int {
 	bestTag, bestScore := 0, scores[0]
 	for c := 1; c < len(scores); c++ {
 		if c%2 == 0 && prev != c && prev != c-1 {
@@ -142,10 +164,10 @@ func best(scores []int32, prev int) int {
 
 // emit closes the name open since start when tag does not continue it,
 // and opens a new one when tag begins one.
-func emit(dst []entity.Span, start, i, prev, tag int) ([]entity.Span, int) {
+func emit(dst []Span, start, i, prev, tag int) ([]Span, int) {
 	continues := tag != 0 && tag%2 == 0 && (prev == tag || prev == tag-1)
 	if start >= 0 && !continues {
-		dst = append(dst, entity.Span{Start: start, End: i, Type: Types[(prev-1)/2]})
+		dst = append(dst, Span{Start: start, End: i, Type: Types[(prev-1)/2]})
 		start = -1
 	}
 	if tag != 0 && !continues {
@@ -171,7 +193,7 @@ const (
 	none = 0x9e3779b97f4a7c15 // the key of a word before the first or after the last
 )
 
-func newFeaturizer(t entity.Tokens) *featurizer {
+func newFeaturizer(t Tokens) *featurizer {
 	toks := t.Toks
 	n := len(toks)
 	f := &featurizer{toks: toks, stems: t.Stems, lower: t.Folds,

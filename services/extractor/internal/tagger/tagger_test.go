@@ -6,7 +6,6 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/tagger"
 	"github.com/newswire/newswire/services/extractor/internal/token"
@@ -22,7 +21,7 @@ func keys(text string) ([]token.Token, []uint64, []uint64) {
 	return toks, stems, folds
 }
 
-func names(text string, toks []token.Token, spans []entity.Span) map[string]string {
+func names(text string, toks []token.Token, spans []tagger.Span) map[string]string {
 	out := map[string]string{}
 	for _, s := range spans {
 		out[text[toks[s.Start].Start:toks[s.End-1].End]] = s.Type
@@ -35,15 +34,14 @@ func TestBuiltinRussian(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	taggers, err := tagger.Builtin()
+	ru, err := tagger.Builtin("ru")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ru := taggers["ru"]
 	text := "Президент России Владимир Путин встретился в Кремле с генеральным директором Газпрома Алексеем Миллером, сообщает ТАСС."
 	toks, stems, folds := keys(text)
 	known := func(i int) (gazetteer.Match, bool) { return g.Longest(toks, stems, i) }
-	got := names(text, toks, ru.Tag(entity.Tokens{Text: text, Toks: toks, Stems: stems, Folds: folds, Known: known}, nil))
+	got := names(text, toks, ru.Tag(tagger.Tokens{Text: text, Toks: toks, Stems: stems, Folds: folds, Known: known}, nil))
 	want := map[string]string{"России": "GPE", "Владимир Путин": "PERSON", "Алексеем Миллером": "PERSON", "ТАСС": "ORG"}
 	for name, typ := range want {
 		if got[name] != typ {
@@ -55,8 +53,8 @@ func TestBuiltinRussian(t *testing.T) {
 func TestTrainWriteRead(t *testing.T) {
 	text := "Иван Петров приехал в Минск . Пётр Сидоров уехал в Брест ."
 	toks, stems, folds := keys(text)
-	tokens := entity.Tokens{Text: text, Toks: toks, Stems: stems, Folds: folds}
-	ex := tagger.Example{Tokens: tokens, Gold: []entity.Span{
+	tokens := tagger.Tokens{Text: text, Toks: toks, Stems: stems, Folds: folds}
+	ex := tagger.Example{Tokens: tokens, Gold: []tagger.Span{
 		{Start: 0, End: 2, Type: "PERSON"}, {Start: 4, End: 5, Type: "GPE"},
 		{Start: 6, End: 8, Type: "PERSON"}, {Start: 10, End: 11, Type: "GPE"},
 	}}

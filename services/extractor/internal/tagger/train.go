@@ -2,14 +2,12 @@ package tagger
 
 import (
 	"math"
-
-	"github.com/newswire/newswire/services/extractor/internal/entity"
 )
 
 // Example is one training text with its gold names over its tokens.
 type Example struct {
-	entity.Tokens
-	Gold []entity.Span
+	Tokens
+	Gold []Span
 }
 
 // Trainer learns a model by the averaged perceptron.
@@ -42,7 +40,7 @@ func (t *Trainer) Epoch(examples []Example) float64 {
 }
 
 // tags returns the gold tag of each token.
-func tags(n int, gold []entity.Span) []int {
+func tags(n int, gold []Span) []int {
 	out := make([]int, n)
 	for _, s := range gold {
 		k := typeIndex(s.Type)
@@ -88,7 +86,7 @@ func (t *Trainer) learn(ex Example) {
 				scores[c] += t.w[row+c]
 			}
 		}
-		guess := bestFloat(scores, prev)
+		guess := best(scores, prev)
 		if guess != gold[i] {
 			t.errors++
 			for _, h := range fs {
@@ -106,19 +104,6 @@ func (t *Trainer) update(i int, delta float32) {
 	t.total[i] += float32(t.clock-t.stamp[i]) * t.w[i]
 	t.stamp[i] = t.clock
 	t.w[i] += delta
-}
-
-func bestFloat(scores []float32, prev int) int {
-	bestTag, bestScore := 0, scores[0]
-	for c := 1; c < len(scores); c++ {
-		if c%2 == 0 && prev != c && prev != c-1 {
-			continue
-		}
-		if scores[c] > bestScore {
-			bestTag, bestScore = c, scores[c]
-		}
-	}
-	return bestTag
 }
 
 // Model returns the averaged weights, scaled to 16-bit integers.
