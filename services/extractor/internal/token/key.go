@@ -162,12 +162,60 @@ func stemEndLower(word string) (int, bool) {
 			return n - 4, true
 		}
 	}
-	for _, e := range russianEndings {
+	for _, e := range endingsBefore(word[n-2:]) {
 		if letters-len(e)/2 >= 3 && strings.HasSuffix(word, e) {
 			return n - len(e), true
 		}
 	}
 	return n, true
+}
+
+// endingsBefore returns the endings of russianEndings that end with the
+// letter last, in the same order.
+// The endings by their last letter: tables, never changed.
+var (
+	endingsI    = []string{"иями", "ями", "ами", "ыми", "ими", "ии", "и"}
+	endingsJ    = []string{"ией", "ий", "ый", "ой", "й"}
+	endingsH    = []string{"иях", "ах", "ях", "ых", "их"}
+	endingsO    = []string{"ого", "его", "о"}
+	endingsU    = []string{"ому", "ему", "у"}
+	endingsYa   = []string{"ия", "ая", "я"}
+	endingsYu   = []string{"ию", "ую", "ью", "ю"}
+	endingsE    = []string{"ие", "ое", "ые", "е"}
+	endingsM    = []string{"ым", "им", "ом", "ем", "ам", "ям"}
+	endingsA    = []string{"а"}
+	endingsY    = []string{"ы"}
+	endingsSoft = []string{"ь"}
+)
+
+func endingsBefore(last string) []string {
+	switch last {
+	case "и":
+		return endingsI
+	case "й":
+		return endingsJ
+	case "х":
+		return endingsH
+	case "о":
+		return endingsO
+	case "у":
+		return endingsU
+	case "я":
+		return endingsYa
+	case "ю":
+		return endingsYu
+	case "е":
+		return endingsE
+	case "м":
+		return endingsM
+	case "а":
+		return endingsA
+	case "ы":
+		return endingsY
+	case "ь":
+		return endingsSoft
+	}
+	return nil
 }
 
 func matchTail(tail []rune, ending string) bool {

@@ -46,3 +46,24 @@ func TestStemEndFastPathAgrees(t *testing.T) {
 		}
 	}
 }
+
+func TestEndingsBeforeCoverEveryEnding(t *testing.T) {
+	n := 0
+	for _, e := range russianEndings {
+		found := false
+		for _, x := range endingsBefore(e[len(e)-2:]) {
+			found = found || x == e
+		}
+		if !found {
+			t.Errorf("ending %q is not among those before %q", e, e[len(e)-2:])
+		}
+		n++
+	}
+	total := 0
+	for _, last := range []string{"и", "й", "х", "о", "у", "я", "ю", "е", "м", "а", "ы", "ь"} {
+		total += len(endingsBefore(last))
+	}
+	if total != n {
+		t.Errorf("the groups hold %d endings, the list %d", total, n)
+	}
+}
