@@ -64,7 +64,7 @@ func (x *Extractor) joins(p *part, i, j int) bool {
 		return false
 	}
 	switch {
-	case w == "." && (prev.Has(token.Initial) || prev.Has(token.Abbrev)) && x.lex.Honorifics.Has(token.Fold(prev.Text(p.text)+".")) || w == "." && prev.Has(token.Initial):
+	case w == "." && (prev.Has(token.Initial) || x.lex.Honorifics.Has(p.folds[j-1])):
 		return true
 	case w == "&":
 		return true
@@ -92,7 +92,7 @@ func (x *Extractor) joins(p *part, i, j int) bool {
 // an organisation, a title, a place designator or a portfolio word.
 func (x *Extractor) headBefore(p *part, i, j int) bool {
 	for k := j - 1; k >= i; k-- {
-		f := token.Fold(p.toks[k].Text(p.text))
+		f := p.folds[k]
 		if x.lex.OrgHeads.Has(f) || x.lex.Titles.Has(f) || x.lex.GPEHeads.Has(f) || x.lex.LocHeads.Has(f) || x.lex.Portfolios.Has(f) {
 			return true
 		}
@@ -102,7 +102,7 @@ func (x *Extractor) headBefore(p *part, i, j int) bool {
 
 func (x *Extractor) orgBefore(p *part, i, j int) bool {
 	for k := j - 1; k >= i; k-- {
-		f := token.Fold(p.toks[k].Text(p.text))
+		f := p.folds[k]
 		if x.lex.OrgHeads.Has(f) || x.lex.Portfolios.Has(f) {
 			return true
 		}
@@ -201,12 +201,12 @@ func (x *Extractor) known(p *part, m gazetteer.Match) *mention {
 // that ends with an organisation's word (Tashkent State Technical
 // University) holds no title.
 func (x *Extractor) titleAt(p *part, i, end int) (int, bool) {
-	last := token.Fold(p.toks[end-1].Text(p.text))
+	last := p.folds[end-1]
 	if x.lex.OrgHeads.Has(last) {
 		return 0, false
 	}
 	for k := i; k < end; k++ {
-		f := token.Fold(p.toks[k].Text(p.text))
+		f := p.folds[k]
 		if x.lex.Modifiers.Has(f) || !x.lex.Titles.Has(f) && !x.lex.Honorifics.Has(f) {
 			continue
 		}
@@ -214,7 +214,7 @@ func (x *Extractor) titleAt(p *part, i, end int) (int, bool) {
 			return 0, false
 		}
 		t := k
-		for t > i && (x.lex.Modifiers.Has(token.Fold(p.toks[t-1].Text(p.text))) || x.lex.Portfolios.Has(token.Fold(p.toks[t-1].Text(p.text)))) {
+		for t > i && (x.lex.Modifiers.Has(p.folds[t-1]) || x.lex.Portfolios.Has(p.folds[t-1])) {
 			t--
 		}
 		return t, true
@@ -287,7 +287,7 @@ func (x *Extractor) afterTitle(p *part, t, end int, ms []*mention) []*mention {
 
 func (x *Extractor) hasOrgHead(p *part, i, end int) bool {
 	for k := i; k < end; k++ {
-		f := token.Fold(p.toks[k].Text(p.text))
+		f := p.folds[k]
 		if x.lex.OrgHeads.Has(f) && !x.lex.Portfolios.Has(f) {
 			return true
 		}
@@ -314,8 +314,7 @@ func (x *Extractor) typed(p *part, i, end int, ms []*mention) []*mention {
 	if i >= end {
 		return ms
 	}
-	last := token.Fold(p.toks[end-1].Text(p.text))
-	first := token.Fold(p.toks[i].Text(p.text))
+	last := p.folds[end-1]
 	m, known := p.longest(i)
 	switch {
 	case known && m.End == end:
@@ -342,7 +341,6 @@ func (x *Extractor) typed(p *part, i, end int, ms []*mention) []*mention {
 			return x.typed(p, k, end, ms)
 		}
 	}
-	_ = first
 	return x.unknown(p, i, end, ms)
 }
 
@@ -358,7 +356,7 @@ func (x *Extractor) clubName(p *part, i, end int) bool {
 			return false
 		}
 		for j := i; j < k; j++ {
-			f := token.Fold(p.toks[j].Text(p.text))
+			f := p.folds[j]
 			if !p.toks[j].Has(token.Upper) || x.lex.English.Has(f) || x.lex.GivenNames.Has(f) || x.lex.Titles.Has(f) {
 				return false
 			}
@@ -377,7 +375,7 @@ func (x *Extractor) orgOf(p *part, i, end int) bool {
 	for k := i; k < end; k++ {
 		w := p.toks[k].Text(p.text)
 		if w == "of" || w == "for" {
-			f := token.Fold(p.toks[k-1].Text(p.text))
+			f := p.folds[k-1]
 			return k > i && (x.lex.OrgHeads.Has(f) || x.lex.OrgPrefixes.Has(f) || x.lex.Portfolios.Has(f))
 		}
 	}
