@@ -127,12 +127,7 @@ func (st *state) isPlace(name string) bool {
 	if st.x.gaz == nil {
 		return false
 	}
-	for _, m := range st.x.gaz.Find(name) {
-		if m.Start == 0 && m.End == len(name) {
-			return true
-		}
-	}
-	return false
+	return st.x.gaz.Knows(name)
 }
 
 func (ps *people) hasOrg(w string) bool {
