@@ -32,10 +32,12 @@ import (
 	"github.com/newswire/newswire/pkg/stream"
 )
 
-const usage = `usage: devstack run|demo
+const usage = `usage: devstack run|demo|broker
 
-  run    the whole pipeline on an embedded broker, watching FEEDS_FILE (config/feeds.yaml)
-  demo   the same offline: recorded feeds from fixtures/feeds served on a local port
+  run     the whole pipeline on an embedded broker, watching FEEDS_FILE (config/feeds.yaml)
+  demo    the same offline: recorded feeds from fixtures/feeds served on a local port
+  broker  only the embedded broker, on BROKER_ADDR (127.0.0.1:9092) with its data in BROKER_DATA
+          (BROKER_MIN_SESSION lowers the shortest consumer session it allows)
 
 environment:
   KAFKA_BROKERS   use these brokers instead of starting the embedded one on 127.0.0.1:9092
@@ -45,14 +47,47 @@ environment:
 `
 
 func main() {
-	if len(os.Args) != 2 || (os.Args[1] != "run" && os.Args[1] != "demo") {
+	if len(os.Args) != 2 {
 		fmt.Fprint(os.Stderr, usage)
 		os.Exit(2)
 	}
-	if err := run(os.Args[1] == "demo"); err != nil {
+	var err error
+	switch os.Args[1] {
+	case "run", "demo":
+		err = run(os.Args[1] == "demo")
+	case "broker":
+		err = runBroker()
+	default:
+		fmt.Fprint(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "devstack:", err)
 		os.Exit(1)
 	}
+}
+
+// runBroker runs only the embedded broker until SIGINT or SIGTERM; tests
+// that restart the broker run it this way.
+func runBroker() error {
+	env := config.FromOS()
+	addr := env.String("BROKER_ADDR", "127.0.0.1:9092")
+	dataDir := env.String("BROKER_DATA", "")
+	partitions := env.Int("TOPIC_PARTITIONS", 6, 1, 1000)
+	minSession := env.Duration("BROKER_MIN_SESSION", 0, 0, time.Minute)
+	if err := env.Err(); err != nil {
+		return err
+	}
+	c, err := broker.Start(addr, dataDir, partitions, minSession)
+	if err != nil {
+		return err
+	}
+	ctx, stop := lifecycle.SignalContext(context.Background())
+	defer stop()
+	fmt.Printf("broker listening on %s%s\n", strings.Join(c.ListenAddrs(), ","), persistence(dataDir))
+	<-ctx.Done()
+	c.Close() // flushes what it keeps in dataDir
+	return nil
 }
 
 // printer writes timestamped lines a person can follow.
@@ -93,7 +128,7 @@ func run(demo bool) error {
 		if demo {
 			kafkaDir = "" // a demo starts from nothing every time
 		}
-		c, err := broker.Start("127.0.0.1:9092", kafkaDir, 6)
+		c, err := broker.Start("127.0.0.1:9092", kafkaDir, 6, 0)
 		if err != nil {
 			return err
 		}

@@ -25,15 +25,21 @@ import (
 // Services are the pipeline's binaries.
 var Services = []string{"fetcher", "extractor", "publisher"}
 
+// binaries are what Binaries provides: the services and devstack, whose
+// broker mode the tests restart.
+var binaries = []struct{ name, dir string }{
+	{"fetcher", "services/fetcher"}, {"extractor", "services/extractor"}, {"publisher", "services/publisher"}, {"devstack", "devstack"},
+}
+
 var (
 	buildOnce sync.Once
 	buildDir  string
 	buildErr  error
 )
 
-// Binaries returns the folder holding the service binaries: $NEWSWIRE_BIN
-// when it holds all of them (`make test` builds them first), else a folder
-// they are built into once per test process.
+// Binaries returns the folder holding the service binaries and devstack:
+// $NEWSWIRE_BIN when it holds all of them (`make test` builds them first),
+// else a folder they are built into once per test process.
 func Binaries(tb testing.TB) string {
 	tb.Helper()
 	if dir := os.Getenv("NEWSWIRE_BIN"); dir != "" && complete(dir) {
@@ -49,11 +55,11 @@ func Binaries(tb testing.TB) string {
 			buildErr = err
 			return
 		}
-		for _, s := range Services {
-			cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, s), ".")
-			cmd.Dir = filepath.Join(root, "services", s)
+		for _, b := range binaries {
+			cmd := exec.Command("go", "build", "-o", filepath.Join(buildDir, b.name), ".")
+			cmd.Dir = filepath.Join(root, b.dir)
 			if out, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("build %s: %w\n%s", s, err, out)
+				buildErr = fmt.Errorf("build %s: %w\n%s", b.name, err, out)
 				return
 			}
 		}
@@ -65,8 +71,8 @@ func Binaries(tb testing.TB) string {
 }
 
 func complete(dir string) bool {
-	for _, s := range Services {
-		if _, err := os.Stat(filepath.Join(dir, s)); err != nil {
+	for _, b := range binaries {
+		if _, err := os.Stat(filepath.Join(dir, b.name)); err != nil {
 			return false
 		}
 	}
@@ -106,10 +112,10 @@ type Service struct {
 	err       error
 }
 
-// Start runs binary name from dir with env added to the test's
+// Start runs binary name from dir with args, env added to the test's
 // environment, and an admin server on a free port. The process is killed
 // when the test ends, if it still runs.
-func Start(tb testing.TB, dir, name string, env map[string]string) *Service {
+func Start(tb testing.TB, dir, name string, env map[string]string, args ...string) *Service {
 	tb.Helper()
 	s := &Service{Name: name, AdminAddr: FreeAddr(tb), exited: make(chan struct{})}
 	logFile, err := os.CreateTemp(tb.TempDir(), name+"-*.log")
@@ -117,7 +123,7 @@ func Start(tb testing.TB, dir, name string, env map[string]string) *Service {
 		tb.Fatal(err)
 	}
 	s.LogPath = logFile.Name()
-	s.cmd = exec.Command(filepath.Join(dir, name))
+	s.cmd = exec.Command(filepath.Join(dir, name), args...)
 	s.cmd.Env = append(os.Environ(), "HTTP_ADDR="+s.AdminAddr, "LOG_LEVEL=debug")
 	for k, v := range env {
 		s.cmd.Env = append(s.cmd.Env, k+"="+v)

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kfake"
 )
 
 // Start runs a one-broker cluster on addr. With dataDir set, topics and
-// offsets are kept there across runs; empty keeps everything in memory.
-func Start(addr, dataDir string, partitions int) (*kfake.Cluster, error) {
+// offsets are kept there across runs (every batch synced to disk); empty
+// keeps everything in memory. minSession, when set, lowers the shortest
+// consumer session the broker allows (tests that kill consumers use it).
+func Start(addr, dataDir string, partitions int, minSession time.Duration) (*kfake.Cluster, error) {
 	host, portStr, err := net.SplitHostPort(addr)
 	if err != nil {
 		return nil, fmt.Errorf("broker address %q: %w", addr, err)
@@ -30,7 +33,10 @@ func Start(addr, dataDir string, partitions int) (*kfake.Cluster, error) {
 		kfake.DefaultNumPartitions(partitions),
 	}
 	if dataDir != "" {
-		opts = append(opts, kfake.DataDir(dataDir))
+		opts = append(opts, kfake.DataDir(dataDir), kfake.SyncWrites())
+	}
+	if minSession > 0 {
+		opts = append(opts, kfake.GroupMinSessionTimeout(minSession))
 	}
 	c, err := kfake.NewCluster(opts...)
 	if err != nil {
