@@ -20,10 +20,10 @@ const MaxFileBytes = 16 << 20
 
 // Feed is one feed to poll.
 type Feed struct {
-	URL      string        `yaml:"url"`
-	Name     string        `yaml:"name"`
-	Language string        `yaml:"language"`
-	Interval time.Duration `yaml:"interval"`
+	URL      string        `json:"url"`
+	Name     string        `json:"name,omitempty"`
+	Language string        `json:"language,omitempty"`
+	Interval time.Duration `json:"interval,omitempty"` // 0: the operator's default
 }
 
 type yamlFile struct {

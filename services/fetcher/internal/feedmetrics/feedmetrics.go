@@ -2,6 +2,7 @@
 package feedmetrics
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -14,14 +15,18 @@ import (
 
 // Metrics observes polls.
 type Metrics struct {
-	polls    *prometheus.CounterVec
-	items    *prometheus.CounterVec
-	bytes    *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
-	failures *prometheus.GaugeVec
-	nextPoll *prometheus.GaugeVec
-	lastPoll *prometheus.GaugeVec
-	log      *zap.Logger
+	polls     *prometheus.CounterVec
+	responses *prometheus.CounterVec
+	items     *prometheus.CounterVec
+	pages     *prometheus.CounterVec
+	bytes     *prometheus.CounterVec
+	latency   *prometheus.HistogramVec
+	failures  *prometheus.GaugeVec
+	nextPoll  *prometheus.GaugeVec
+	lastPoll  *prometheus.GaugeVec
+	overdue   prometheus.Gauge
+	log       *zap.Logger
+	now       func() time.Time
 }
 
 // New registers the feed metrics.
@@ -31,17 +36,25 @@ func New(reg prometheus.Registerer, log *zap.Logger) *Metrics {
 			Name: "newswire_feed_polls_total",
 			Help: "Feed polls by feed and outcome (ok, not_modified, unchanged, error).",
 		}, []string{"feed", "status"}),
+		responses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newswire_feed_responses_total",
+			Help: "Feed polls by feed and HTTP status class (2xx, 3xx, 4xx, 5xx; none when no response came: DNS, TLS, timeout, refused address).",
+		}, []string{"feed", "class"}),
 		items: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_items_total",
 			Help: "Items emitted by feed and kind (new, updated).",
 		}, []string{"feed", "kind"}),
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newswire_feed_pages_total",
+			Help: "Article pages of summary-only items by feed and result: extracted, or summary kept because the page failed (fallback_error) or the poll's page budget was spent (fallback_budget).",
+		}, []string{"feed", "result"}),
 		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newswire_feed_bytes_total",
 			Help: "Decompressed feed bytes read, by feed.",
 		}, []string{"feed"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "newswire_feed_poll_seconds",
-			Help:    "Time one poll took, fetch to remembered.",
+			Help:    "Time one poll took, fetch to remembered, article pages included.",
 			Buckets: prometheus.ExponentialBuckets(0.005, 2, 14),
 		}, []string{"feed"}),
 		failures: prometheus.NewGaugeVec(prometheus.GaugeOpts{
@@ -56,26 +69,46 @@ func New(reg prometheus.Registerer, log *zap.Logger) *Metrics {
 			Name: "newswire_feed_last_poll_timestamp_seconds",
 			Help: "When the feed was last polled (Unix time).",
 		}, []string{"feed"}),
+		overdue: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newswire_fetcher_overdue_feeds",
+			Help: "Feeds past their due time and not yet claimed, as this replica last saw the shared schedule: above zero for long, the replicas cannot keep up.",
+		}),
 		log: log,
+		now: time.Now,
 	}
-	reg.MustRegister(m.polls, m.items, m.bytes, m.latency, m.failures, m.nextPoll, m.lastPoll)
+	reg.MustRegister(m.polls, m.responses, m.items, m.pages, m.bytes, m.latency, m.failures, m.nextPoll, m.lastPoll, m.overdue)
 	return m
 }
 
 // Polled records one poll.
-func (m *Metrics) Polled(feed feedlist.Feed, res poll.Result, took, next time.Duration, failures int) {
+func (m *Metrics) Polled(feed feedlist.Feed, res poll.Result, took time.Duration) {
 	f := feed.URL
 	m.polls.WithLabelValues(f, res.Status).Inc()
+	m.responses.WithLabelValues(f, StatusClass(res.Code)).Inc()
 	m.items.WithLabelValues(f, "new").Add(float64(res.NewItems))
 	m.items.WithLabelValues(f, "updated").Add(float64(res.Updated))
+	m.pages.WithLabelValues(f, "extracted").Add(float64(res.Pages.Extracted))
+	m.pages.WithLabelValues(f, "fallback_error").Add(float64(res.Pages.Failed))
+	m.pages.WithLabelValues(f, "fallback_budget").Add(float64(res.Pages.OverBudget))
 	m.bytes.WithLabelValues(f).Add(float64(res.Bytes))
 	m.latency.WithLabelValues(f).Observe(took.Seconds())
-	m.failures.WithLabelValues(f).Set(float64(failures))
-	now := time.Now()
+	m.failures.WithLabelValues(f).Set(float64(res.Failures))
+	now := m.now()
 	m.lastPoll.WithLabelValues(f).Set(float64(now.Unix()))
-	m.nextPoll.WithLabelValues(f).Set(float64(now.Add(next).Unix()))
+	m.nextPoll.WithLabelValues(f).Set(float64(now.Add(res.Next).Unix()))
 	if res.NewItems+res.Updated > 0 {
 		m.log.Info("feed items emitted", zap.String(logging.KeyFeed, f),
 			zap.Int("new", res.NewItems), zap.Int("updated", res.Updated))
 	}
+}
+
+// Overdue records how far behind the shared schedule is.
+func (m *Metrics) Overdue(n int) { m.overdue.Set(float64(n)) }
+
+// StatusClass is the label of an HTTP status: "2xx" … "5xx", or "none".
+func StatusClass(code int) string {
+	if code < 100 || code > 599 {
+		return "none"
+	}
+	return strconv.Itoa(code/100) + "xx"
 }
