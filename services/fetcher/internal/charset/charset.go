@@ -123,6 +123,14 @@ func ToUTF8(body []byte, contentType string) (Result, error) {
 	return Result{Body: relabel(out), Encoding: names[best]}, nil
 }
 
+// frequentCyrillic are the ten commonest letters of Russian (and most of
+// Belarusian's); rareCyrillic occur only in Serbian and Macedonian, which
+// a wrong code page produces in bulk.
+const (
+	frequentCyrillic = "оеаинтсрвл"
+	rareCyrillic     = "ђѓјљњћќџѕ"
+)
+
 // plausibility scores decoded text by how much it reads like natural
 // language: lower-case letters count for, upper-case letters after lower
 // case, control characters and mixed-script words count against. It tells
@@ -146,6 +154,16 @@ func plausibility(b []byte) int {
 			score += 2
 			if script == 3 {
 				score -= 3
+			}
+			if script == 1 {
+				// Letter frequency tells apart the single-byte Cyrillic
+				// code pages that all decode to lower-case letters.
+				switch {
+				case strings.ContainsRune(frequentCyrillic, r):
+					score += 2
+				case strings.ContainsRune(rareCyrillic, r):
+					score -= 4
+				}
 			}
 		case unicode.IsUpper(r):
 			if prevLower {
