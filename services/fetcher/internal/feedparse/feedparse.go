@@ -66,6 +66,9 @@ func Parse(body []byte, contentType string) (*Feed, error) {
 	}
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true // for RSS <ttl>, which the universal feed drops
+	// Item images are not ours to emit; looking for them parses every
+	// item's HTML a second time.
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
 	parsed, err := p.Parse(bytes.NewReader(doc.Body))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
