@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -104,6 +105,9 @@ func parseYAML(b []byte) ([]Feed, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil // an empty file: "lists no feeds"
+		}
 		return nil, fmt.Errorf("parse YAML: %w", err)
 	}
 	feeds := make([]Feed, 0, len(f.Feeds))

@@ -302,17 +302,29 @@ func (p *Poller) page(ctx context.Context, url string) (string, error) {
 // what to remember of them, and which of them (by index) carry only a
 // summary, so their page is worth fetching.
 func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedparse.Feed) ([]event.Article, map[string]feedstate.Seen, []int, error) {
-	ids := make([]string, len(parsed.Items))
-	hashes := make([]string, len(parsed.Items))
-	for i, it := range parsed.Items {
-		ids[i] = identity.ArticleID(feed.URL, identity.Item{GUID: it.GUID, Link: it.Link, Title: it.Title, Content: it.Body})
-		hashes[i] = identity.ContentHash(it.Title, it.Body)
-	}
+	ids, hashes := identify(feed, parsed)
 	known, err := p.state.LookupItems(ctx, feed.URL, ids)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	now := p.now().UTC()
+	articles, seen, pending := changedArticles(feed, parsed, ids, hashes, known, p.now().UTC())
+	return articles, seen, pending, nil
+}
+
+// identify returns each item's ID and content hash.
+func identify(feed feedlist.Feed, parsed *feedparse.Feed) (ids, hashes []string) {
+	ids = make([]string, len(parsed.Items))
+	hashes = make([]string, len(parsed.Items))
+	for i, it := range parsed.Items {
+		ids[i] = identity.ArticleID(feed.URL, identity.Item{GUID: it.GUID, Link: it.Link, Title: it.Title, Content: it.Body})
+		hashes[i] = identity.ContentHash(it.Title, it.Body)
+	}
+	return ids, hashes
+}
+
+// changedArticles turns the items that are new, or whose content changed
+// since they were emitted (known), into articles.
+func changedArticles(feed feedlist.Feed, parsed *feedparse.Feed, ids, hashes []string, known map[string]feedstate.Seen, now time.Time) ([]event.Article, map[string]feedstate.Seen, []int) {
 	var (
 		articles []event.Article
 		seen     = map[string]feedstate.Seen{}
@@ -362,7 +374,7 @@ func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedpars
 			Summary:     it.Summary,
 		})
 	}
-	return articles, seen, pending, nil
+	return articles, seen, pending
 }
 
 func sourceName(feed feedlist.Feed, parsed *feedparse.Feed) string {

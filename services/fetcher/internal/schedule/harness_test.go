@@ -32,6 +32,7 @@ type feedServer struct {
 	inFlight map[string]int
 	parallel []string // paths requested while a request for them was in flight
 	total    int
+	quiet    bool // count requests only, for benchmarks
 }
 
 func newFeedServer(tb testing.TB) *feedServer {
@@ -45,8 +46,13 @@ func newFeedServer(tb testing.TB) *feedServer {
 func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 	path := r.URL.Path
 	fs.mu.Lock()
-	fs.requests[path] = append(fs.requests[path], time.Now())
 	fs.total++
+	if fs.quiet {
+		fs.mu.Unlock()
+		fs.reply(w, r, path)
+		return
+	}
+	fs.requests[path] = append(fs.requests[path], time.Now())
 	fs.inFlight[path]++
 	if fs.inFlight[path] > 1 {
 		fs.parallel = append(fs.parallel, path)
@@ -57,6 +63,10 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 		fs.inFlight[path]--
 		fs.mu.Unlock()
 	}()
+	fs.reply(w, r, path)
+}
+
+func (fs *feedServer) reply(w http.ResponseWriter, r *http.Request, path string) {
 	const etag = `"v1"`
 	if r.Header.Get("If-None-Match") == etag {
 		w.WriteHeader(http.StatusNotModified)
@@ -124,6 +134,12 @@ func newEnv(tb testing.TB, interval time.Duration) *env {
 
 func (e *env) replica(tb testing.TB, name string, log *zap.Logger) *replica {
 	tb.Helper()
+	return e.replicaWith(tb, name, log, 64, nil)
+}
+
+// replicaWith is replica with a per-host limit and an extra observer.
+func (e *env) replicaWith(tb testing.TB, name string, log *zap.Logger, perHost int, also Observer) *replica {
+	tb.Helper()
 	conn, err := stream.Connect(e.kafka.Config())
 	if err != nil {
 		tb.Fatal(err)
@@ -136,12 +152,12 @@ func (e *env) replica(tb testing.TB, name string, log *zap.Logger) *replica {
 	state := feedstate.New(e.rdb, e.prefix)
 	client := httpfetch.New(httpfetch.Options{
 		UserAgent: "NewswireTest/1.0", Timeout: 5 * time.Second, MaxBytes: 1 << 20,
-		PerHost: 64, AllowPrivate: true,
+		PerHost: perHost, AllowPrivate: true,
 	})
 	poller := poll.New(client, state, writer, poll.Options{Topic: e.topic, Limits: e.limits}, log)
 	opts := e.options
 	opts.Replica = name
-	obs := &countingObserver{}
+	obs := &countingObserver{also: also}
 	return &replica{sched: New(e.rdb, e.prefix, poller, opts, obs, log), state: state, obs: obs}
 }
 
@@ -163,9 +179,13 @@ type countingObserver struct {
 	mu     sync.Mutex
 	polls  int
 	errors []error
+	also   Observer
 }
 
-func (o *countingObserver) Polled(_ feedlist.Feed, res poll.Result, _ time.Duration) {
+func (o *countingObserver) Polled(feed feedlist.Feed, res poll.Result, took time.Duration) {
+	if o.also != nil {
+		o.also.Polled(feed, res, took)
+	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.polls++
