@@ -126,7 +126,7 @@ func newEnv(tb testing.TB, interval time.Duration) *env {
 		limits: cadence.Limits{Default: interval, Min: interval, Max: interval, MaxBackoff: interval, MaxAsked: interval},
 		options: Options{
 			Workers: 8,
-			Lease:   2 * time.Second,
+			Lease:   10 * time.Second, // ample: polls release their feeds when done
 			Idle:    50 * time.Millisecond,
 		},
 	}

@@ -269,7 +269,9 @@ func (s *Scheduler) release(ctx context.Context, c claimed, next time.Duration) 
 		return fmt.Errorf("release feed %s: %w", c.feed.URL, err)
 	}
 	if kept == 0 {
-		s.log.Warn("feed lease expired before the poll ended", zap.String(logging.KeyFeed, c.feed.URL))
+		// The lease expired and another replica took the feed, or a sync
+		// removed it: either way its schedule is no longer ours to set.
+		s.log.Warn("feed lease lost before the poll ended", zap.String(logging.KeyFeed, c.feed.URL))
 	}
 	return nil
 }
@@ -303,9 +305,12 @@ func (s *Scheduler) Run(ctx context.Context, drain time.Duration) error {
 	busy := 0
 	timer := time.NewTimer(0)
 	defer timer.Stop()
+	// Claim in batches: one script call per freed worker would cost a
+	// Redis round trip per poll.
+	batch := max(1, s.opts.Workers/8)
 	for {
 		wait := time.Duration(-1) // until a worker is free
-		if busy < s.opts.Workers {
+		if free := s.opts.Workers - busy; free >= batch || (free > 0 && busy < batch) {
 			got, idle, err := s.take(ctx, s.opts.Workers-busy)
 			switch {
 			case errors.Is(err, context.Canceled) && ctx.Err() != nil:
