@@ -96,7 +96,7 @@ func ToUTF8(body []byte, contentType string) (Result, error) {
 	}
 
 	// Score a sample: enough text to judge, cheap on a large document.
-	sample := body[:min(len(body), 64<<10)]
+	sample := body[:min(len(body), 16<<10)]
 	bestScore, best := -1<<31, -1
 	for i, enc := range candidates {
 		out, err := enc.NewDecoder().Bytes(sample)
@@ -146,7 +146,7 @@ func plausibility(b []byte) (score, letters int) {
 			if ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') {
 				script = 2
 			}
-		case unicode.Is(unicode.Cyrillic, r):
+		case r >= 0x400 && r <= 0x52F: // Cyrillic and its supplement
 			script = 1
 		case unicode.Is(unicode.Latin, r):
 			script = 2
