@@ -330,6 +330,7 @@ func TestPollFetchesArticlePages(t *testing.T) {
 func TestPollSchedule(t *testing.T) {
 	tests := []struct {
 		name     string
+		interval time.Duration      // the feed's own
 		handlers []http.HandlerFunc // one per poll
 		failures []int
 		next     []time.Duration
@@ -346,6 +347,20 @@ func TestPollSchedule(t *testing.T) {
 			handlers: []http.HandlerFunc{static("application/rss+xml", rss(item("1", "https://x.example/1", "a", "a")), "ETag", `"1"`, "Cache-Control", "max-age=1200")},
 			failures: []int{0, 0},
 			next:     []time.Duration{20 * time.Minute, 20 * time.Minute},
+		},
+		{
+			name:     "a busy feed is polled more often than configured",
+			interval: 20 * time.Minute,
+			handlers: []http.HandlerFunc{static("application/rss+xml", every(10*time.Minute, 6))},
+			failures: []int{0},
+			next:     []time.Duration{5 * time.Minute}, // half the 10-minute gap
+		},
+		{
+			name:     "a quiet feed is polled less often than configured",
+			interval: 2 * time.Minute,
+			handlers: []http.HandlerFunc{static("application/rss+xml", every(8*time.Hour, 6))},
+			failures: []int{0},
+			next:     []time.Duration{16 * time.Minute}, // 8x at most
 		},
 		{
 			name: "errors back off and recover on the first success",
@@ -369,7 +384,7 @@ func TestPollSchedule(t *testing.T) {
 			var url string
 			for i := range tt.failures {
 				url = s.handle("/rss", tt.handlers[min(i, len(tt.handlers)-1)])
-				res := h.poller.Poll(t.Context(), feedlist.Feed{URL: url})
+				res := h.poller.Poll(t.Context(), feedlist.Feed{URL: url, Interval: tt.interval})
 				if res.Failures != tt.failures[i] || res.Next != tt.next[i] {
 					t.Errorf("poll %d: failures %d, next %s (%v); want %d, %s", i+1, res.Failures, res.Next, res.Err, tt.failures[i], tt.next[i])
 				}
@@ -383,6 +398,17 @@ func TestPollSchedule(t *testing.T) {
 			}
 		})
 	}
+}
+
+// every returns a feed of n items published gap apart, the newest now.
+func every(gap time.Duration, n int) []byte {
+	var items []string
+	now := time.Now()
+	for i := range n {
+		items = append(items, fmt.Sprintf(`<item><guid>%d</guid><title>item %d</title><pubDate>%s</pubDate></item>`,
+			i, i, now.Add(-time.Duration(i)*gap).Format(time.RFC1123Z)))
+	}
+	return rss(items...)
 }
 
 // A broken feed fails its own poll with an error naming what was wrong;

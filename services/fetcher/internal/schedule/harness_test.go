@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,7 +33,8 @@ type feedServer struct {
 	inFlight map[string]int
 	parallel []string // paths requested while a request for them was in flight
 	total    int
-	quiet    bool // count requests only, for benchmarks
+	quiet    bool        // count requests only, for benchmarks
+	stall    atomic.Bool // hold every request until its client gives up
 }
 
 func newFeedServer(tb testing.TB) *feedServer {
@@ -63,7 +65,21 @@ func (fs *feedServer) serve(w http.ResponseWriter, r *http.Request) {
 		fs.inFlight[path]--
 		fs.mu.Unlock()
 	}()
+	if fs.stall.Load() {
+		<-r.Context().Done()
+		return
+	}
 	fs.reply(w, r, path)
+}
+
+func (fs *feedServer) inFlightNow() int {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	n := 0
+	for _, c := range fs.inFlight {
+		n += c
+	}
+	return n
 }
 
 func (fs *feedServer) reply(w http.ResponseWriter, r *http.Request, path string) {
@@ -163,11 +179,16 @@ func (e *env) replicaWith(tb testing.TB, name string, log *zap.Logger, perHost i
 
 // start runs the replica until the returned function stops it.
 func (r *replica) start(ctx context.Context) (stop func()) {
+	return r.startDraining(ctx, 5*time.Second)
+}
+
+// startDraining is start with the given drain deadline.
+func (r *replica) startDraining(ctx context.Context, drain time.Duration) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		_ = r.sched.Run(ctx, 5*time.Second)
+		_ = r.sched.Run(ctx, drain)
 	}()
 	return func() {
 		cancel()

@@ -186,3 +186,34 @@ func TestSyncAddsAndDropsFeeds(t *testing.T) {
 		t.Errorf("listed %+v, want b, c, d", listed)
 	}
 }
+
+// A replica shut down in the middle of its polls hands its feeds back at
+// once: another replica polls them without waiting for the leases.
+func TestStoppedReplicaHandsItsFeedsBack(t *testing.T) {
+	const feeds = 12
+	srv := newFeedServer(t)
+	e := newEnv(t, time.Hour)
+	e.options.Lease = 30 * time.Second
+	log := zaptest.NewLogger(t)
+	leaving, staying := e.replica(t, "leaving", log), e.replica(t, "staying", log)
+	if err := leaving.sched.Sync(t.Context(), srv.feeds(feeds), leaving.state); err != nil {
+		t.Fatal(err)
+	}
+	srv.stall.Store(true)
+	stop := leaving.startDraining(t.Context(), 100*time.Millisecond)
+	waitFor(t, 10*time.Second, "the leaving replica polls", func() bool { return srv.inFlightNow() == e.options.Workers })
+	stopped := time.Now()
+	stop()
+	srv.stall.Store(false)
+	defer staying.start(t.Context())()
+	waitFor(t, 10*time.Second, "the staying replica polls every feed", func() bool {
+		n, _ := staying.obs.counts()
+		return n >= feeds
+	})
+	if took := time.Since(stopped); took > e.options.Lease/2 {
+		t.Errorf("the feeds came back after %s: the leases ran out instead of being handed back", took)
+	}
+	if n, _ := leaving.obs.counts(); n != e.options.Workers {
+		t.Errorf("the leaving replica finished %d polls, want its %d cut short", n, e.options.Workers)
+	}
+}
