@@ -110,7 +110,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("REDIS_ADDR: %w", err)
 	}
-	defer rdb.Close()
+	defer func() { _ = rdb.Close() }()
 	conn, err := stream.Connect(s.Kafka)
 	if err != nil {
 		return err

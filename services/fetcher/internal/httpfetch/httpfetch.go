@@ -222,13 +222,13 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read gzip body: %w", err)
 		}
-		defer gz.Close()
+		defer func() { _ = gz.Close() }()
 		r = gz
 	case "br":
 		r = brotli.NewReader(resp.Body)
 	case "deflate":
 		fr := flate.NewReader(resp.Body)
-		defer fr.Close()
+		defer func() { _ = fr.Close() }()
 		r = fr
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownCoding, enc)

@@ -294,7 +294,7 @@ func TestPollFetchesArticlePages(t *testing.T) {
 	h := newHarness(t, httpfetch.Options{})
 	s := newSite(t)
 	good := s.handle("/news/1", static("text/html; charset=utf-8", page))
-	broken := s.handle("/news/2", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
+	broken := s.handle("/news/2", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) })
 	summaryOnly := func(guid, link, title string) string {
 		return fmt.Sprintf(`<item><guid>%s</guid><link>%s</link><title>%s</title><description>Short summary of %s.</description></item>`, guid, link, title, title)
 	}
@@ -365,11 +365,11 @@ func TestPollSchedule(t *testing.T) {
 		{
 			name: "errors back off and recover on the first success",
 			handlers: []http.HandlerFunc{
-				func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 500) },
-				func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", 500) },
+				func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusInternalServerError) },
+				func(w http.ResponseWriter, r *http.Request) { http.Error(w, "down", http.StatusInternalServerError) },
 				func(w http.ResponseWriter, r *http.Request) {
 					w.Header().Set("Retry-After", "7200")
-					http.Error(w, "slow down", 429)
+					http.Error(w, "slow down", http.StatusTooManyRequests)
 				},
 				static("application/rss+xml", rss(item("1", "https://x.example/1", "a", "a"))),
 			},
@@ -431,7 +431,7 @@ func TestPollBrokenFeedsCostOnlyThemselves(t *testing.T) {
 	}{
 		{"malformed XML", s.handle("/malformed", static("application/rss+xml", []byte(`<rss><channel><item><title>a</titl`))), 200, nil, "parse feed"},
 		{"not a feed", s.handle("/html", static("text/html", []byte(`<html><body>hello</body></html>`))), 200, feedparse.ErrNotFeed, ""},
-		{"500", s.handle("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "x", 500) }), 500, nil, "HTTP status 500"},
+		{"500", s.handle("/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "x", http.StatusInternalServerError) }), 500, nil, "HTTP status 500"},
 		{"1 GiB body", s.handle("/huge", func(w http.ResponseWriter, r *http.Request) {
 			chunk := make([]byte, 64<<10)
 			for i := 0; i < 1<<14 && r.Context().Err() == nil; i++ {

@@ -90,7 +90,7 @@ func (fs *feedServer) reply(w http.ResponseWriter, r *http.Request, path string)
 	}
 	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 	w.Header().Set("ETag", etag)
-	fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Feed %[1]s</title>
+	_, _ = fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Feed %[1]s</title>
 <item><title>Item of %[1]s</title><link>https://news.example/%[1]s/1</link><guid>%[1]s-1</guid><description>Text of the only item of %[1]s.</description><content:encoded xmlns:content="http://purl.org/rss/1.0/modules/content/">Full text of the only item of %[1]s.</content:encoded></item>
 </channel></rss>`, strings.TrimPrefix(path, "/feed/"))
 }
