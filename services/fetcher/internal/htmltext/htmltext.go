@@ -81,39 +81,79 @@ func (w *writer) breakParagraph() { w.para = true }
 // text writes s; with lineBreaks a newline breaks the paragraph.
 func (w *writer) text(s string, lineBreaks bool) {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			i++
-			switch {
-			case c == '\n' && lineBreaks:
-				w.para = true
-			case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-				w.space = true
-			case c < 0x20 || c == 0x7f:
-				// control characters carry nothing
-			default:
-				// A run of visible ASCII is copied at once.
-				j := i
-				for j < len(s) && s[j] > ' ' && s[j] < 0x7f {
-					j++
-				}
-				w.pending()
-				w.out.WriteString(s[i-1 : j])
-				i = j
-			}
+		if j := visibleRun(s, i); j > i {
+			w.pending()
+			w.out.WriteString(s[i:j])
+			i = j
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		i += size
 		switch {
-		case unicode.IsSpace(r) || r == '\u00a0':
+		case r == '\n' && lineBreaks:
+			w.para = true
+		case isSpace(r):
 			w.space = true
-		case r == utf8.RuneError || unicode.IsControl(r):
+		}
+		// Anything else that stops a run is a control character or an
+		// invalid byte: it carries nothing.
+	}
+}
+
+// visibleRun returns the end of the run of text at s[i] that can be
+// copied as it is: visible characters and single spaces between them.
+func visibleRun(s string, i int) int {
+	j := i
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c > ' ' && c < 0x7f:
+			j++
+		case c == ' ':
+			if j == i || visibleAt(s, j+1) == 0 {
+				return j
+			}
+			j++
 		default:
-			w.pending()
-			w.out.WriteRune(r)
+			size := visibleAt(s, j)
+			if size == 0 {
+				return j
+			}
+			j += size
 		}
 	}
+	return j
+}
+
+// visibleAt returns the size of the visible character at s[i], or 0 when
+// there is none: the end, white space, a control character, a bad byte.
+func visibleAt(s string, i int) int {
+	if i >= len(s) {
+		return 0
+	}
+	if c := s[i]; c < utf8.RuneSelf {
+		if c > ' ' && c < 0x7f {
+			return 1
+		}
+		return 0
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	if r == utf8.RuneError || r <= 0x9f || isSpace(r) {
+		return 0
+	}
+	return size
+}
+
+// isSpace is unicode.IsSpace plus the no-break space, quick for ASCII.
+func isSpace(r rune) bool {
+	switch r {
+	case ' ', '\t', '\n', '\v', '\f', '\r', 0x85, 0xA0:
+		return true
+	}
+	return r > 0xff && unicode.IsSpace(r)
 }
 
 func (w *writer) pending() {

@@ -18,6 +18,8 @@ func TestPlain(t *testing.T) {
 		{"nested skipped", "<noscript><iframe>bad</iframe>still bad</noscript>good", "good"},
 		{"unclosed tags", "<p>open <i>italic", "open italic"},
 		{"no-break and control characters", "a\u00a0\u00a0b\u0007c\uFFFDd", "a bcd"},
+		{"space before a no-break space", "<p>a \u00a0b\u2003 c</p>", "a b c"},
+		{"Cyrillic", "<p>Лукашенко  провел\nвстречу</p>", "Лукашенко провел встречу"},
 		{"empty", "", ""},
 	}
 	for _, tt := range tests {
@@ -44,7 +46,7 @@ func FuzzPlain(f *testing.F) {
 		if !utf8.ValidString(out) {
 			t.Errorf("invalid UTF-8: %q", out)
 		}
-		if strings.Contains(out, "\n\n\n") || out != strings.TrimSpace(out) {
+		if strings.Contains(out, "\n\n\n") || strings.Contains(out, "  ") || strings.Contains(out, " \n") || strings.Contains(out, "\n ") || out != strings.TrimSpace(out) {
 			t.Errorf("paragraphs not folded: %q", out)
 		}
 		if line := Line(in); strings.ContainsAny(line, "\n\r\t") {

@@ -9,6 +9,10 @@ import (
 func TestCleanURL(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"https://eng.belta.by/news/1", "https://eng.belta.by/news/1"},
+		{"https://eng.belta.by/News/Politics-1/", "https://eng.belta.by/News/Politics-1/"},
+		{"HTTPS://Eng.Belta.BY/news/1", "https://eng.belta.by/news/1"},
+		{"https://eng.belta.by:443/news/1", "https://eng.belta.by:443/news/1"},
+		{"https://eng.belta.by", "https://eng.belta.by"},
 		{"https://Eng.BELTA.by/news/1?utm_source=rss&utm_medium=feed&utm_campaign=x", "https://eng.belta.by/news/1"},
 		{"https://x.example/a?id=7&fbclid=abc&gclid=1&yclid=2&ysclid=3&_openstat=4", "https://x.example/a?id=7"},
 		{"https://x.example/a?b=2&a=1&UTM_Term=z", "https://x.example/a?a=1&b=2"},
@@ -60,7 +64,11 @@ func FuzzCleanURL(f *testing.F) {
 	f.Add("https://Eng.BELTA.by/news/1?utm_source=rss&b=2&a=1#x")
 	f.Add("http://[::1]:80/?fbclid=1")
 	f.Add("https://x.example/?a=%zz")
+	f.Add("https://eng.belta.by/News/a-b_c~d/")
 	f.Fuzz(func(t *testing.T, in string) {
+		if trimmed := strings.TrimSpace(in); alreadyClean(trimmed) && cleanParsed(trimmed) != trimmed {
+			t.Errorf("the fast path keeps %q, parsing gives %q", trimmed, cleanParsed(trimmed))
+		}
 		once := CleanURL(in)
 		if twice := CleanURL(once); twice != once {
 			t.Errorf("not idempotent: %q → %q → %q", in, once, twice)
