@@ -145,7 +145,10 @@ func (p *Poller) Poll(ctx context.Context, feed feedlist.Feed) Result {
 		Failures:   st.Failures,
 	}, now)
 	st.NextPoll = now.Add(res.Next)
-	if err := p.state.Save(ctx, st); err != nil && res.Err == nil {
+	// A poll cut off at its deadline still records why.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := p.state.Save(saveCtx, st); err != nil && res.Err == nil {
 		// What the body held was written; only the bookkeeping is lost, and
 		// the next poll (which may fetch the body again) puts it right.
 		res.Status, res.Err = StatusError, err
