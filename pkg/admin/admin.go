@@ -33,6 +33,7 @@ type Server struct {
 	mu       sync.Mutex
 	live     map[string]Check
 	ready    map[string]Check
+	routes   map[string]http.Handler
 	draining atomic.Bool
 }
 
@@ -47,7 +48,16 @@ func New(addr string, log *zap.Logger) *Server {
 		registry: reg,
 		live:     map[string]Check{},
 		ready:    map[string]Check{},
+		routes:   map[string]http.Handler{},
 	}
+}
+
+// Handle adds a route of the service's own, such as a status page for
+// operators ("GET /feeds"). Routes added after Run starts are not served.
+func (s *Server) Handle(pattern string, h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.routes[pattern] = h
 }
 
 // Registry is where the service registers its metrics.
@@ -81,6 +91,11 @@ func (s *Server) Handler() http.Handler {
 		s.serveChecks(w, r, s.checks(s.ready), s.draining.Load())
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for pattern, h := range s.routes {
+		mux.Handle(pattern, h)
+	}
 	return mux
 }
 

@@ -11,11 +11,13 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newswire/newswire/pkg/admin"
+	"github.com/newswire/newswire/pkg/backoff"
 	"github.com/newswire/newswire/pkg/config"
 	"github.com/newswire/newswire/pkg/lifecycle"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/redisconn"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/services/fetcher/internal/cadence"
 	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
 	"github.com/newswire/newswire/services/fetcher/internal/feedmetrics"
 	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
@@ -31,9 +33,10 @@ type settings struct {
 	config.Common
 	FeedsFile    string
 	AllowPrivate bool
-	UserAgent    string
 	HTTP         httpfetch.Options
+	Limits       cadence.Limits
 	Schedule     schedule.Options
+	MaxPages     int
 }
 
 func readSettings(e *config.Env) (settings, error) {
@@ -41,6 +44,7 @@ func readSettings(e *config.Env) (settings, error) {
 		Common:       config.ReadCommon(e, service),
 		FeedsFile:    e.String("FEEDS_FILE", "config/feeds.yaml"),
 		AllowPrivate: e.Bool("FETCH_ALLOW_PRIVATE", false),
+		MaxPages:     e.Int("FETCH_MAX_PAGES", 20, 0, 1000),
 	}
 	s.HTTP = httpfetch.Options{
 		UserAgent:    e.String("FETCH_USER_AGENT", "Newswire/1.0 (news feed reader; +https://github.com/newswire/newswire)"),
@@ -51,18 +55,33 @@ func readSettings(e *config.Env) (settings, error) {
 		PerHost:      e.Int("FETCH_PER_HOST", 4, 1, 256),
 		AllowPrivate: s.AllowPrivate,
 	}
-	s.Schedule = schedule.Options{
-		Workers:         e.Int("FETCH_CONCURRENCY", 32, 1, 4096),
-		DefaultInterval: e.Duration("FETCH_DEFAULT_INTERVAL", 5*time.Minute, time.Second, 24*time.Hour),
-		MinInterval:     e.Duration("FETCH_MIN_INTERVAL", 30*time.Second, 0, 24*time.Hour),
-		MaxInterval:     e.Duration("FETCH_MAX_INTERVAL", 2*time.Hour, time.Second, 7*24*time.Hour),
-		MaxBackoff:      e.Duration("FETCH_MAX_BACKOFF", time.Hour, time.Second, 7*24*time.Hour),
-		DrainTimeout:    s.DrainTimeout,
+	s.Limits = cadence.Limits{
+		Default:    e.Duration("FETCH_DEFAULT_INTERVAL", 5*time.Minute, time.Second, 24*time.Hour),
+		Min:        e.Duration("FETCH_MIN_INTERVAL", 30*time.Second, time.Second, 24*time.Hour),
+		Max:        e.Duration("FETCH_MAX_INTERVAL", 2*time.Hour, time.Second, 7*24*time.Hour),
+		MaxBackoff: e.Duration("FETCH_MAX_BACKOFF", time.Hour, time.Second, 7*24*time.Hour),
+		MaxAsked:   e.Duration("FETCH_MAX_ASKED", 3*time.Hour, 0, 7*24*time.Hour),
 	}
-	if s.Schedule.MinInterval > s.Schedule.MaxInterval {
-		e.Fail("FETCH_MIN_INTERVAL", fmt.Errorf("%s is above FETCH_MAX_INTERVAL %s", s.Schedule.MinInterval, s.Schedule.MaxInterval))
+	s.Schedule = schedule.Options{
+		Workers: e.Int("FETCH_CONCURRENCY", 32, 1, 4096),
+		Lease:   e.Duration("FETCH_LEASE", 2*time.Minute, 2*time.Second, time.Hour),
+		Replica: e.String("POD_NAME", hostname()),
+	}
+	if s.Limits.Min > s.Limits.Max {
+		e.Fail("FETCH_MIN_INTERVAL", fmt.Errorf("%s is above FETCH_MAX_INTERVAL %s", s.Limits.Min, s.Limits.Max))
+	}
+	if s.Schedule.Lease < s.HTTP.Timeout+time.Second {
+		e.Fail("FETCH_LEASE", fmt.Errorf("%s leaves a poll no time beyond FETCH_TIMEOUT %s", s.Schedule.Lease, s.HTTP.Timeout))
 	}
 	return s, e.Err()
+}
+
+func hostname() string {
+	h, err := os.Hostname()
+	if err != nil {
+		return "fetcher"
+	}
+	return h
 }
 
 func main() {
@@ -91,7 +110,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("REDIS_ADDR: %w", err)
 	}
-	defer rdb.Close()
+	defer func() { _ = rdb.Close() }()
 	conn, err := stream.Connect(s.Kafka)
 	if err != nil {
 		return err
@@ -109,8 +128,12 @@ func run() error {
 			log.Warn("flush kafka writer", zap.Error(err))
 		}
 	}()
-	poller := poll.New(httpfetch.New(s.HTTP), feedstate.New(rdb, s.Redis.KeyPrefix), writer, s.Topics.Articles, log)
-	sched := schedule.New(feeds, poller, s.Schedule, feedmetrics.New(adm.Registry(), log), log)
+	state := feedstate.New(rdb, s.Redis.KeyPrefix)
+	adm.Handle("GET /feeds", state.Handler(log))
+	poller := poll.New(httpfetch.New(s.HTTP), state, writer, poll.Options{
+		Topic: s.Topics.Articles, Limits: s.Limits, MaxPages: s.MaxPages,
+	}, log)
+	sched := schedule.New(rdb, s.Redis.KeyPrefix, poller, s.Schedule, feedmetrics.New(adm.Registry(), log), log)
 
 	return lifecycle.Run(ctx, log, s.DrainTimeout, adm,
 		[]lifecycle.Part{{Name: "admin server", Run: adm.Run}},
@@ -118,8 +141,28 @@ func run() error {
 			if err := conn.EnsureTopicsRetrying(ctx, log, s.Topics.Articles); err != nil {
 				return fmt.Errorf("create topics: %w", err)
 			}
-			log.Info("fetcher started", zap.Int("feeds", len(feeds)), zap.Strings("brokers", s.Kafka.Brokers))
-			return sched.Run(ctx)
+			if err := syncRetrying(ctx, log, sched, feeds, state); err != nil {
+				return fmt.Errorf("sync feed list: %w", err)
+			}
+			log.Info("fetcher started", zap.Int("feeds", len(feeds)), zap.Strings("brokers", s.Kafka.Brokers),
+				zap.String("replica", s.Schedule.Replica))
+			return sched.Run(ctx, s.DrainTimeout)
 		}},
 	)
+}
+
+// syncRetrying syncs the feed list into the shared schedule, waiting for
+// Redis when it is not up yet.
+func syncRetrying(ctx context.Context, log *zap.Logger, sched *schedule.Scheduler, feeds []feedlist.Feed, state *feedstate.Store) error {
+	delays := backoff.Policy{Min: 200 * time.Millisecond, Max: 5 * time.Second}
+	for attempt := 1; ; attempt++ {
+		err := sched.Sync(ctx, feeds, state)
+		if err == nil {
+			return nil
+		}
+		log.Warn("redis not ready, retrying feed list sync", zap.Error(err), zap.Int(logging.KeyAttempt, attempt))
+		if !backoff.Sleep(ctx, delays.Delay(attempt)) {
+			return err
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -20,10 +21,10 @@ const MaxFileBytes = 16 << 20
 
 // Feed is one feed to poll.
 type Feed struct {
-	URL      string        `yaml:"url"`
-	Name     string        `yaml:"name"`
-	Language string        `yaml:"language"`
-	Interval time.Duration `yaml:"interval"`
+	URL      string        `json:"url"`
+	Name     string        `json:"name,omitempty"`
+	Language string        `json:"language,omitempty"`
+	Interval time.Duration `json:"interval,omitempty"` // 0: the operator's default
 }
 
 type yamlFile struct {
@@ -104,6 +105,9 @@ func parseYAML(b []byte) ([]Feed, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil // an empty file: "lists no feeds"
+		}
 		return nil, fmt.Errorf("parse YAML: %w", err)
 	}
 	feeds := make([]Feed, 0, len(f.Feeds))

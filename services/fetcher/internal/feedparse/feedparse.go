@@ -6,11 +6,13 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/rss"
 
 	"github.com/newswire/newswire/services/fetcher/internal/charset"
 	"github.com/newswire/newswire/services/fetcher/internal/htmltext"
@@ -32,7 +34,9 @@ type Feed struct {
 	Title    string
 	Language string
 	Encoding string
-	Items    []Item
+	// TTL is how long an RSS feed asks to be cached (<ttl>), or zero.
+	TTL   time.Duration
+	Items []Item
 	// Dropped counts items left out: over MaxItems, or without any text.
 	Dropped int
 }
@@ -60,7 +64,12 @@ func Parse(body []byte, contentType string) (*Feed, error) {
 	if len(bytes.TrimSpace(doc.Body)) == 0 {
 		return nil, fmt.Errorf("%w: empty document", ErrNotFeed)
 	}
-	parsed, err := gofeed.NewParser().Parse(bytes.NewReader(doc.Body))
+	p := gofeed.NewParser()
+	p.KeepOriginalFeed = true // for RSS <ttl>, which the universal feed drops
+	// Item images are not ours to emit; looking for them parses every
+	// item's HTML a second time.
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	parsed, err := p.Parse(bytes.NewReader(doc.Body))
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
@@ -71,6 +80,7 @@ func Parse(body []byte, contentType string) (*Feed, error) {
 		Title:    htmltext.Line(parsed.Title),
 		Language: strings.ToLower(strings.TrimSpace(parsed.Language)),
 		Encoding: doc.Encoding,
+		TTL:      ttl(parsed),
 	}
 	for i, it := range parsed.Items {
 		if i >= MaxItems {
@@ -137,6 +147,19 @@ func fullText(it *gofeed.Item) string {
 		}
 	}
 	return htmltext.Plain(it.Content)
+}
+
+// ttl reads RSS <ttl>, in minutes; nonsense is ignored.
+func ttl(f *gofeed.Feed) time.Duration {
+	orig, ok := f.OriginalFeed().(*rss.Feed)
+	if !ok || orig == nil {
+		return 0
+	}
+	minutes, err := strconv.Atoi(strings.TrimSpace(orig.TTL))
+	if err != nil || minutes <= 0 {
+		return 0
+	}
+	return time.Duration(min(minutes, 7*24*60)) * time.Minute
 }
 
 func firstLink(it *gofeed.Item) string {

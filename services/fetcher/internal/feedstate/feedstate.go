@@ -7,6 +7,7 @@ package feedstate
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,7 +38,7 @@ func (s *Store) itemsKey(feedURL string) string {
 	return s.prefix + "fetcher:items:" + event.Hash(feedURL)
 }
 
-// IndexKey is the set of every feed URL with state, for listing.
+// IndexKey is the set of the configured feeds' URLs, for listing.
 func (s *Store) IndexKey() string { return s.prefix + "fetcher:feeds" }
 
 // Feed is the state of one feed.
@@ -50,9 +51,15 @@ type Feed struct {
 	LastSuccess  time.Time
 	LastStatus   string
 	LastError    string
+	LastCode     int // HTTP status of the last response; 0 when none came
 	Failures     int
 	NextPoll     time.Time
 	Items        int
+	// What the schedule adapts to: the feed's own <ttl>, the mean gap
+	// between its items and when the newest appeared.
+	TTL        time.Duration
+	PublishGap time.Duration
+	LastItem   time.Time
 }
 
 // Load returns the feed's state; a feed never polled has a zero state.
@@ -61,6 +68,10 @@ func (s *Store) Load(ctx context.Context, feedURL string) (Feed, error) {
 	if err != nil {
 		return Feed{}, fmt.Errorf("load state of feed %s: %w", feedURL, err)
 	}
+	return decode(feedURL, m), nil
+}
+
+func decode(feedURL string, m map[string]string) Feed {
 	f := Feed{
 		URL:          feedURL,
 		ETag:         m["etag"],
@@ -71,10 +82,14 @@ func (s *Store) Load(ctx context.Context, feedURL string) (Feed, error) {
 		LastStatus:   m["last_status"],
 		LastError:    m["last_error"],
 		NextPoll:     parseUnix(m["next_poll"]),
+		LastItem:     parseUnix(m["last_item"]),
+		TTL:          parseMillis(m["ttl"]),
+		PublishGap:   parseMillis(m["publish_gap"]),
 	}
 	f.Failures, _ = strconv.Atoi(m["failures"])
 	f.Items, _ = strconv.Atoi(m["items"])
-	return f, nil
+	f.LastCode, _ = strconv.Atoi(m["last_code"])
+	return f
 }
 
 // Save writes the feed's state.
@@ -92,15 +107,80 @@ func (s *Store) Save(ctx context.Context, f Feed) error {
 			"failures":      f.Failures,
 			"next_poll":     unix(f.NextPoll),
 			"items":         f.Items,
+			"last_code":     f.LastCode,
+			"ttl":           f.TTL.Milliseconds(),
+			"publish_gap":   f.PublishGap.Milliseconds(),
+			"last_item":     unix(f.LastItem),
 		})
 		p.Expire(ctx, s.feedKey(f.URL), ItemsTTL)
-		p.SAdd(ctx, s.IndexKey(), f.URL)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("save state of feed %s: %w", f.URL, err)
 	}
 	return nil
+}
+
+// Register adds feeds to the index, so a listing shows them before their
+// first poll.
+func (s *Store) Register(ctx context.Context, feedURLs []string) error {
+	if len(feedURLs) == 0 {
+		return nil
+	}
+	if err := s.rdb.SAdd(ctx, s.IndexKey(), toAny(feedURLs)...).Err(); err != nil {
+		return fmt.Errorf("register %d feeds: %w", len(feedURLs), err)
+	}
+	return nil
+}
+
+// Forget removes feeds from the index. Their state and item memory stay
+// until they expire, so a feed dropped by mistake and added back emits
+// nothing twice.
+func (s *Store) Forget(ctx context.Context, feedURLs []string) error {
+	if len(feedURLs) == 0 {
+		return nil
+	}
+	if err := s.rdb.SRem(ctx, s.IndexKey(), toAny(feedURLs)...).Err(); err != nil {
+		return fmt.Errorf("forget %d feeds: %w", len(feedURLs), err)
+	}
+	return nil
+}
+
+// List returns the state of every indexed feed, ordered by URL: what an
+// operator asks when looking for broken feeds.
+func (s *Store) List(ctx context.Context) ([]Feed, error) {
+	urls, err := s.rdb.SMembers(ctx, s.IndexKey()).Result()
+	if err != nil {
+		return nil, fmt.Errorf("list feeds: %w", err)
+	}
+	slices.Sort(urls)
+	out := make([]Feed, 0, len(urls))
+	const batch = 500
+	for start := 0; start < len(urls); start += batch {
+		chunk := urls[start:min(start+batch, len(urls))]
+		cmds := make([]*redis.MapStringStringCmd, len(chunk))
+		_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, u := range chunk {
+				cmds[i] = p.HGetAll(ctx, s.feedKey(u))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("list feeds: %w", err)
+		}
+		for i, u := range chunk {
+			out = append(out, decode(u, cmds[i].Val()))
+		}
+	}
+	return out, nil
+}
+
+func toAny(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
 }
 
 // Seen is what was emitted of one item.
@@ -163,6 +243,14 @@ func unix(t time.Time) string {
 		return ""
 	}
 	return strconv.FormatInt(t.UnixMilli(), 10)
+}
+
+func parseMillis(s string) time.Duration {
+	ms, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || ms < 0 {
+		return 0
+	}
+	return time.Duration(ms) * time.Millisecond
 }
 
 func parseUnix(s string) time.Time {

@@ -56,8 +56,8 @@ type Options struct {
 	Timeout      time.Duration // whole request, body included
 	DialTimeout  time.Duration
 	MaxBytes     int64 // decompressed body
-	MaxRedirects int
-	PerHost      int // concurrent requests per host
+	MaxRedirects int   // 0 follows none
+	PerHost      int   // concurrent requests per host
 	AllowPrivate bool
 }
 
@@ -80,9 +80,6 @@ func New(o Options) *Client {
 	}
 	if o.MaxBytes <= 0 {
 		o.MaxBytes = 8 << 20
-	}
-	if o.MaxRedirects <= 0 {
-		o.MaxRedirects = 5
 	}
 	if o.PerHost <= 0 {
 		o.PerHost = 4
@@ -147,7 +144,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, v Validators, accept st
 		return nil, fmt.Errorf("parse url: %w", err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return nil, ErrBadScheme
+		return nil, fmt.Errorf("%s: %w", u.Redacted(), ErrBadScheme)
 	}
 	release, err := c.acquire(ctx, u.Host)
 	if err != nil {
@@ -170,7 +167,7 @@ func (c *Client) Get(ctx context.Context, rawURL string, v Validators, accept st
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("GET %s: %w", u.Redacted(), err)
 	}
 	defer func() {
 		// Drain a little so the connection can be reused, then close.
@@ -190,7 +187,13 @@ func (c *Client) Get(ctx context.Context, rawURL string, v Validators, accept st
 		out.Validators = v.merge(out.Validators)
 		return out, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return out, &StatusError{Code: resp.StatusCode, RetryAfter: RetryAfter(resp.Header.Get("Retry-After"), c.now())}
+		se := &StatusError{Code: resp.StatusCode}
+		if resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable {
+			se.RetryAfter = RetryAfter(resp.Header.Get("Retry-After"), c.now())
+		}
+		return out, se
+	case resp.ContentLength > c.opts.MaxBytes:
+		return out, fmt.Errorf("%w: Content-Length %d is over %d bytes", ErrTooLarge, resp.ContentLength, c.opts.MaxBytes)
 	}
 	out.Body, err = c.readBody(resp)
 	if err != nil {
@@ -219,13 +222,13 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read gzip body: %w", err)
 		}
-		defer gz.Close()
+		defer func() { _ = gz.Close() }()
 		r = gz
 	case "br":
 		r = brotli.NewReader(resp.Body)
 	case "deflate":
 		fr := flate.NewReader(resp.Body)
-		defer fr.Close()
+		defer func() { _ = fr.Close() }()
 		r = fr
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownCoding, enc)
@@ -275,6 +278,39 @@ func RetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// CacheLifetime is how long the response says it stays fresh, from
+// Cache-Control max-age (s-maxage for shared caches is ignored: we are a
+// private client) or else Expires, measured from the server's Date when it
+// sends one. Zero when the response says nothing or forbids caching.
+func CacheLifetime(h http.Header, now time.Time) time.Duration {
+	cc := strings.ToLower(h.Get("Cache-Control"))
+	for _, directive := range strings.Split(cc, ",") {
+		name, value, _ := strings.Cut(strings.TrimSpace(directive), "=")
+		switch name {
+		case "no-cache", "no-store":
+			return 0
+		case "max-age":
+			secs, err := strconv.ParseInt(strings.Trim(value, `"`), 10, 64)
+			if err != nil || secs <= 0 {
+				return 0
+			}
+			return time.Duration(min(secs, int64(365*24*time.Hour/time.Second))) * time.Second
+		}
+	}
+	exp := h.Get("Expires")
+	if exp == "" {
+		return 0
+	}
+	expires, err := http.ParseTime(exp)
+	if err != nil {
+		return 0 // "Expires: 0" and other invalid dates mean already expired
+	}
+	if date, err := http.ParseTime(h.Get("Date")); err == nil {
+		now = date
+	}
+	return max(0, expires.Sub(now))
 }
 
 // refusePrivate runs after DNS, on the address actually dialled.

@@ -27,6 +27,13 @@ var trackingParams = map[string]bool{
 // is returned trimmed.
 func CleanURL(raw string) string {
 	raw = strings.TrimSpace(raw)
+	if alreadyClean(raw) {
+		return raw
+	}
+	return cleanParsed(raw)
+}
+
+func cleanParsed(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {
 		return raw
@@ -62,6 +69,35 @@ func CleanURL(raw string) string {
 		u.RawQuery = b.String()
 	}
 	return u.String()
+}
+
+// alreadyClean reports links with nothing to clean, the common case, so
+// they skip parsing: no query, no fragment, a lower-case scheme and host,
+// only characters that need no escaping.
+func alreadyClean(raw string) bool {
+	rest, ok := strings.CutPrefix(raw, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(raw, "http://"); !ok {
+			return false
+		}
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	if host == "" {
+		return false
+	}
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '.', c == '_', c == '~', c == '/':
+		case 'A' <= c && c <= 'Z':
+			if i < len(host) {
+				return false // an upper-case host
+			}
+		default:
+			return false // ?, #, %, :, @ and anything else: let url.Parse judge
+		}
+	}
+	return true
 }
 
 // Item is what identity is derived from.

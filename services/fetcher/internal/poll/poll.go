@@ -1,12 +1,15 @@
 // Package poll polls one feed: fetch it (conditionally), parse it, find the
-// items not emitted yet or changed since, write them to Kafka, and only
-// then remember them, so a crash between the two re-emits rather than loses.
+// items not emitted yet or changed since, fetch the article pages of those
+// that carry only a summary, write them to Kafka, and only then remember
+// them, so a crash between the two re-emits rather than loses. It also
+// decides when the feed is due again.
 package poll
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unicode"
 
@@ -16,9 +19,11 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/services/fetcher/internal/cadence"
 	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
 	"github.com/newswire/newswire/services/fetcher/internal/feedparse"
 	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
+	"github.com/newswire/newswire/services/fetcher/internal/fulltext"
 	"github.com/newswire/newswire/services/fetcher/internal/httpfetch"
 	"github.com/newswire/newswire/services/fetcher/internal/identity"
 )
@@ -41,140 +46,302 @@ type Producer interface {
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
-const feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+const (
+	feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
+	pageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+)
+
+// Options tune a Poller.
+type Options struct {
+	Topic  string
+	Limits cadence.Limits
+	// MaxPages bounds the article pages fetched in one poll, for feeds that
+	// carry only summaries; PageWorkers fetch them side by side.
+	MaxPages    int
+	PageWorkers int
+}
 
 // Poller polls feeds.
 type Poller struct {
 	http  Fetcher
 	state State
 	out   Producer
-	topic string
+	opts  Options
 	log   *zap.Logger
 	now   func() time.Time
 }
 
-// New returns a poller that writes articles to topic.
-func New(f Fetcher, s State, out Producer, topic string, log *zap.Logger) *Poller {
-	return &Poller{http: f, state: s, out: out, topic: topic, log: log, now: time.Now}
+// New returns a poller.
+func New(f Fetcher, s State, out Producer, opts Options, log *zap.Logger) *Poller {
+	opts.PageWorkers = max(opts.PageWorkers, 1)
+	return &Poller{http: f, state: s, out: out, opts: opts, log: log, now: time.Now}
 }
+
+// Outcomes of a poll.
+const (
+	StatusOK          = "ok"           // parsed; new or changed items, if any, were written
+	StatusNotModified = "not_modified" // 304
+	StatusUnchanged   = "unchanged"    // 200 with the same ETag or the same body
+	StatusError       = "error"
+)
 
 // Result is the outcome of one poll.
 type Result struct {
-	Status     string // "ok", "not_modified", "unchanged", or "error"
-	NewItems   int
-	Updated    int
-	Bytes      int
-	RetryAfter time.Duration // what the server asked for, if anything
-	Err        error
+	Status   string
+	Code     int // HTTP status of the feed's response; 0 when none came
+	NewItems int
+	Updated  int
+	Bytes    int
+	Pages    Pages
+	// Next is when the feed is due again, from now; Failures counts the
+	// polls that failed in a row, this one included.
+	Next     time.Duration
+	Failures int
+	Err      error
 }
 
-// Poll polls feed once. Errors are in Result.Err and also saved in the
-// feed's state; Poll itself never fails the caller's loop.
+// Pages counts the article pages of a poll: extracted, or left at the
+// summary because the fetch or the extraction failed, or because the
+// poll's page budget was spent.
+type Pages struct {
+	Extracted  int
+	Failed     int
+	OverBudget int
+}
+
+// Poll polls feed once and sets when it is due again. Errors are in
+// Result.Err and also saved in the feed's state; Poll itself never fails
+// the caller's loop.
 func (p *Poller) Poll(ctx context.Context, feed feedlist.Feed) Result {
 	now := p.now()
 	st, err := p.state.Load(ctx, feed.URL)
 	if err != nil {
-		return Result{Status: "error", Err: err}
+		// Without its state the feed cannot be told apart from a new one:
+		// try again soon rather than emit everything twice.
+		res := Result{Status: StatusError, Err: err, Failures: 1}
+		res.Next = p.opts.Limits.Next(cadence.Feed{Configured: feed.Interval, Failures: 1}, now)
+		return res
 	}
-	res := p.poll(ctx, feed, &st)
+	res, asked := p.poll(ctx, feed, &st)
 	st.LastPoll = now
-	if res.Err != nil {
-		st.Failures++
-		st.LastStatus = "error"
-		st.LastError = res.Err.Error()
-	} else {
+	st.LastCode = res.Code
+	if res.Err == nil {
 		st.Failures = 0
 		st.LastStatus = res.Status
 		st.LastError = ""
 		st.LastSuccess = now
+	} else {
+		res.Status = StatusError
+		st.Failures++
+		st.LastStatus = StatusError
+		st.LastError = res.Err.Error()
 	}
-	if err := p.state.Save(ctx, st); err != nil && res.Err == nil {
-		res.Err = err
-		res.Status = "error"
+	res.Failures = st.Failures
+	res.Next = p.opts.Limits.Next(cadence.Feed{
+		Configured: feed.Interval,
+		PublishGap: st.PublishGap,
+		LastItem:   st.LastItem,
+		Asked:      asked,
+		Failures:   st.Failures,
+	}, now)
+	st.NextPoll = now.Add(res.Next)
+	// A poll cut off at its deadline still records why.
+	saveCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := p.state.Save(saveCtx, st); err != nil && res.Err == nil {
+		// What the body held was written; only the bookkeeping is lost, and
+		// the next poll (which may fetch the body again) puts it right.
+		res.Status, res.Err = StatusError, err
 	}
 	return res
 }
 
-func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Feed) Result {
+// poll fetches and handles the feed, and returns how long the feed asked
+// to be left alone.
+func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Feed) (Result, time.Duration) {
 	resp, err := p.http.Get(ctx, feed.URL, httpfetch.Validators{ETag: st.ETag, LastModified: st.LastModified}, feedAccept)
 	if err != nil {
-		res := Result{Status: "error", Err: fmt.Errorf("fetch feed: %w", err)}
+		res := Result{Err: fmt.Errorf("fetch feed: %w", err)}
+		if resp != nil {
+			res.Code = resp.Status
+		}
 		var se *httpfetch.StatusError
 		if errors.As(err, &se) {
-			res.RetryAfter = se.RetryAfter
+			return res, se.RetryAfter
 		}
-		return res
+		return res, 0
 	}
+	asked := max(httpfetch.CacheLifetime(resp.Header, p.now()), st.TTL)
 	if resp.NotModified() {
-		return Result{Status: "not_modified"}
-	}
-	bodyHash := event.Hash(string(resp.Body))
-	if bodyHash == st.BodyHash {
 		st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
-		return Result{Status: "unchanged", Bytes: len(resp.Body)}
+		return Result{Status: StatusNotModified, Code: resp.Status}, asked
+	}
+	res := Result{Code: resp.Status, Bytes: len(resp.Body)}
+	bodyHash := event.Hash(string(resp.Body))
+	sameETag := resp.Validators.ETag != "" && resp.Validators.ETag == st.ETag
+	if st.BodyHash != "" && (sameETag || bodyHash == st.BodyHash) {
+		// The server ignored our validators but sent what we have.
+		st.ETag, st.LastModified = resp.Validators.ETag, resp.Validators.LastModified
+		res.Status = StatusUnchanged
+		return res, asked
 	}
 	parsed, err := feedparse.Parse(resp.Body, resp.ContentType)
 	if err != nil {
-		return Result{Status: "error", Bytes: len(resp.Body), Err: err}
+		res.Err = err
+		return res, asked
 	}
 
-	articles, seen, updated, err := p.fresh(ctx, feed, parsed)
+	articles, seen, pending, err := p.fresh(ctx, feed, parsed)
 	if err != nil {
-		return Result{Status: "error", Bytes: len(resp.Body), Err: err}
+		res.Err = err
+		return res, asked
 	}
+	res.Pages = p.fetchPages(ctx, feed, articles, pending)
 	if len(articles) > 0 {
 		msgs := make([]kafka.Message, 0, len(articles))
 		for _, a := range articles {
 			m, err := stream.Event{
-				Topic: p.topic, Key: a.ID, ID: a.ID + "/" + fmt.Sprint(a.Revision),
+				Topic: p.opts.Topic, Key: a.ID, ID: fmt.Sprintf("%s/%d", a.ID, a.Revision),
 				Type: event.CETypeArticle, Source: feed.URL, Time: a.FetchedAt, Value: a,
 			}.Message()
 			if err != nil {
-				return Result{Status: "error", Err: err}
+				res.Err = err
+				return res, asked
 			}
 			msgs = append(msgs, m)
 		}
 		if err := p.out.WriteMessages(ctx, msgs...); err != nil {
-			return Result{Status: "error", Bytes: len(resp.Body), Err: fmt.Errorf("write %d articles: %w", len(msgs), err)}
+			res.Err = fmt.Errorf("write %d articles: %w", len(msgs), err)
+			return res, asked
 		}
 		if err := p.state.RememberItems(ctx, feed.URL, seen); err != nil {
 			// Written but not remembered: the next poll emits them again and
 			// the publisher's dedupe absorbs the repeats.
-			return Result{Status: "error", Err: err}
+			res.Err = err
+			return res, asked
+		}
+	}
+	for _, a := range articles {
+		if a.Revision > 1 {
+			res.Updated++
+		} else {
+			res.NewItems++
 		}
 	}
 	// Validators are kept only once everything the body held is written,
 	// so a failure above makes the next poll fetch the body again.
 	st.ETag, st.LastModified, st.BodyHash = resp.Validators.ETag, resp.Validators.LastModified, bodyHash
 	st.Items = len(parsed.Items)
+	st.TTL = parsed.TTL
+	published := make([]time.Time, len(parsed.Items))
+	for i, it := range parsed.Items {
+		published[i] = it.Published
+	}
+	if gap, newest, ok := cadence.PublishGap(published, p.now()); ok {
+		st.PublishGap, st.LastItem = gap, newest
+	} else if !newest.IsZero() {
+		st.LastItem = newest
+	}
 	p.log.Debug("feed polled", zap.String(logging.KeyFeed, feed.URL), zap.Int(logging.KeyCount, len(articles)))
-	return Result{Status: "ok", NewItems: len(articles) - updated, Updated: updated, Bytes: len(resp.Body)}
+	res.Status = StatusOK
+	return res, max(asked, parsed.TTL)
+}
+
+// fetchPages replaces the summary of each pending article by the text of
+// its page, at most MaxPages of them. An article whose page cannot be had
+// keeps its summary: it is never held back.
+func (p *Poller) fetchPages(ctx context.Context, feed feedlist.Feed, articles []event.Article, pending []int) Pages {
+	var (
+		pages Pages
+		mu    sync.Mutex
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, p.opts.PageWorkers)
+	)
+	if len(pending) > p.opts.MaxPages {
+		pages.OverBudget = len(pending) - p.opts.MaxPages
+		pending = pending[:p.opts.MaxPages]
+	}
+	for _, i := range pending {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			a := &articles[i]
+			text, err := p.page(ctx, a.URL)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				pages.Failed++
+				p.log.Info("article page not used, summary kept", zap.String(logging.KeyFeed, feed.URL),
+					zap.String(logging.KeyURL, a.URL), zap.Error(err))
+				return
+			}
+			pages.Extracted++
+			if a.Summary == "" {
+				a.Summary = a.Body
+			}
+			a.Body = text
+			if feed.Language == "" && a.Language == "und" {
+				a.Language = DetectLanguage(a.Title + " " + text)
+			}
+		})
+	}
+	wg.Wait()
+	return pages
+}
+
+func (p *Poller) page(ctx context.Context, url string) (string, error) {
+	resp, err := p.http.Get(ctx, url, httpfetch.Validators{}, pageAccept)
+	if err != nil {
+		return "", fmt.Errorf("fetch article page: %w", err)
+	}
+	text, err := fulltext.Extract(resp.Body, resp.ContentType, resp.FinalURL)
+	if err != nil {
+		return "", fmt.Errorf("extract article from %s: %w", url, err)
+	}
+	return text, nil
 }
 
 // fresh returns the articles of the items not emitted yet, or changed since,
-// and what to remember of them.
-func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedparse.Feed) ([]event.Article, map[string]feedstate.Seen, int, error) {
-	ids := make([]string, len(parsed.Items))
-	hashes := make([]string, len(parsed.Items))
+// what to remember of them, and which of them (by index) carry only a
+// summary, so their page is worth fetching.
+func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedparse.Feed) ([]event.Article, map[string]feedstate.Seen, []int, error) {
+	ids, hashes := identify(feed, parsed)
+	known, err := p.state.LookupItems(ctx, feed.URL, ids)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	articles, seen, pending := changedArticles(feed, parsed, ids, hashes, known, p.now().UTC())
+	return articles, seen, pending, nil
+}
+
+// identify returns each item's ID and content hash.
+func identify(feed feedlist.Feed, parsed *feedparse.Feed) (ids, hashes []string) {
+	ids = make([]string, len(parsed.Items))
+	hashes = make([]string, len(parsed.Items))
 	for i, it := range parsed.Items {
 		ids[i] = identity.ArticleID(feed.URL, identity.Item{GUID: it.GUID, Link: it.Link, Title: it.Title, Content: it.Body})
 		hashes[i] = identity.ContentHash(it.Title, it.Body)
 	}
-	known, err := p.state.LookupItems(ctx, feed.URL, ids)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	now := p.now().UTC()
+	return ids, hashes
+}
+
+// changedArticles turns the items that are new, or whose content changed
+// since they were emitted (known), into articles.
+func changedArticles(feed feedlist.Feed, parsed *feedparse.Feed, ids, hashes []string, known map[string]feedstate.Seen, now time.Time) ([]event.Article, map[string]feedstate.Seen, []int) {
 	var (
 		articles []event.Article
 		seen     = map[string]feedstate.Seen{}
-		updated  int
+		pending  []int
+		handled  = make(map[string]bool, len(ids))
 	)
 	for i, it := range parsed.Items {
 		id := ids[i]
-		if _, dup := seen[id]; dup {
-			continue // a GUID repeated within one feed: the first wins
+		if handled[id] {
+			// A GUID repeated within one document: the first wins, always,
+			// or the two would take turns as new revisions.
+			continue
 		}
+		handled[id] = true
 		prev, wasSeen := known[id]
 		if wasSeen && prev.ContentHash == hashes[i] {
 			continue
@@ -182,7 +349,6 @@ func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedpars
 		rev := 1
 		if wasSeen {
 			rev = prev.Revision + 1
-			updated++
 		}
 		seen[id] = feedstate.Seen{Revision: rev, ContentHash: hashes[i]}
 		published := it.Published
@@ -192,6 +358,9 @@ func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedpars
 		url := it.Link
 		if url == "" {
 			url = feed.URL
+		}
+		if !it.FullText && it.Link != "" && it.Link != feed.URL {
+			pending = append(pending, len(articles))
 		}
 		articles = append(articles, event.Article{
 			ID:          id,
@@ -208,7 +377,7 @@ func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedpars
 			Summary:     it.Summary,
 		})
 	}
-	return articles, seen, updated, nil
+	return articles, seen, pending
 }
 
 func sourceName(feed feedlist.Feed, parsed *feedparse.Feed) string {

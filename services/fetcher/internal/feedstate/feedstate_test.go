@@ -1,0 +1,100 @@
+package feedstate
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+)
+
+func newStore(tb testing.TB) *Store {
+	tb.Helper()
+	prefix := kafkatest.Name(tb, "test") + ":"
+	return New(redistest.Connect(tb, prefix), prefix)
+}
+
+func TestSaveLoad(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	empty, err := s.Load(ctx, "https://example.com/rss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if empty != (Feed{URL: "https://example.com/rss"}) {
+		t.Errorf("never-polled feed = %+v, want a zero state", empty)
+	}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	want := Feed{
+		URL: "https://example.com/rss", ETag: `"abc"`, LastModified: "Mon, 02 Jan 2006 15:04:05 GMT",
+		BodyHash: "h", LastPoll: now, LastSuccess: now.Add(-time.Minute), LastStatus: "error",
+		LastError: "HTTP status 500", LastCode: 500, Failures: 3, NextPoll: now.Add(time.Hour), Items: 20,
+		TTL: 15 * time.Minute, PublishGap: 7 * time.Minute, LastItem: now.Add(-2 * time.Hour),
+	}
+	if err := s.Save(ctx, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Load(ctx, want.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("Load = %+v\nwant   %+v", got, want)
+	}
+}
+
+func TestItems(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	const feed = "https://example.com/rss"
+	if err := s.RememberItems(ctx, feed, map[string]Seen{"a": {1, "h1"}, "b": {3, "h2"}}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.LookupItems(ctx, feed, []string{"a", "b", "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["a"] != (Seen{1, "h1"}) || got["b"] != (Seen{3, "h2"}) {
+		t.Errorf("LookupItems = %v", got)
+	}
+	other, err := s.LookupItems(ctx, "https://example.org/rss", []string{"a"})
+	if err != nil || len(other) != 0 {
+		t.Errorf("items leaked to another feed: %v, %v", other, err)
+	}
+}
+
+func TestListAndHandler(t *testing.T) {
+	s := newStore(t)
+	ctx := t.Context()
+	urls := []string{"https://b.example/rss", "https://a.example/rss", "https://c.example/rss"}
+	if err := s.Register(ctx, urls); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, Feed{URL: urls[0], LastStatus: "error", LastError: "HTTP status 503", LastCode: 503, Failures: 2}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Forget(ctx, urls[2:]); err != nil {
+		t.Fatal(err)
+	}
+	feeds, err := s.List(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(feeds) != 2 || feeds[0].URL != urls[1] || feeds[1].URL != urls[0] || feeds[1].Failures != 2 {
+		t.Fatalf("List = %+v", feeds)
+	}
+
+	rec := httptest.NewRecorder()
+	s.Handler(zaptest.NewLogger(t)).ServeHTTP(rec, httptest.NewRequest("GET", "/feeds?failing=1", nil))
+	var body struct{ Feeds []Summary }
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("decode %s: %v", rec.Body, err)
+	}
+	if len(body.Feeds) != 1 || body.Feeds[0].URL != urls[0] || body.Feeds[0].LastError != "HTTP status 503" || body.Feeds[0].HTTPStatus != 503 {
+		t.Errorf("GET /feeds?failing=1 = %s", rec.Body)
+	}
+}
