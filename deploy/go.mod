@@ -5,8 +5,9 @@ go 1.26.8
 replace github.com/newswire/newswire/pkg => ../pkg
 
 require (
-	github.com/newswire/newswire/pkg v0.0.0-00010101000000-000000000000
+	github.com/newswire/newswire/pkg v0.0.0
 	github.com/prometheus/prometheus v0.316.0
+	golang.org/x/mod v0.43.0
 	gopkg.in/yaml.v3 v3.0.1
 	k8s.io/api v0.37.2
 	k8s.io/apimachinery v0.37.2
