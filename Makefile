@@ -50,10 +50,11 @@ lint: vet tidy-check ## gofmt, go vet, golangci-lint and the tidy check
 	@for m in $(MODULES); do (cd $$m && $(TOOLS)/golangci-lint run ./...) || exit 1; done
 
 .PHONY: tidy-check
-tidy-check: ## Fail when `go mod tidy` would change a go.mod or go.sum
+tidy-check: ## Fail when `go mod tidy` would change a go.mod, or a module does not build alone
 	@for m in $(MODULES); do \
 		(cd $$m && GOWORK=off $(GO) mod tidy -diff >/dev/null) || { echo "go mod tidy would change $${m#$(CURDIR)/}: run 'make tidy'"; exit 1; }; \
-	done; echo "tidy: every module is tidy"
+		(cd $$m && GOWORK=off $(GO) build ./...) || { echo "$${m#$(CURDIR)/} does not build with GOWORK=off"; exit 1; }; \
+	done; echo "tidy: every module is tidy and builds on its own"
 
 .PHONY: tidy
 tidy: ## Run go mod tidy in every module

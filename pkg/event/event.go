@@ -8,6 +8,8 @@ package event
 
 import (
 	"time"
+
+	"github.com/newswire/newswire/pkg/simhash"
 )
 
 // OffsetUnit names the unit of every offset and length Newswire emits.
@@ -69,6 +71,9 @@ type ArticleContext struct {
 	Source      string    `json:"source"`
 	Language    string    `json:"language"`
 	PublishedAt time.Time `json:"published_at"`
+	// SimHash fingerprints the article's body (16 hex digits): articles a
+	// few bits apart are one story reprinted.
+	SimHash string `json:"simhash,omitempty"`
 }
 
 // Context returns the article's context for derived records.
@@ -80,6 +85,7 @@ func (a Article) Context() ArticleContext {
 		Source:      a.Source,
 		Language:    a.Language,
 		PublishedAt: a.PublishedAt,
+		SimHash:     simhash.Format(simhash.Sum(a.Body)),
 	}
 }
 
@@ -142,8 +148,19 @@ type Enrichment struct {
 	Sources     []SourceRef `json:"sources"`
 	// Revision is 1 when the record is first forwarded and grows with every
 	// update forwarded under the same key.
-	Revision int    `json:"revision"`
-	StoryID  string `json:"story_id,omitempty"`
+	Revision int `json:"revision"`
+	// StoryID groups syndicated articles: one ID for every near-duplicate
+	// of one article.
+	StoryID string `json:"story_id,omitempty"`
+	// MentionCounts, on entities, is how many articles mentioned the entity
+	// in the last hour and day, across all sources, this one included.
+	MentionCounts *MentionCounts `json:"mention_counts,omitempty"`
+}
+
+// MentionCounts are rolling counts of the articles mentioning an entity.
+type MentionCounts struct {
+	LastHour int64 `json:"last_hour"`
+	LastDay  int64 `json:"last_day"`
 }
 
 // EnrichedQuote is a quotation after dedupe: news.enriched.quotes.

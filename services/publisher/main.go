@@ -19,6 +19,8 @@ import (
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
 	"github.com/newswire/newswire/services/publisher/internal/publish"
+	"github.com/newswire/newswire/services/publisher/internal/story"
+	"github.com/newswire/newswire/services/publisher/internal/trend"
 )
 
 const service = "publisher"
@@ -82,7 +84,9 @@ func run() error {
 		}
 	}()
 	store := dedupe.New(rdb, s.Redis.KeyPrefix, s.Lease, s.Window)
-	pub := publish.New(store, publish.Topics{
+	stories := story.New(rdb, s.Redis.KeyPrefix, s.Window)
+	trends := trend.New(rdb, s.Redis.KeyPrefix)
+	pub := publish.New(store, stories, trends, publish.Topics{
 		Quotes: s.Topics.Quotes, Entities: s.Topics.Entities,
 		EnrichedQuotes: s.Topics.EnrichedQuotes, EnrichedEntities: s.Topics.EnrichedEntities,
 	}, publish.Options{FailOpen: s.FailOpen}, log, adm.Registry())

@@ -30,8 +30,12 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix}
 }
 
-func (s *Store) feedKey(feedURL string) string  { return s.prefix + "fetcher:feed:" + event.Hash(feedURL) }
-func (s *Store) itemsKey(feedURL string) string { return s.prefix + "fetcher:items:" + event.Hash(feedURL) }
+func (s *Store) feedKey(feedURL string) string {
+	return s.prefix + "fetcher:feed:" + event.Hash(feedURL)
+}
+func (s *Store) itemsKey(feedURL string) string {
+	return s.prefix + "fetcher:items:" + event.Hash(feedURL)
+}
 
 // IndexKey is the set of every feed URL with state, for listing.
 func (s *Store) IndexKey() string { return s.prefix + "fetcher:feeds" }

@@ -26,6 +26,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/publisher/internal/luascript"
 )
 
 // ErrBusy means another owner holds a live claim on a key.
@@ -95,6 +96,8 @@ end
 return 1
 `)
 
+var scripts = []*redis.Script{claimScript, doneScript, releaseScript}
+
 // Store claims and confirms keys.
 type Store struct {
 	rdb    redis.UniversalClient
@@ -136,7 +139,7 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	}
 	now := s.now().UnixMilli()
 	cmds := make([]*redis.Cmd, len(reqs))
-	err = s.pipeline(ctx, func(p redis.Pipeliner) error {
+	err = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		for i, r := range reqs {
 			args := make([]any, 0, 3+len(r.Articles))
 			args = append(args, token, now, s.lease.Milliseconds())
@@ -145,7 +148,6 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 			}
 			cmds[i] = claimScript.EvalSha(ctx, p, []string{s.prefix + r.Key}, args...)
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim %d keys: %w", len(reqs), err)
@@ -201,19 +203,22 @@ func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) 
 		return 0, nil
 	}
 	cmds := make([]*redis.Cmd, len(done))
-	err = s.pipeline(ctx, func(p redis.Pipeliner) error {
+	encoded := make([]string, len(done))
+	for i, d := range done {
+		b, err := json.Marshal(d.Sources)
+		if err != nil {
+			return 0, fmt.Errorf("encode sources of %s: %w", d.Claim.Key, err)
+		}
+		encoded[i] = string(b)
+	}
+	err = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		for i, d := range done {
-			sources, err := json.Marshal(d.Sources)
-			if err != nil {
-				return fmt.Errorf("encode sources of %s: %w", d.Claim.Key, err)
-			}
-			args := []any{d.Claim.Token, d.Revision, d.FirstSeen.UnixMilli(), string(sources), s.window.Milliseconds()}
+			args := []any{d.Claim.Token, d.Revision, d.FirstSeen.UnixMilli(), encoded[i], s.window.Milliseconds()}
 			for _, a := range d.Articles {
 				args = append(args, a)
 			}
 			cmds[i] = doneScript.EvalSha(ctx, p, []string{s.prefix + d.Claim.Key}, args...)
 		}
-		return nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("confirm %d keys: %w", len(done), err)
@@ -241,37 +246,11 @@ func (s *Store) Release(ctx context.Context, claims []Claim) {
 	if len(claims) == 0 {
 		return
 	}
-	_ = s.pipeline(ctx, func(p redis.Pipeliner) error {
+	_ = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		for _, c := range claims {
 			releaseScript.EvalSha(ctx, p, []string{s.prefix + c.Key}, c.Token)
 		}
-		return nil
 	})
-}
-
-// pipeline runs the script calls fill queues in one round trip. A server
-// that lost its script cache (a restart) answers NOSCRIPT to all of them:
-// the scripts are loaded and the pipeline sent once more. The scripts only
-// ever all fail together, so nothing runs twice.
-func (s *Store) pipeline(ctx context.Context, fill func(redis.Pipeliner) error) error {
-	_, err := s.rdb.Pipelined(ctx, fill)
-	if err == nil || !redis.HasErrorPrefix(err, "NOSCRIPT") {
-		return err
-	}
-	if err := s.loadScripts(ctx); err != nil {
-		return err
-	}
-	_, err = s.rdb.Pipelined(ctx, fill)
-	return err
-}
-
-func (s *Store) loadScripts(ctx context.Context) error {
-	for _, sc := range []*redis.Script{claimScript, doneScript, releaseScript} {
-		if err := sc.Load(ctx, s.rdb).Err(); err != nil {
-			return fmt.Errorf("load dedupe scripts: %w", err)
-		}
-	}
-	return nil
 }
 
 func newToken() (string, error) {

@@ -18,6 +18,7 @@ import (
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
 	"github.com/newswire/newswire/services/publisher/internal/fold"
+	"github.com/newswire/newswire/services/publisher/internal/trend"
 )
 
 // Deduper is the claim protocol of package dedupe.
@@ -25,6 +26,17 @@ type Deduper interface {
 	ClaimAll(ctx context.Context, reqs []dedupe.Request) ([]dedupe.Claim, error)
 	Done(ctx context.Context, done []dedupe.Confirm) (lost int, err error)
 	Release(ctx context.Context, claims []dedupe.Claim)
+}
+
+// Stories assigns syndicated articles to stories.
+type Stories interface {
+	Assign(ctx context.Context, fingerprints, fallback []string) ([]string, error)
+}
+
+// Trends counts the articles that mention each entity.
+type Trends interface {
+	Counts(ctx context.Context, ms []trend.Mention, now time.Time) ([]event.MentionCounts, error)
+	Record(ctx context.Context, ms []trend.Mention, now time.Time) error
 }
 
 // Topics are the publisher's inputs and outputs.
@@ -43,6 +55,8 @@ type Options struct {
 // Publisher handles batches of quotation and entity records.
 type Publisher struct {
 	store   Deduper
+	stories Stories
+	trends  Trends
 	topics  Topics
 	opts    Options
 	log     *zap.Logger
@@ -51,14 +65,15 @@ type Publisher struct {
 }
 
 // New returns a publisher.
-func New(store Deduper, topics Topics, opts Options, log *zap.Logger, reg prometheus.Registerer) *Publisher {
-	return &Publisher{store: store, topics: topics, opts: opts, log: log, metrics: newMetrics(reg), now: time.Now}
+func New(store Deduper, stories Stories, trends Trends, topics Topics, opts Options, log *zap.Logger, reg prometheus.Registerer) *Publisher {
+	return &Publisher{store: store, stories: stories, trends: trends, topics: topics, opts: opts, log: log, metrics: newMetrics(reg), now: time.Now}
 }
 
 // report is one decoded input record.
 type report struct {
 	msg    kafka.Message
 	key    string
+	story  string
 	quote  *event.Quote
 	entity *event.Entity
 }
@@ -70,102 +85,56 @@ func (r report) article() event.ArticleContext {
 	return r.entity.ArticleContext
 }
 
-// Handle implements stream.Handler.
+// Handle implements stream.Handler. Per batch it makes four Redis round
+// trips (stories, claims, trend counts, confirmation) and one Kafka write.
 func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.Result, error) {
-	var res stream.Result
-	reports := make([]report, 0, len(batch))
-	for _, msg := range batch {
-		r, err := p.decode(msg)
-		if err != nil {
-			res.Dead = append(res.Dead, stream.Failure{Msg: msg, Err: err})
-			continue
-		}
-		reports = append(reports, r)
-	}
+	reports, res := p.decodeAll(batch)
 	if len(reports) == 0 {
 		return res, nil
 	}
-
-	// One claim per key, listing its reports' articles in order.
-	groups := map[string][]int{}
-	var reqs []dedupe.Request
-	for i, r := range reports {
-		if _, ok := groups[r.key]; !ok {
-			reqs = append(reqs, dedupe.Request{Key: r.key})
-		}
-		groups[r.key] = append(groups[r.key], i)
+	if err := p.assignStories(ctx, reports); err != nil {
+		return p.redisFailed(err, reports, res)
 	}
-	for i := range reqs {
-		for _, idx := range groups[reqs[i].Key] {
-			reqs[i].Articles = append(reqs[i].Articles, reports[idx].article().ArticleID)
-		}
-	}
-
+	reqs, groups := claimRequests(reports)
 	claims, err := p.store.ClaimAll(ctx, reqs)
-	switch {
-	case errors.Is(err, dedupe.ErrBusy):
+	if errors.Is(err, dedupe.ErrBusy) {
 		p.metrics.busy.Inc()
 		return stream.Result{}, fmt.Errorf("dedupe keys held by another publisher: %w", stream.ErrRetry)
-	case err != nil && p.opts.FailOpen:
-		p.log.Warn("redis unavailable, forwarding unchecked", zap.Error(err))
-		return p.unchecked(reports, res)
-	case err != nil:
-		p.metrics.redisErrors.Inc()
-		return stream.Result{}, fmt.Errorf("claim dedupe keys: %w: %w", stream.ErrRetry, err)
+	}
+	if err != nil {
+		return p.redisFailed(err, reports, res)
+	}
+	fresh := freshReports(reports, reqs, groups, claims)
+	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
+	mentions, counts, err := p.mentionCounts(ctx, reports, fresh, now)
+	if err != nil {
+		p.store.Release(ctx, claims)
+		return p.redisFailed(err, reports, res)
 	}
 
-	now := p.now().UTC()
-	var (
-		confirms []dedupe.Confirm
-		idle     []dedupe.Claim // every report a duplicate
-		dups     = map[string]int{}
-	)
+	var confirms []dedupe.Confirm
+	var idle []dedupe.Claim // every report of the key a duplicate
 	for i, c := range claims {
-		rev, firstSeen, sources := c.Revision, c.FirstSeen, c.Sources
-		if firstSeen.IsZero() {
-			firstSeen = now
-		}
-		var forwarded []string
-		seenNow := map[string]bool{}
-		for k, idx := range groups[reqs[i].Key] {
-			r := reports[idx]
-			art := r.article()
-			if c.Duplicate[k] || seenNow[art.ArticleID] {
-				dups[r.msg.Topic]++
-				continue
-			}
-			seenNow[art.ArticleID] = true
-			rev++
-			sources = appendSource(sources, event.SourceRef{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now})
-			msg, err := p.enriched(r, event.Enrichment{FirstSeenAt: firstSeen, Sources: sources, Revision: rev})
-			if err != nil {
-				res.Dead = append(res.Dead, stream.Failure{Msg: r.msg, Err: err})
-				continue
-			}
-			res.Produce = append(res.Produce, msg)
-			forwarded = append(forwarded, art.ArticleID)
-			if rev > 1 {
-				p.metrics.updates.WithLabelValues(r.msg.Topic).Inc()
-			}
-		}
-		if len(forwarded) == 0 {
+		confirm, ok := p.forward(&res, c, groups[reqs[i].Key], reports, fresh, counts, now)
+		if !ok {
 			idle = append(idle, c)
 			continue
 		}
-		confirms = append(confirms, dedupe.Confirm{Claim: c, Revision: rev, FirstSeen: firstSeen, Sources: sources, Articles: forwarded})
+		confirms = append(confirms, confirm)
 	}
 	p.store.Release(ctx, idle)
-	for topic, n := range dups {
-		p.metrics.duplicates.WithLabelValues(topic).Add(float64(n))
-	}
 
+	produced := res.Produce
 	res.Written = func(ctx context.Context) error {
 		lost, err := p.store.Done(ctx, confirms)
 		if err != nil {
 			return err
 		}
+		if err := p.trends.Record(ctx, mentions, now); err != nil {
+			return err
+		}
 		p.metrics.lost.Add(float64(lost))
-		for _, m := range res.Produce {
+		for _, m := range produced {
 			p.metrics.forwarded.WithLabelValues(m.Topic).Inc()
 		}
 		confirms = nil // confirmed: a retry of Written has nothing left to do
@@ -181,13 +150,109 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 	return res, nil
 }
 
+// decodeAll decodes the batch; what does not decode is dead-lettered.
+func (p *Publisher) decodeAll(batch []kafka.Message) ([]report, stream.Result) {
+	var res stream.Result
+	reports := make([]report, 0, len(batch))
+	for _, msg := range batch {
+		r, err := p.decode(msg)
+		if err != nil {
+			res.Dead = append(res.Dead, stream.Failure{Msg: msg, Err: err})
+			continue
+		}
+		reports = append(reports, r)
+	}
+	return reports, res
+}
+
+// redisFailed decides what a batch does when Redis fails: wait for it (the
+// consumer retries the batch), or, when the operator chose to, forward
+// unchecked.
+func (p *Publisher) redisFailed(err error, reports []report, res stream.Result) (stream.Result, error) {
+	if p.opts.FailOpen {
+		p.log.Warn("redis unavailable, forwarding unchecked", zap.Error(err))
+		return p.unchecked(reports, res)
+	}
+	p.metrics.redisErrors.Inc()
+	return stream.Result{}, fmt.Errorf("%w: %w", stream.ErrRetry, err)
+}
+
+// claimRequests makes one claim per key, listing its reports' articles in
+// order; groups maps each key to its reports.
+func claimRequests(reports []report) ([]dedupe.Request, map[string][]int) {
+	groups := map[string][]int{}
+	var reqs []dedupe.Request
+	for i, r := range reports {
+		if _, ok := groups[r.key]; !ok {
+			reqs = append(reqs, dedupe.Request{Key: r.key})
+		}
+		groups[r.key] = append(groups[r.key], i)
+	}
+	for i := range reqs {
+		for _, idx := range groups[reqs[i].Key] {
+			reqs[i].Articles = append(reqs[i].Articles, reports[idx].article().ArticleID)
+		}
+	}
+	return reqs, groups
+}
+
+// freshReports marks the reports that are not duplicates: not forwarded
+// before and not repeated earlier in the batch.
+func freshReports(reports []report, reqs []dedupe.Request, groups map[string][]int, claims []dedupe.Claim) []bool {
+	out := make([]bool, len(reports))
+	for i, c := range claims {
+		seen := map[string]bool{}
+		for k, idx := range groups[reqs[i].Key] {
+			art := reports[idx].article().ArticleID
+			out[idx] = !c.Duplicate[k] && !seen[art]
+			seen[art] = true
+		}
+	}
+	return out
+}
+
+// forward adds the enriched records of one claimed key's fresh reports to
+// res, each a revision after the last, and returns the state to confirm;
+// ok is false when every report was a duplicate.
+func (p *Publisher) forward(res *stream.Result, c dedupe.Claim, reportsOfKey []int, reports []report, fresh []bool, counts []*event.MentionCounts, now time.Time) (dedupe.Confirm, bool) {
+	rev, firstSeen, sources := c.Revision, c.FirstSeen, c.Sources
+	if firstSeen.IsZero() {
+		firstSeen = now
+	}
+	var forwarded []string
+	for _, idx := range reportsOfKey {
+		r := reports[idx]
+		if !fresh[idx] {
+			p.metrics.duplicates.WithLabelValues(r.msg.Topic).Inc()
+			continue
+		}
+		art := r.article()
+		grown := appendSource(sources, event.SourceRef{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now})
+		msg, err := p.enriched(r, event.Enrichment{FirstSeenAt: firstSeen, Sources: grown, Revision: rev + 1, StoryID: r.story, MentionCounts: counts[idx]})
+		if err != nil {
+			res.Dead = append(res.Dead, stream.Failure{Msg: r.msg, Err: err})
+			continue
+		}
+		rev, sources = rev+1, grown
+		res.Produce = append(res.Produce, msg)
+		forwarded = append(forwarded, art.ArticleID)
+		if rev > 1 {
+			p.metrics.updates.WithLabelValues(r.msg.Topic).Inc()
+		}
+	}
+	if len(forwarded) == 0 {
+		return dedupe.Confirm{}, false
+	}
+	return dedupe.Confirm{Claim: c, Revision: rev, FirstSeen: firstSeen, Sources: sources, Articles: forwarded}, true
+}
+
 // unchecked forwards every report as a first revision, without dedupe.
 func (p *Publisher) unchecked(reports []report, res stream.Result) (stream.Result, error) {
-	now := p.now().UTC()
+	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
 	for _, r := range reports {
 		art := r.article()
 		msg, err := p.enriched(r, event.Enrichment{
-			FirstSeenAt: now, Revision: 1,
+			FirstSeenAt: now, Revision: 1, StoryID: r.article().ArticleID,
 			Sources: []event.SourceRef{{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now}},
 		})
 		if err != nil {
@@ -213,7 +278,7 @@ func (p *Publisher) decode(msg kafka.Message) (report, error) {
 		if err != nil {
 			return report{}, fmt.Errorf("decode entity: %w", err)
 		}
-		return report{msg: msg, key: fold.EntityKey(e.ArticleID, e.EntityID), entity: &e}, nil
+		return report{msg: msg, entity: &e}, nil
 	}
 	return report{}, fmt.Errorf("record from unexpected topic %q", msg.Topic)
 }
@@ -227,9 +292,68 @@ func (p *Publisher) enriched(r report, en event.Enrichment) (kafka.Message, erro
 			Value: event.EnrichedQuote{Quote: q, Enrichment: en}}.Message()
 	}
 	e := *r.entity
+	e.ID = event.EntityRecordID(en.StoryID, e.EntityID)
 	return stream.Event{Topic: p.topics.EnrichedEntities, Key: e.ID, ID: fmt.Sprintf("%s/%d", e.ID, en.Revision),
 		Type: event.CETypeEnrichedEntity, Source: "newswire/publisher", Time: en.FirstSeenAt,
 		Value: event.EnrichedEntity{Entity: e, Enrichment: en}}.Message()
+}
+
+// assignStories gives every report its article's story and every entity
+// report its key: one entity per story.
+func (p *Publisher) assignStories(ctx context.Context, reports []report) error {
+	index := map[string]int{}
+	var fingerprints, articles []string
+	for _, r := range reports {
+		art := r.article()
+		if _, ok := index[art.ArticleID]; !ok {
+			index[art.ArticleID] = len(articles)
+			fingerprints = append(fingerprints, art.SimHash)
+			articles = append(articles, art.ArticleID)
+		}
+	}
+	stories, err := p.stories.Assign(ctx, fingerprints, articles)
+	if err != nil {
+		return err
+	}
+	for i := range reports {
+		r := &reports[i]
+		r.story = stories[index[r.article().ArticleID]]
+		if r.entity != nil {
+			r.key = fold.EntityKey(r.story, r.entity.EntityID)
+		}
+	}
+	return nil
+}
+
+// mentionCounts reads the trend counts of the fresh entity reports, and
+// returns the mentions to record once they are written.
+func (p *Publisher) mentionCounts(ctx context.Context, reports []report, fresh []bool, now time.Time) ([]trend.Mention, []*event.MentionCounts, error) {
+	var mentions []trend.Mention
+	var which []int
+	for i, r := range reports {
+		if r.entity != nil && fresh[i] {
+			mentions = append(mentions, trend.Mention{EntityID: r.entity.EntityID, ArticleID: r.entity.ArticleID})
+			which = append(which, i)
+		}
+	}
+	out := make([]*event.MentionCounts, len(reports))
+	if len(mentions) == 0 {
+		return nil, out, nil
+	}
+	counts, err := p.trends.Counts(ctx, mentions, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Redis knows the earlier batches; earlier articles of this batch count too.
+	earlier := map[string]int64{}
+	for k, i := range which {
+		id := mentions[k].EntityID
+		counts[k].LastHour += earlier[id]
+		counts[k].LastDay += earlier[id]
+		earlier[id]++
+		out[i] = &counts[k]
+	}
+	return mentions, out, nil
 }
 
 func appendSource(sources []event.SourceRef, s event.SourceRef) []event.SourceRef {

@@ -1,0 +1,150 @@
+package event
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func samples() map[string]any {
+	when := time.Date(2024, 4, 23, 7, 15, 0, 0, time.UTC)
+	art := Article{
+		ID: "3f1c", URL: "https://eng.belta.by/politics/view/1", Title: "Lavrov: ‘They Are Trying to Pull Our Central Asian Neighbors Towards the West’",
+		Source: "BelTA", Language: "en", PublishedAt: when, FetchedAt: when.Add(time.Minute),
+		Body: "Speaking about the West’s current policy, Sergey Lavrov said: “What is happening in Eurasia testifies to the fact.”", FeedURL: "https://eng.belta.by/rss", Revision: 1,
+	}
+	name, role, verb := "Sergey Lavrov", "Russian Minister of Foreign Affairs", "said"
+	q := Quote{
+		ID: QuoteID(art.ID, InBody, 63, "What is happening in Eurasia testifies to the fact."), ArticleContext: art.Context(),
+		Text: "What is happening in Eurasia testifies to the fact.", Speaker: Speaker{Name: &name, Role: &role},
+		Verb: &verb, Attribution: AttributionExplicit, Offset: 63, Length: 51, OffsetUnit: OffsetUnit, In: InBody,
+	}
+	qid := "Q159"
+	e := Entity{
+		ID: EntityRecordID(art.ID, qid), EntityID: qid, ArticleContext: art.Context(), Name: "Russia", Type: TypeGPE,
+		WikidataID: &qid, Mentions: []Mention{{Text: "Russia", Offset: 10, Length: 6, In: InBody}}, OffsetUnit: OffsetUnit,
+	}
+	en := Enrichment{FirstSeenAt: when.Add(2 * time.Minute), Sources: []SourceRef{{Source: "BelTA", URL: art.URL, ArticleID: art.ID, SeenAt: when.Add(2 * time.Minute)}}, Revision: 1}
+	return map[string]any{
+		"article":         art,
+		"quote":           q,
+		"entity":          e,
+		"enriched-quote":  EnrichedQuote{Quote: q, Enrichment: en},
+		"enriched-entity": EnrichedEntity{Entity: e, Enrichment: en},
+	}
+}
+
+// TestRecordsMatchGoldenFilesAndSchemas pins each record's JSON and checks
+// it against the JSON Schema published for its topic.
+func TestRecordsMatchGoldenFilesAndSchemas(t *testing.T) {
+	compiler := jsonschema.NewCompiler()
+	for name, v := range samples() {
+		t.Run(name, func(t *testing.T) {
+			got, err := json.MarshalIndent(v, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", name+".golden.json")
+			if *update {
+				if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(bytes.TrimSpace(got), bytes.TrimSpace(want)) {
+				t.Errorf("JSON differs from %s (run with -update after checking the change):\n%s", golden, got)
+			}
+
+			schema, err := compiler.Compile(filepath.Join("schema", name+".json"))
+			if err != nil {
+				t.Fatalf("compile schema: %v", err)
+			}
+			inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(got))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := schema.Validate(inst); err != nil {
+				t.Errorf("record breaks its schema: %v", err)
+			}
+		})
+	}
+}
+
+func TestDecodeReportsWhatIsWrong(t *testing.T) {
+	good, err := json.Marshal(samples()["quote"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name    string
+		in      string
+		wantErr error
+		mention []string
+	}{
+		{"valid", string(good), nil, nil},
+		{"not JSON", "{nope", ErrMalformed, nil},
+		{"wrong type", `{"id": 5}`, ErrMalformed, []string{"id"}},
+		{"trailing data", string(good) + `{}`, ErrMalformed, []string{"trailing"}},
+		{"missing fields", `{"id":"x","speaker":{"name":null}}`, ErrInvalid, []string{"article_id", "source", "text", "attribution"}},
+		{"unknown attribution", strings.Replace(string(good), `"explicit"`, `"rumour"`, 1), ErrInvalid, []string{"rumour"}},
+		{"negative offset", strings.Replace(string(good), `"offset":63`, `"offset":-1`, 1), ErrInvalid, []string{"offset"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Decode[Quote]([]byte(c.in))
+			if !errors.Is(err, c.wantErr) {
+				t.Fatalf("err = %v, want %v", err, c.wantErr)
+			}
+			for _, m := range c.mention {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q does not name %q", err, m)
+				}
+			}
+		})
+	}
+}
+
+func FuzzDecode(f *testing.F) {
+	for _, v := range samples() {
+		b, _ := json.Marshal(v)
+		f.Add(b)
+	}
+	f.Add([]byte(`{"id":"x","mentions":[{}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		for _, decode := range []func([]byte) error{
+			func(b []byte) error { _, err := Decode[Article](b); return err },
+			func(b []byte) error { _, err := Decode[Quote](b); return err },
+			func(b []byte) error { _, err := Decode[Entity](b); return err },
+			func(b []byte) error { _, err := Decode[EnrichedQuote](b); return err },
+			func(b []byte) error { _, err := Decode[EnrichedEntity](b); return err },
+		} {
+			if err := decode(b); err != nil && !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v is neither ErrMalformed nor ErrInvalid", err)
+			}
+		}
+	})
+}
+
+func BenchmarkDecodeQuote(b *testing.B) {
+	in, _ := json.Marshal(samples()["enriched-quote"])
+	b.ReportAllocs()
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := Decode[EnrichedQuote](in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+// Package luascript runs Redis Lua scripts in pipelines: one round trip for
+// a whole batch, with EVALSHA so the script text is not sent every time.
+package luascript
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// Pipeline sends the calls fill queues (EvalSha of the given scripts) in
+// one round trip. A server that lost its script cache (a restart, SCRIPT
+// FLUSH) answers NOSCRIPT to every call: the scripts are loaded and the
+// pipeline is sent once more. Nothing has run in that case, so nothing
+// runs twice.
+func Pipeline(ctx context.Context, rdb redis.UniversalClient, scripts []*redis.Script, fill func(redis.Pipeliner)) error {
+	run := func(p redis.Pipeliner) error { fill(p); return nil }
+	_, err := rdb.Pipelined(ctx, run)
+	if err == nil || !redis.HasErrorPrefix(err, "NOSCRIPT") {
+		return err
+	}
+	for _, s := range scripts {
+		if err := s.Load(ctx, rdb).Err(); err != nil {
+			return fmt.Errorf("load Lua script: %w", err)
+		}
+	}
+	_, err = rdb.Pipelined(ctx, run)
+	return err
+}

@@ -1,0 +1,186 @@
+package publish
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/services/publisher/internal/dedupe"
+	"github.com/newswire/newswire/services/publisher/internal/story"
+	"github.com/newswire/newswire/services/publisher/internal/trend"
+)
+
+var topics = Topics{Quotes: "q", Entities: "e", EnrichedQuotes: "eq", EnrichedEntities: "ee"}
+
+func newPublisher(t *testing.T) *Publisher {
+	t.Helper()
+	prefix := kafkatest.Name(t, "publish") + ":"
+	rdb := redistest.Connect(t, prefix)
+	return New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour), trend.New(rdb, prefix),
+		topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
+}
+
+func quoteMsg(t *testing.T, article, source, text string) kafka.Message {
+	t.Helper()
+	name := "Sergey Lavrov"
+	q := event.Quote{
+		ID: event.QuoteID(article, event.InBody, 0, text),
+		ArticleContext: event.ArticleContext{
+			ArticleID: article, URL: "https://" + source + "/" + article, Title: "t", Source: source,
+			Language: "en", PublishedAt: time.Unix(1700000000, 0).UTC(),
+		},
+		Text: text, Speaker: event.Speaker{Name: &name}, Attribution: event.AttributionExplicit,
+		Length: len([]rune(text)), OffsetUnit: event.OffsetUnit, In: event.InBody,
+	}
+	b, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kafka.Message{Topic: topics.Quotes, Key: []byte(q.ID), Value: b}
+}
+
+// handle runs one batch as the consumer would, with a produce that
+// succeeds, and returns the enriched quotations.
+func handle(t *testing.T, p *Publisher, batch ...kafka.Message) ([]event.EnrichedQuote, []error) {
+	t.Helper()
+	res, err := p.Handle(t.Context(), batch)
+	if err != nil {
+		t.Fatalf("handle: %v", err)
+	}
+	if res.Written != nil {
+		if err := res.Written(t.Context()); err != nil {
+			t.Fatalf("confirm: %v", err)
+		}
+	}
+	var out []event.EnrichedQuote
+	for _, m := range res.Produce {
+		q, err := event.Decode[event.EnrichedQuote](m.Value)
+		if err != nil {
+			t.Fatalf("enriched record: %v", err)
+		}
+		if string(m.Key) != q.ID {
+			t.Errorf("key %s differs from id %s", m.Key, q.ID)
+		}
+		out = append(out, q)
+	}
+	var dead []error
+	for _, d := range res.Dead {
+		dead = append(dead, d.Err)
+	}
+	return out, dead
+}
+
+func TestExactRedeliveryIsDropped(t *testing.T) {
+	p := newPublisher(t)
+	m := quoteMsg(t, "a1", "belta.by", "We will do everything to ensure peace in the region.")
+	first, _ := handle(t, p, m)
+	if len(first) != 1 || first[0].Revision != 1 || len(first[0].Sources) != 1 || first[0].FirstSeenAt.IsZero() {
+		t.Fatalf("first delivery = %+v, want one revision-1 record with one source", first)
+	}
+	again, _ := handle(t, p, m)
+	if len(again) != 0 {
+		t.Errorf("redelivery forwarded %d records, want none", len(again))
+	}
+}
+
+func TestReportsFromOtherOutletsFoldIntoRevisions(t *testing.T) {
+	p := newPublisher(t)
+	first, _ := handle(t, p, quoteMsg(t, "a1", "belta.by", "We will do everything to ensure peace in the region."))
+	later, _ := handle(t, p,
+		quoteMsg(t, "a2", "sb.by", "we will do everything   to ensure peace in the region"),
+		quoteMsg(t, "a3", "minsknews.by", "«We will do everything to ensure peace in the region!»"),
+		quoteMsg(t, "a2", "sb.by", "We will do everything to ensure peace in the region."), // a2 again
+	)
+	if len(later) != 2 {
+		t.Fatalf("forwarded %d updates, want 2 (a2 and a3, a2's repeat dropped)", len(later))
+	}
+	for i, q := range later {
+		if q.ID != first[0].ID {
+			t.Errorf("update %d has key %s, want the first report's %s", i, q.ID, first[0].ID)
+		}
+		if q.Revision != i+2 || len(q.Sources) != i+2 {
+			t.Errorf("update %d: revision %d with %d sources, want %d and %d", i, q.Revision, len(q.Sources), i+2, i+2)
+		}
+		if !q.FirstSeenAt.Equal(first[0].FirstSeenAt) {
+			t.Errorf("update %d: first_seen_at %s, want the first report's %s", i, q.FirstSeenAt, first[0].FirstSeenAt)
+		}
+	}
+	if got := later[1].Sources[2].Source; got != "minsknews.by" {
+		t.Errorf("latest source = %s, want minsknews.by", got)
+	}
+}
+
+func TestBadRecordsAreDeadLettered(t *testing.T) {
+	p := newPublisher(t)
+	good := quoteMsg(t, "a1", "belta.by", "A quotation that is perfectly fine to forward.")
+	cases := []kafka.Message{
+		{Topic: topics.Quotes, Value: []byte("{not json")},
+		{Topic: topics.Quotes, Value: []byte(`{"id":"x"}`)},
+		{Topic: "elsewhere", Value: good.Value},
+	}
+	out, dead := handle(t, p, append(cases, good)...)
+	if len(out) != 1 || len(dead) != len(cases) {
+		t.Fatalf("forwarded %d and dead-lettered %d, want 1 and %d", len(out), len(dead), len(cases))
+	}
+}
+
+func entityMsg(t *testing.T, article, source, simhash string) kafka.Message {
+	t.Helper()
+	qid := "Q184"
+	e := event.Entity{
+		ID: event.EntityRecordID(article, qid), EntityID: qid,
+		ArticleContext: event.ArticleContext{ArticleID: article, URL: "https://" + source + "/" + article, Source: source,
+			Language: "en", PublishedAt: time.Unix(1700000000, 0).UTC(), SimHash: simhash},
+		Name: "Belarus", Type: event.TypeGPE, WikidataID: &qid, OffsetUnit: event.OffsetUnit,
+		Mentions: []event.Mention{{Text: "Belarus", Offset: 0, Length: 7, In: event.InBody}},
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kafka.Message{Topic: topics.Entities, Key: []byte(e.ID), Value: b}
+}
+
+func TestEntitiesAreOnePerStoryWithMentionCounts(t *testing.T) {
+	p := newPublisher(t)
+	res, err := p.Handle(t.Context(), []kafka.Message{
+		entityMsg(t, "a1", "belta.by", "0123456789abcdef"),
+		entityMsg(t, "a2", "sb.by", "0123456789abcdee"),    // a reprint: 1 bit away
+		entityMsg(t, "a3", "tass.com", "fedcba9876543210"), // another story
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := res.Written(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var got []event.EnrichedEntity
+	for _, m := range res.Produce {
+		e, err := event.Decode[event.EnrichedEntity](m.Value)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e)
+	}
+	if len(got) != 3 {
+		t.Fatalf("forwarded %d records, want 3", len(got))
+	}
+	if got[0].StoryID == "" || got[1].StoryID != got[0].StoryID || got[2].StoryID == got[0].StoryID {
+		t.Errorf("stories = %s, %s, %s; want the reprint in the first's story and the third apart", got[0].StoryID, got[1].StoryID, got[2].StoryID)
+	}
+	if got[1].ID != got[0].ID || got[1].Revision != 2 || len(got[1].Sources) != 2 {
+		t.Errorf("the reprint's entity = id %s revision %d with %d sources; want an update of %s", got[1].ID, got[1].Revision, len(got[1].Sources), got[0].ID)
+	}
+	for i, e := range got {
+		if e.MentionCounts == nil || e.MentionCounts.LastHour != int64(i+1) || e.MentionCounts.LastDay != int64(i+1) {
+			t.Errorf("record %d: mention counts %+v, want %d in the hour and day", i, e.MentionCounts, i+1)
+		}
+	}
+}

@@ -1,0 +1,54 @@
+package story
+
+import (
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/simhash"
+)
+
+func TestNearDuplicatesShareAStory(t *testing.T) {
+	prefix := kafkatest.Name(t, "story") + ":"
+	x := New(redistest.Connect(t, prefix), prefix, time.Hour)
+	base := uint64(0x0123456789abcdef)
+	flip := func(h uint64, bits ...int) string {
+		for _, b := range bits {
+			h ^= 1 << b
+		}
+		return simhash.Format(h)
+	}
+	fps := []string{
+		simhash.Format(base),      // 0: a new story
+		flip(base, 1, 17, 40),     // 1: 3 bits away, every block but one changed
+		flip(base, 0, 16, 32, 48), // 2: 4 bits away: another story
+		simhash.Format(base),      // 3: a redelivery
+		"",                        // 4: no fingerprint: its own article's story
+		"not-hex",                 // 5: malformed: the same
+	}
+	fallback := []string{"a0", "a1", "a2", "a3", "a4", "a5"}
+	got, err := x.Assign(t.Context(), fps, fallback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[1] != got[0] || got[3] != got[0] {
+		t.Errorf("near-duplicates got stories %s, %s, %s; want one", got[0], got[1], got[3])
+	}
+	if got[2] == got[0] {
+		t.Errorf("a fingerprint 4 bits away joined the story %s", got[0])
+	}
+	if got[4] != "a4" || got[5] != "a5" {
+		t.Errorf("articles without a usable fingerprint got %s and %s, want their own ids", got[4], got[5])
+	}
+
+	// A later reprint close to the second article (5 bits from the first)
+	// still finds the story through it.
+	again, err := x.Assign(t.Context(), []string{flip(base, 1, 17, 40, 60, 61)}, []string{"a6"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again[0] != got[0] {
+		t.Errorf("reprint of a reprint got story %s, want %s", again[0], got[0])
+	}
+}
