@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -939,7 +940,28 @@ func checkExpr(t *testing.T, what, expr string, metrics map[string]string) {
 	})
 }
 
-// checkFeedList: the feed ConfigMap holds the YAML the fetcher reads.
+type feed struct {
+	URL      string `yaml:"url"`
+	Name     string `yaml:"name"`
+	Language string `yaml:"language"`
+	Interval string `yaml:"interval"`
+}
+
+func parseFeeds(t *testing.T, what, src string) []feed {
+	t.Helper()
+	var list struct {
+		Feeds []feed `yaml:"feeds"`
+	}
+	dec := yaml.NewDecoder(strings.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(&list); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return list.Feeds
+}
+
+// checkFeedList: the feed ConfigMap holds the YAML the fetcher reads, the
+// same list as the repository's.
 func checkFeedList(t *testing.T, r *rendered) {
 	s := r.services[0]
 	d, c := r.deployment(t, s)
@@ -956,21 +978,16 @@ func checkFeedList(t *testing.T, r *rendered) {
 	if !ok {
 		t.Fatalf("ConfigMap %s has no %s", cm.Name, path.Base(file))
 	}
-	var list struct {
-		Feeds []struct {
-			URL      string `yaml:"url"`
-			Name     string `yaml:"name"`
-			Language string `yaml:"language"`
-			Interval string `yaml:"interval"`
-		} `yaml:"feeds"`
+	list := parseFeeds(t, "ConfigMap "+cm.Name, src)
+	repo, err := os.ReadFile(filepath.Join(repoRoot, "config", "feeds.yaml"))
+	if err != nil {
+		t.Fatal(err)
 	}
-	dec := yaml.NewDecoder(strings.NewReader(src))
-	dec.KnownFields(true)
-	if err := dec.Decode(&list); err != nil {
-		t.Fatalf("feed list: %v", err)
+	if want := parseFeeds(t, "config/feeds.yaml", string(repo)); !slices.Equal(list, want) {
+		t.Errorf("the cluster's feeds (k8s/base/feeds.yaml) differ from config/feeds.yaml:\n%v\nwant\n%v", list, want)
 	}
 	urls := map[string]bool{}
-	for _, f := range list.Feeds {
+	for _, f := range list {
 		if !strings.HasPrefix(f.URL, "https://") || f.Name == "" || len(f.Language) != 2 || urls[f.URL] {
 			t.Errorf("feed %+v: want a unique https URL, a name and a two-letter language", f)
 		}
