@@ -264,3 +264,68 @@ func KcatRead(tb testing.TB, brokers []string, topic string) []KcatRecord {
 	}
 	return recs
 }
+
+// RedisServer is a redis-server of a test's own, which the test may stop
+// and start again (the shared Redis of the other tests is never stopped).
+type RedisServer struct {
+	Addr string
+	dir  string
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// StartRedis starts a redis-server on a free port with an append-only file
+// in a temporary folder, so its data survives a restart. The test fails
+// when redis-server is not installed (`make test` installs it).
+func StartRedis(tb testing.TB) *RedisServer {
+	tb.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		tb.Fatalf("redis-server is not installed (Debian package redis-server; `make test` installs it): %v", err)
+	}
+	r := &RedisServer{Addr: FreeAddr(tb), dir: tb.TempDir()}
+	r.Start(tb)
+	tb.Cleanup(func() { r.Stop(tb) })
+	return r
+}
+
+// Start starts the server (again) and waits until it answers.
+func (r *RedisServer) Start(tb testing.TB) {
+	tb.Helper()
+	_, port, _ := net.SplitHostPort(r.Addr)
+	r.cmd = exec.Command("redis-server", "--bind", "127.0.0.1", "--port", port, "--dir", r.dir,
+		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", "redis.log")
+	if err := r.cmd.Start(); err != nil {
+		tb.Fatalf("start redis-server: %v", err)
+	}
+	r.done = make(chan struct{})
+	go func(cmd *exec.Cmd, done chan struct{}) { _ = cmd.Wait(); close(done) }(r.cmd, r.done)
+	Eventually(tb, 10*time.Second, "redis-server answers on "+r.Addr, func() bool {
+		c, err := net.DialTimeout("tcp", r.Addr, 100*time.Millisecond)
+		if err != nil {
+			return false
+		}
+		defer c.Close()
+		_ = c.SetDeadline(time.Now().Add(time.Second))
+		if _, err := c.Write([]byte("PING\r\n")); err != nil {
+			return false
+		}
+		buf := make([]byte, 7)
+		n, _ := c.Read(buf)
+		return strings.HasPrefix(string(buf[:n]), "+PONG")
+	})
+}
+
+// Stop kills the server (as a crash would) and waits for it to go.
+func (r *RedisServer) Stop(tb testing.TB) {
+	tb.Helper()
+	if r.cmd == nil || r.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-r.done:
+		return
+	default:
+	}
+	_ = r.cmd.Process.Kill()
+	<-r.done
+}

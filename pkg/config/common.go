@@ -25,8 +25,11 @@ type Kafka struct {
 	ClientID    string
 	Partitions  int // for topics created at start-up
 	Replication int
-	SASL        SASL
-	TLS         TLS
+	// SessionTimeout is how long the group coordinator waits for a
+	// consumer's heartbeat before giving its partitions to others.
+	SessionTimeout time.Duration
+	SASL           SASL
+	TLS            TLS
 }
 
 // SASL is Kafka authentication; Mechanism is empty when it is off.
@@ -80,10 +83,11 @@ func ReadCommon(e *Env, service string) Common {
 		LogLevel:     e.OneOf("LOG_LEVEL", "info", "debug", "info", "warn", "error"),
 		DrainTimeout: e.Duration("DRAIN_TIMEOUT", 20*time.Second, time.Second, 10*time.Minute),
 		Kafka: Kafka{
-			Brokers:     e.List("KAFKA_BROKERS", []string{"127.0.0.1:9092"}),
-			ClientID:    e.String("KAFKA_CLIENT_ID", "newswire-"+service),
-			Partitions:  e.Int("TOPIC_PARTITIONS", 6, 1, 10000),
-			Replication: e.Int("TOPIC_REPLICATION", 1, 1, 32),
+			Brokers:        e.List("KAFKA_BROKERS", []string{"127.0.0.1:9092"}),
+			ClientID:       e.String("KAFKA_CLIENT_ID", "newswire-"+service),
+			Partitions:     e.Int("TOPIC_PARTITIONS", 6, 1, 10000),
+			Replication:    e.Int("TOPIC_REPLICATION", 1, 1, 32),
+			SessionTimeout: e.Duration("KAFKA_SESSION_TIMEOUT", 10*time.Second, time.Second, 5*time.Minute),
 			SASL: SASL{
 				Mechanism: e.OneOf("KAFKA_SASL_MECHANISM", "", "", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
 				Username:  e.String("KAFKA_SASL_USERNAME", ""),

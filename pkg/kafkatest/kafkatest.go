@@ -27,7 +27,9 @@ type Cluster struct {
 func Start(tb testing.TB, opts ...kfake.Opt) *Cluster {
 	tb.Helper()
 	const partitions = 3
-	all := append([]kfake.Opt{kfake.Ports(0), kfake.DefaultNumPartitions(partitions)}, opts...)
+	// Short sessions let tests that kill consumers see their partitions
+	// reassigned in seconds.
+	all := append([]kfake.Opt{kfake.Ports(0), kfake.DefaultNumPartitions(partitions), kfake.GroupMinSessionTimeout(time.Second)}, opts...)
 	c, err := kfake.NewCluster(all...)
 	if err != nil {
 		tb.Fatalf("start kfake: %v", err)
@@ -41,7 +43,7 @@ func (c *Cluster) Brokers() []string { return c.ListenAddrs() }
 
 // Config returns client settings for the cluster.
 func (c *Cluster) Config() config.Kafka {
-	return config.Kafka{Brokers: c.Brokers(), ClientID: "newswire-test", Partitions: c.partitions, Replication: 1}
+	return config.Kafka{Brokers: c.Brokers(), ClientID: "newswire-test", Partitions: c.partitions, Replication: 1, SessionTimeout: 6 * time.Second}
 }
 
 var seq atomic.Int64
