@@ -597,8 +597,11 @@ func destination(peer networkingv1.NetworkPolicyPeer, ports []networkingv1.Netwo
 		}
 		for _, ex := range peer.IPBlock.Except {
 			e, err := netip.ParsePrefix(ex)
-			if err != nil || !cidr.Contains(e.Addr()) || e.Bits() < cidr.Bits() {
-				return "internet", fmt.Errorf("except %s is not inside %s (%v)", ex, cidr, err)
+			if err != nil {
+				return "internet", fmt.Errorf("except %s: %w", ex, err)
+			}
+			if !cidr.Contains(e.Addr()) || e.Bits() < cidr.Bits() {
+				return "internet", fmt.Errorf("except %s is not inside %s", ex, cidr)
 			}
 		}
 		return onlyPorts("internet", "80", "443")

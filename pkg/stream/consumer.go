@@ -150,10 +150,9 @@ func (c *Consumer) Healthy(ctx context.Context) error {
 	if idle < c.cfg.StallTimeout {
 		return nil
 	}
-	stuck, err := c.stalledPartitions(ctx)
-	if err != nil {
-		// The broker cannot say: readiness's Kafka check reports that.
-		return nil
+	stuck, known := c.stalledPartitions(ctx)
+	if !known {
+		return nil // the broker cannot say: readiness's Kafka check reports that
 	}
 	if len(stuck) == 0 {
 		c.lastProgress.Store(time.Now().UnixNano()) // idle with nothing to fetch
@@ -163,8 +162,9 @@ func (c *Consumer) Healthy(ctx context.Context) error {
 }
 
 // stalledPartitions asks the broker for the end offset and the group's
-// committed offset of every partition this consumer fetched from.
-func (c *Consumer) stalledPartitions(ctx context.Context) ([]string, error) {
+// committed offset of every partition this consumer fetched from; known is
+// false when the broker did not answer.
+func (c *Consumer) stalledPartitions(ctx context.Context) (stuck []string, known bool) {
 	c.mu.Lock()
 	positions := make(map[topicPartition]int64, len(c.positions))
 	for tp, off := range c.positions {
@@ -172,7 +172,7 @@ func (c *Consumer) stalledPartitions(ctx context.Context) ([]string, error) {
 	}
 	c.mu.Unlock()
 	if len(positions) == 0 {
-		return nil, nil
+		return nil, true
 	}
 	list := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
 	fetch := &kafka.OffsetFetchRequest{GroupID: c.cfg.Group, Topics: map[string][]int{}}
@@ -183,11 +183,13 @@ func (c *Consumer) stalledPartitions(ctx context.Context) ([]string, error) {
 	client := c.conn.Client()
 	ends, err := client.ListOffsets(ctx, list)
 	if err != nil {
-		return nil, fmt.Errorf("list end offsets: %w", err)
+		c.log.Warn("stall check: list end offsets", zap.Error(err))
+		return nil, false
 	}
 	committed, err := client.OffsetFetch(ctx, fetch)
 	if err != nil {
-		return nil, fmt.Errorf("fetch committed offsets: %w", err)
+		c.log.Warn("stall check: fetch committed offsets", zap.Error(err))
+		return nil, false
 	}
 	end := map[topicPartition]int64{}
 	for topic, parts := range ends.Topics {
@@ -205,7 +207,7 @@ func (c *Consumer) stalledPartitions(ctx context.Context) ([]string, error) {
 			}
 		}
 	}
-	return stalled(positions, end, done), nil
+	return stalled(positions, end, done), true
 }
 
 // stalled returns the partitions whose end lies beyond where this consumer
