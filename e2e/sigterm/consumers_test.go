@@ -60,24 +60,31 @@ func TestSIGTERMUnderLoad(t *testing.T) {
 	}
 }
 
-func testConsumerSIGTERM(t *testing.T, c consumerCase) {
+// setup starts a broker, connects the test's Redis key prefix, finds the
+// service binaries, and returns the environment every service runs with.
+func setup(t *testing.T) (*kafkatest.Cluster, string, map[string]string) {
+	t.Helper()
 	cluster := kafkatest.Start(t)
 	bin := harness.Binaries(t)
 	prefix := kafkatest.Name(t, "sigterm") + ":"
 	redistest.Connect(t, prefix)
+	return cluster, bin, map[string]string{
+		"KAFKA_BROKERS":    cluster.Brokers()[0],
+		"REDIS_ADDR":       redistest.Addr(),
+		"REDIS_KEY_PREFIX": prefix,
+		"TOPIC_PARTITIONS": "3",
+		"DRAIN_TIMEOUT":    drain.String(),
+	}
+}
+
+func testConsumerSIGTERM(t *testing.T, c consumerCase) {
+	cluster, bin, env := setup(t)
 	conn, err := stream.Connect(cluster.Config())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.EnsureTopics(t.Context(), append(slices.Clone(c.inputs), c.outputs...)...); err != nil {
 		t.Fatal(err)
-	}
-	env := map[string]string{
-		"KAFKA_BROKERS":    cluster.Brokers()[0],
-		"REDIS_ADDR":       redistest.Addr(),
-		"REDIS_KEY_PREFIX": prefix,
-		"TOPIC_PARTITIONS": "3",
-		"DRAIN_TIMEOUT":    drain.String(),
 	}
 
 	// Load: a backlog, so batches are in flight when the SIGTERM comes, and

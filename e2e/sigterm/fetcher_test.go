@@ -18,7 +18,6 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/lifecycle"
-	"github.com/newswire/newswire/pkg/redistest"
 )
 
 const (
@@ -126,10 +125,7 @@ func body(feed, item int) string {
 }
 
 func TestFetcherSIGTERMUnderLoad(t *testing.T) {
-	cluster := kafkatest.Start(t)
-	bin := harness.Binaries(t)
-	prefix := kafkatest.Name(t, "sigterm") + ":"
-	redistest.Connect(t, prefix)
+	cluster, bin, env := setup(t)
 	fs := newFeedServer(t)
 
 	var list strings.Builder
@@ -141,18 +137,11 @@ func TestFetcherSIGTERMUnderLoad(t *testing.T) {
 	if err := os.WriteFile(feedsFile, []byte(list.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := map[string]string{
-		"KAFKA_BROKERS":          cluster.Brokers()[0],
-		"REDIS_ADDR":             redistest.Addr(),
-		"REDIS_KEY_PREFIX":       prefix,
-		"TOPIC_PARTITIONS":       "3",
-		"DRAIN_TIMEOUT":          drain.String(),
-		"FEEDS_FILE":             feedsFile,
-		"FETCH_ALLOW_PRIVATE":    "true", // the feed server is on loopback
-		"FETCH_CONCURRENCY":      fmt.Sprint(concurrency),
-		"FETCH_PER_HOST":         fmt.Sprint(concurrency),
-		"FETCH_DEFAULT_INTERVAL": "1h", // no feed is due twice within the test
-	}
+	env["FEEDS_FILE"] = feedsFile
+	env["FETCH_ALLOW_PRIVATE"] = "true" // the feed server is on loopback
+	env["FETCH_CONCURRENCY"] = fmt.Sprint(concurrency)
+	env["FETCH_PER_HOST"] = fmt.Sprint(concurrency)
+	env["FETCH_DEFAULT_INTERVAL"] = "1h" // no feed is due twice within the test
 	articles := func() map[string]int {
 		out := map[string]int{}
 		for _, m := range kafkatest.ReadAll(t, cluster.Brokers(), "news.articles", 0, 30*time.Second) {
