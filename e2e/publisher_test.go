@@ -159,7 +159,7 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 func TestPublisherWaitsOutRedisRestart(t *testing.T) {
 	cluster := kafkatest.Start(t)
 	bin := harness.Binaries(t)
-	redis := harness.StartRedis(t)
+	redis := redistest.StartServer(t)
 	env := publisherEnv(cluster, redis.Addr, "newswire:")
 	src := newQuoteSource(t, cluster)
 	pub := harness.Start(t, bin, "publisher", env)

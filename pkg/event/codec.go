@@ -1,7 +1,6 @@
 package event
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -27,12 +26,9 @@ type Record interface {
 // older consumers.
 func Decode[T Record](b []byte) (T, error) {
 	var v T
-	dec := json.NewDecoder(bytes.NewReader(b))
-	if err := dec.Decode(&v); err != nil {
+	// Unmarshal refuses trailing data after the value, as a record must.
+	if err := json.Unmarshal(b, &v); err != nil {
 		return v, fmt.Errorf("%w: %w", ErrMalformed, err)
-	}
-	if dec.More() {
-		return v, fmt.Errorf("%w: trailing data after the JSON value", ErrMalformed)
 	}
 	if err := validate(any(&v)); err != nil {
 		return v, err

@@ -97,7 +97,7 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 		{"valid", string(good), nil, nil},
 		{"not JSON", "{nope", ErrMalformed, nil},
 		{"wrong type", `{"id": 5}`, ErrMalformed, []string{"id"}},
-		{"trailing data", string(good) + `{}`, ErrMalformed, []string{"trailing"}},
+		{"trailing data", string(good) + `{}`, ErrMalformed, []string{"after top-level value"}},
 		{"missing fields", `{"id":"x","speaker":{"name":null}}`, ErrInvalid, []string{"article_id", "source", "text", "attribution"}},
 		{"unknown attribution", strings.Replace(string(good), `"explicit"`, `"rumour"`, 1), ErrInvalid, []string{"rumour"}},
 		{"negative offset", strings.Replace(string(good), `"offset":63`, `"offset":-1`, 1), ErrInvalid, []string{"offset"}},

@@ -5,7 +5,10 @@ package redistest
 
 import (
 	"context"
+	"net"
 	"os"
+	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,4 +62,85 @@ func DeletePrefix(tb testing.TB, c *redis.Client, prefix string) {
 	if err := iter.Err(); err != nil {
 		tb.Logf("clean up Redis keys %s*: %v", prefix, err)
 	}
+}
+
+// RedisServer is a redis-server of a test's own, which the test may stop
+// and start again (the shared Redis of the other tests is never stopped).
+type RedisServer struct {
+	Addr string
+	dir  string
+	args []string
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// StartServer starts a redis-server on a free port with an append-only file
+// in a temporary folder, so its data survives a restart, and the extra
+// arguments given ("{port}" in them stands for the port, as in
+// "--port 0 --tls-port {port}" for a TLS-only server). The test fails when redis-server is not installed (`make
+// test` installs it).
+func StartServer(tb testing.TB, args ...string) *RedisServer {
+	tb.Helper()
+	if _, err := exec.LookPath("redis-server"); err != nil {
+		tb.Fatalf("redis-server is not installed (Debian package redis-server; `make test` installs it): %v", err)
+	}
+	r := &RedisServer{Addr: freeAddr(tb), dir: tb.TempDir(), args: args}
+	r.Start(tb)
+	tb.Cleanup(func() { r.Stop(tb) })
+	return r
+}
+
+// Start starts the server (again) and waits until it answers.
+func (r *RedisServer) Start(tb testing.TB) {
+	tb.Helper()
+	_, port, _ := net.SplitHostPort(r.Addr)
+	args := []string{"--bind", "127.0.0.1", "--port", port, "--dir", r.dir,
+		"--appendonly", "yes", "--appendfsync", "always", "--save", "", "--logfile", "redis.log"}
+	for _, a := range r.args {
+		args = append(args, strings.ReplaceAll(a, "{port}", port))
+	}
+	r.cmd = exec.Command("redis-server", args...)
+	if err := r.cmd.Start(); err != nil {
+		tb.Fatalf("start redis-server: %v", err)
+	}
+	r.done = make(chan struct{})
+	go func(cmd *exec.Cmd, done chan struct{}) { _ = cmd.Wait(); close(done) }(r.cmd, r.done)
+	// It may demand TLS or a password: accepting connections is enough.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", r.Addr, 100*time.Millisecond)
+		if err == nil {
+			_ = c.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("redis-server does not listen on %s; see %s/redis.log", r.Addr, r.dir)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop kills the server (as a crash would) and waits for it to go.
+func (r *RedisServer) Stop(tb testing.TB) {
+	tb.Helper()
+	if r.cmd == nil || r.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-r.done:
+		return
+	default:
+	}
+	_ = r.cmd.Process.Kill()
+	<-r.done
+}
+
+func freeAddr(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

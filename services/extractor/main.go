@@ -17,7 +17,6 @@ import (
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/extract"
-	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
 )
 
@@ -58,7 +57,7 @@ func run() error {
 	}
 	defer func() { _ = log.Sync() }()
 
-	gaz, err := gazetteer.Load()
+	entities, err := entity.Load()
 	if err != nil {
 		return err
 	}
@@ -76,7 +75,7 @@ func run() error {
 			log.Warn("flush kafka writer", zap.Error(err))
 		}
 	}()
-	pipeline := extract.New(quote.New(), entity.New(gaz),
+	pipeline := extract.New(quote.New(entities.Gazetteer()), entities,
 		extract.Topics{Quotes: s.Topics.Quotes, Entities: s.Topics.Entities}, s.MaxArticleBytes)
 	consumer := stream.NewConsumer(stream.ConsumerConfig{
 		Service:      service,

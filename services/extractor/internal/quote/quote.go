@@ -1,14 +1,24 @@
 // Package quote finds direct quotations in news text and who said them.
+//
+// One pass tokenises the text and pairs its quotation marks (“ ” " ' ‘ ’
+// « » „ “ and the NYT's doubled apostrophes), nested or running over
+// paragraphs. The attribution around each quotation (“…,” X said; X said:
+// “…”; according to X; – сказал X.) names its speaker, or gives a
+// description (the minister) or a pronoun, which are resolved to the full
+// name of a person the text introduced. Quotations with no attribution of
+// their own continue the last speaker's; scare quotes and titles are left
+// out.
 package quote
 
 import (
-	"regexp"
 	"strings"
-	"unicode"
-	"unicode/utf8"
+	"sync"
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
+	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+	"github.com/newswire/newswire/services/extractor/internal/names"
+	"github.com/newswire/newswire/services/extractor/internal/speech"
 )
 
 // Quote is one quotation found in a document.
@@ -16,180 +26,158 @@ type Quote struct {
 	Text string
 	doc.Span
 	Speaker     string // canonical full name, or "" when unknown
-	Role        string
-	Verb        string
-	Attribution string
+	Role        string // the speaker's title or description as the text gives it
+	Verb        string // the reporting verb, or "" when none
+	Attribution string // how the speaker was found: event.Attribution*
+	SpeakerKind string // SpeakerPerson or SpeakerOrganisation when Speaker is set
 }
 
-// Extractor finds quotations. It is safe for concurrent use.
-type Extractor struct{}
-
-// New returns an extractor.
-func New() *Extractor { return &Extractor{} }
-
-var pairs = map[rune]rune{'“': '”', '«': '»', '„': '“', '"': '"', '‘': '’'}
-
-const verbs = `said|says|say|added|adds|noted|notes|stressed|explained|told|stated|asked|emphasized|emphasised|continued|remarked|declared|insisted|warned|argued|wrote|claimed|recalled|pointed out|according to`
-const verbsRU = `сказал|сказала|заявил|заявила|отметил|отметила|подчеркнул|подчеркнула|добавил|добавила|пояснил|пояснила|сообщил|сообщила|считает|уверен|констатировал`
-
-var (
-	nominal   = `[Tt]he (?:[\p{L}-]+ ){0,4}?[a-z][\p{L}-]*`
-	name      = `(?:[A-Z][\p{L}’'.-]+)(?:\s+[A-Z][\p{L}’'.-]+)*`
-	nameRU    = `(?:[А-ЯЁ][\p{L}-]+)(?:\s+[А-ЯЁ][\p{L}-]+)*`
-	after     = regexp.MustCompile(`^[,.!?]?[ \t]*(?:(` + name + `|he|she|` + nominal + `)\s+(` + verbs + `)|(` + verbs + `)\s+(` + name + `))\b`)
-	before    = regexp.MustCompile(`(?:^|[.!?]\s+|\s)(` + name + `|He|She|he|she|` + nominal + `)\s+(` + verbs + `)\s*[:,]\s*$`)
-	afterRU   = regexp.MustCompile(`^[,.!?]?[ \t]*[-–—]\s*(` + verbsRU + `)\s+(` + nameRU + `|[а-яё][\p{L}\s]*?)[.,]`)
-	beforeRU  = regexp.MustCompile(`(` + nameRU + `)\s+(` + verbsRU + `)\s*:\s*$`)
-	headline  = regexp.MustCompile(`^(` + name + `|` + nameRU + `)\s*:\s*$`)
-	titleWord = regexp.MustCompile(`^(?:Russian|Belarusian|Minister|President|Prime|Foreign|Affairs|of|the|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Chairman|Head|Deputy|Secretary|General)$`)
+// Kinds of speaker.
+const (
+	SpeakerPerson       = "person"
+	SpeakerOrganisation = "organisation"
 )
 
-// Extract returns the quotations of d in the order they appear.
-func (x *Extractor) Extract(d doc.Document) []Quote {
-	var out []Quote
-	var speakers []string
-	last := ""
-	for _, q := range spans(d.Title, event.InTitle) {
-		prefix := d.Title[:q.openByte]
-		if m := headline.FindStringSubmatch(prefix); m != nil {
-			q.Quote.Speaker = m[1]
-			q.Quote.Attribution = event.AttributionHeadline
-			out = append(out, q.Quote)
-		}
-	}
-	for _, q := range spans(d.Body, event.InBody) {
-		rest := d.Body[q.closeByte:]
-		pre := d.Body[lineStart(d.Body, q.openByte):q.openByte]
-		who, verb := "", ""
-		if d.Language == "ru" {
-			if m := afterRU.FindStringSubmatch(rest); m != nil {
-				who, verb = m[2], m[1]
-			} else if m := beforeRU.FindStringSubmatch(pre); m != nil {
-				who, verb = m[1], m[2]
-			}
-		} else if m := after.FindStringSubmatch(rest); m != nil {
-			if m[1] != "" {
-				who, verb = m[1], m[2]
-			} else {
-				who, verb = m[4], m[3]
-			}
-		} else if m := before.FindStringSubmatch(pre); m != nil {
-			who, verb = m[1], m[2]
-		}
-		q.Quote.Verb = verb
-		switch {
-		case who == "":
-			q.Quote.Attribution = event.AttributionUnknown
-		case isPronoun(who):
-			q.Quote.Attribution = event.AttributionPronoun
-			q.Quote.Speaker = last
-		case unicode.IsLower(firstRune(who)) || strings.HasPrefix(who, "The "):
-			q.Quote.Attribution = event.AttributionNominal
-			q.Quote.Speaker = last
-		default:
-			q.Quote.Attribution = event.AttributionExplicit
-			q.Quote.Speaker = resolve(stripTitles(who), speakers)
-			speakers = append(speakers, q.Quote.Speaker)
-		}
-		if q.Quote.Speaker != "" {
-			last = q.Quote.Speaker
-		}
-		out = append(out, q.Quote)
-	}
-	// A surname-only headline speaker takes the full name found in the body.
-	for i := range out {
-		if out[i].Attribution == event.AttributionHeadline {
-			out[i].Speaker = resolve(out[i].Speaker, speakers)
-		}
-	}
-	return out
+// Extractor finds quotations. It is safe for concurrent use.
+type Extractor struct {
+	gaz   *gazetteer.Gazetteer
+	lex   *names.Lexicon
+	verbs *speech.Verbs
+	pool  sync.Pool // *state
 }
 
+// New returns an extractor; the gazetteer tells countries and
+// organisations from people.
+func New(g *gazetteer.Gazetteer) *Extractor {
+	x := &Extractor{gaz: g, lex: names.Load(), verbs: speech.Load()}
+	x.pool.New = func() any { return &state{} }
+	return x
+}
+
+// state is the work of one Extract call, pooled for its buffers.
+type state struct {
+	x     *Extractor
+	s     string
+	ru    bool
+	toks  []token
+	spans []span
+	found []found
+	ppl   people
+}
+
+// found is one quotation with its attribution, in token indices.
 type found struct {
-	Quote
-	openByte, closeByte int
+	span
+	who         *person
+	role        string
+	verb        string
+	attribution string
 }
 
-// spans finds top-level quotations of at least four words; nested quotes
-// stay inside their quotation.
-func spans(s, in string) []found {
-	var out []found
-	var stack []rune
-	openAt := 0
-	runeIdx, openRune := 0, 0
-	for i, r := range s {
-		switch {
-		case len(stack) > 0 && r == pairs[stack[len(stack)-1]] && !(r == '’' && isApostrophe(s, i)):
-			stack = stack[:len(stack)-1]
-			if len(stack) == 0 {
-				text := s[openAt+utf8.RuneLen(firstRune(s[openAt:])) : i]
-				if len(strings.Fields(text)) >= 4 {
-					out = append(out, found{
-						Quote:    Quote{Text: text, Span: doc.Span{In: in, Start: openRune + 1, End: runeIdx}},
-						openByte: openAt, closeByte: i + utf8.RuneLen(r),
-					})
-				}
-			}
-		case pairs[r] != 0 && (r != '"' || len(stack) == 0 || stack[len(stack)-1] != '"') && (r != '‘' || isOpening(s, i)):
-			if len(stack) == 0 {
-				openAt, openRune = i, runeIdx
-			}
-			stack = append(stack, r)
-		case r == '\n' && i+1 < len(s) && s[i+1] == '\n':
-			stack = stack[:0] // quotations do not run over paragraphs here
+// Extract returns the quotations of d in the order they appear, the
+// headline's first.
+func (x *Extractor) Extract(d doc.Document) []Quote {
+	st := x.pool.Get().(*state)
+	defer func() {
+		st.s, st.ppl = "", people{} // keep the buffers, not the article
+		x.pool.Put(st)
+	}()
+	ru := strings.HasPrefix(strings.ToLower(d.Language), "ru") || d.Language == "" && cyrillic(d.Body)
+
+	// The body first: it introduces the people the headline names.
+	st.reset(x, d.Body, ru)
+	st.collectPeople()
+	st.attributeAll()
+	body := st.quotes(event.InBody)
+	bodyPeople := st.ppl
+
+	st.reset(x, d.Title, ru)
+	st.ppl = bodyPeople
+	title := st.headline()
+	return append(title, body...)
+}
+
+func (st *state) reset(x *Extractor, s string, ru bool) {
+	st.x, st.s, st.ru = x, s, ru
+	st.toks = tokenize(s, st.toks)
+	st.spans = pairMarks(s, st.toks, st.spans[:0])
+	st.found = st.found[:0]
+	st.ppl = people{lex: x.lex}
+}
+
+// quotes turns what was found into Quotes with code-point spans.
+func (st *state) quotes(in string) []Quote {
+	if len(st.found) == 0 {
+		return nil
+	}
+	out := make([]Quote, 0, len(st.found))
+	runes := doc.NewRunes(st.s)
+	for _, f := range st.found {
+		start, end := st.contentBytes(f.span)
+		q := Quote{
+			Text:        st.s[start:end],
+			Span:        doc.Span{In: in, Start: runes.At(start), End: runes.At(end)},
+			Role:        f.role,
+			Verb:        f.verb,
+			Attribution: f.attribution,
 		}
-		runeIdx++
+		if f.who != nil {
+			q.Speaker = f.who.name
+			q.SpeakerKind = SpeakerPerson
+			if f.who.org {
+				q.SpeakerKind = SpeakerOrganisation
+			}
+		}
+		out = append(out, q)
 	}
 	return out
 }
 
-func isApostrophe(s string, i int) bool {
-	next, _ := utf8.DecodeRuneInString(s[i+len("’"):])
-	return unicode.IsLetter(next)
-}
-
-func isOpening(s string, i int) bool {
-	if i == 0 {
-		return true
+// contentBytes is the text between a span's marks, white space trimmed.
+func (st *state) contentBytes(sp span) (int, int) {
+	start := int(st.toks[sp.open].end)
+	end := len(st.s)
+	if sp.close < len(st.toks) {
+		end = int(st.toks[sp.close].start)
 	}
-	prev, _ := utf8.DecodeLastRuneInString(s[:i])
-	return unicode.IsSpace(prev) || prev == ':' || prev == '('
-}
-
-func lineStart(s string, i int) int {
-	if j := strings.LastIndex(s[:i], "\n"); j >= 0 {
-		return j + 1
+	for start < end && isSpaceByte(st.s[start]) {
+		start++
 	}
-	return 0
+	// A comma before the closing mark belongs to the sentence around the
+	// quotation, not to the words quoted.
+	for end > start && (isSpaceByte(st.s[end-1]) || st.s[end-1] == ',') {
+		end--
+	}
+	return start, end
 }
 
-func isPronoun(w string) bool {
-	switch strings.ToLower(w) {
-	case "he", "she":
-		return true
+func isSpaceByte(b byte) bool { return b == ' ' || b == '\n' || b == '\t' || b == '\r' }
+
+func cyrillic(s string) bool {
+	n := 0
+	for _, r := range s {
+		if r >= 'А' && r <= 'я' {
+			return true
+		}
+		if n++; n > 2000 {
+			break
+		}
 	}
 	return false
 }
 
-func stripTitles(who string) string {
-	words := strings.Fields(who)
-	for len(words) > 1 && titleWord.MatchString(words[0]) {
-		words = words[1:]
-	}
-	return strings.Join(words, " ")
+// word is the text of token i.
+func (st *state) word(i int) string {
+	t := st.toks[i]
+	return st.s[t.start:t.end]
 }
 
-// resolve turns a surname into the full name of a speaker met before.
-func resolve(who string, speakers []string) string {
-	for i := len(speakers) - 1; i >= 0; i-- {
-		if speakers[i] != who && strings.HasSuffix(speakers[i], " "+who) {
-			return speakers[i]
-		}
-	}
-	return who
+// isWord reports whether token i is a word equal to w (ASCII case folded).
+func (st *state) isWord(i int, w string) bool {
+	return i >= 0 && i < len(st.toks) && st.toks[i].kind == tWord && strings.EqualFold(st.word(i), w)
 }
 
-func firstRune(s string) rune {
-	r, _ := utf8.DecodeRuneInString(s)
-	return r
+// isPunct reports whether token i is the punctuation p.
+func (st *state) isPunct(i int, p string) bool {
+	return i >= 0 && i < len(st.toks) && st.toks[i].kind == tPunct && st.word(i) == p
 }

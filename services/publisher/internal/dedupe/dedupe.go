@@ -35,63 +35,79 @@ var ErrBusy = errors.New("key claimed by another owner")
 // MaxSources bounds the sources kept per key.
 const MaxSources = 100
 
-// claimScript claims a key unless a live claim exists. It returns
-// {status, rev, first_seen, sources, dup1, dup2, …} where status is
-// "claimed" or "busy" and dupN is 1 when ARGV[4+N] was already forwarded.
+// chunk is how many keys one script call handles: few calls per batch,
+// while no call holds Redis for long.
+const chunk = 256
+
+// A key's value is a string: "D" followed by the JSON of its done state
+// (revision, first-seen time, sources) once forwarded, or, while claimed,
+// "P<token>:<lease expiry ms>:" followed by the done state it had before
+// (empty for a new key). One GET and one SET per key and step keep the
+// scripts cheap: the state is read and written whole, and parsed in Go.
+
+// claimScript claims every key of KEYS unless one has a live claim; then
+// it claims none and returns {'busy'}. Otherwise it returns {'claimed',
+// done state per key (empty when never forwarded)}. An expired claim is taken
+// over, keeping the done state beneath it.
 //
-// KEYS[1] key; ARGV token, now (ms), lease (ms), then article IDs.
+// ARGV: token (24 characters), now (ms), lease (ms).
 var claimScript = redis.NewScript(`
-local key = KEYS[1]
-local st = redis.call('HMGET', key, 'state', 'lease', 'rev', 'first_seen', 'sources')
-local now = tonumber(ARGV[2])
-if st[1] == 'pending' and tonumber(st[2] or '0') > now then
-  return {'busy'}
+local token, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local olds = {'claimed'}
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key) or ''
+  if string.sub(v, 1, 1) == 'P' then
+    local c = string.find(v, ':', 27, true)
+    if tonumber(string.sub(v, 27, c - 1)) > now then
+      return {'busy'}
+    end
+    v = string.sub(v, c + 1)
+  end
+  olds[i + 1] = v
 end
-redis.call('HSET', key, 'state', 'pending', 'token', ARGV[1], 'lease', now + tonumber(ARGV[3]))
-if not st[3] then
-  redis.call('PEXPIRE', key, tonumber(ARGV[3]) * 10)
-end
-local out = {'claimed', st[3] or '0', st[4] or '0', st[5] or '[]'}
-for i = 4, #ARGV do
-  if redis.call('HEXISTS', key, 'a:' .. ARGV[i]) == 1 then
-    table.insert(out, 1)
+local claim = 'P' .. token .. ':' .. (now + lease) .. ':'
+for i, key in ipairs(KEYS) do
+  if olds[i + 1] == '' then
+    redis.call('SET', key, claim, 'PX', lease * 10)
   else
-    table.insert(out, 0)
+    redis.call('SET', key, claim .. olds[i + 1], 'KEEPTTL')
   end
 end
-return out
+return olds
 `)
 
-// doneScript marks a claimed key done if the claim is still ours.
+// doneScript sets each key of KEYS to its new done state ARGV[2+i] if the
+// claim is still ARGV[1]'s, and returns how many claims were lost.
 //
-// KEYS[1] key; ARGV token, rev, first_seen, sources JSON, ttl (ms), then
-// article IDs forwarded. Returns 1, or 0 when the claim was lost.
+// ARGV: token, ttl (ms), then the done state of each key.
 var doneScript = redis.NewScript(`
-local key = KEYS[1]
-if redis.call('HGET', key, 'token') ~= ARGV[1] then
-  return 0
+local mine, ttl, lost = 'P' .. ARGV[1] .. ':', tonumber(ARGV[2]), 0
+for i, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if v and string.sub(v, 1, 26) == mine then
+    redis.call('SET', key, ARGV[i + 2], 'PX', ttl)
+  else
+    lost = lost + 1
+  end
 end
-redis.call('HSET', key, 'state', 'done', 'rev', ARGV[2], 'first_seen', ARGV[3], 'sources', ARGV[4])
-for i = 6, #ARGV do
-  redis.call('HSET', key, 'a:' .. ARGV[i], 1)
-end
-redis.call('HDEL', key, 'token', 'lease')
-redis.call('PEXPIRE', key, tonumber(ARGV[5]))
-return 1
+return lost
 `)
 
-// releaseScript gives a claim back if it is still ours: a key never
-// forwarded disappears, one forwarded before returns to done.
+// releaseScript gives back the claims of KEYS still held by ARGV[1]: a key
+// never forwarded disappears, one forwarded before returns to its done
+// state.
 var releaseScript = redis.NewScript(`
-local key = KEYS[1]
-if redis.call('HGET', key, 'token') ~= ARGV[1] then
-  return 0
-end
-if redis.call('HEXISTS', key, 'rev') == 1 then
-  redis.call('HSET', key, 'state', 'done')
-  redis.call('HDEL', key, 'token', 'lease')
-else
-  redis.call('DEL', key)
+local mine = 'P' .. ARGV[1] .. ':'
+for _, key in ipairs(KEYS) do
+  local v = redis.call('GET', key)
+  if v and string.sub(v, 1, 26) == mine then
+    local rest = string.sub(v, string.find(v, ':', 27, true) + 1)
+    if rest == '' then
+      redis.call('DEL', key)
+    else
+      redis.call('SET', key, rest, 'KEEPTTL')
+    end
+  end
 end
 return 1
 `)
@@ -130,131 +146,208 @@ type Claim struct {
 	Duplicate []bool
 }
 
-// ClaimAll claims every key in one pipelined round trip. When any key is
-// busy, the claims taken are given back and ErrBusy is returned.
+// ClaimAll claims every key. New keys, the usual case, are claimed with
+// SET NX in one pipelined round trip; keys that exist go through the claim
+// script in a second. When any key is busy, every claim taken is given back
+// and ErrBusy is returned.
 func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	token, err := newToken()
 	if err != nil {
 		return nil, err
 	}
 	now := s.now().UnixMilli()
-	cmds := make([]*redis.Cmd, len(reqs))
-	err = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
+	fresh := make([]*redis.BoolCmd, len(reqs))
+	claim := "P" + token + ":" + strconv.FormatInt(now+s.lease.Milliseconds(), 10) + ":"
+	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, r := range reqs {
-			args := make([]any, 0, 3+len(r.Articles))
-			args = append(args, token, now, s.lease.Milliseconds())
-			for _, a := range r.Articles {
-				args = append(args, a)
-			}
-			cmds[i] = claimScript.EvalSha(ctx, p, []string{s.prefix + r.Key}, args...)
+			fresh[i] = p.SetNX(ctx, s.prefix+r.Key, claim, 10*s.lease)
 		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("claim %d keys: %w", len(reqs), err)
 	}
-	claims := make([]Claim, 0, len(reqs))
+	claims := make([]Claim, len(reqs))
+	var existing []int
+	for i, cmd := range fresh {
+		if cmd.Val() {
+			claims[i] = Claim{Key: reqs[i].Key, Token: token, Duplicate: make([]bool, len(reqs[i].Articles))}
+		} else {
+			existing = append(existing, i)
+		}
+	}
+	if len(existing) > 0 {
+		if err := s.claimExisting(ctx, token, now, reqs, existing, claims); err != nil {
+			held := make([]Claim, 0, len(reqs))
+			for _, c := range claims {
+				if c.Token != "" {
+					held = append(held, c)
+				}
+			}
+			s.Release(context.WithoutCancel(ctx), held)
+			return nil, err
+		}
+	}
+	return claims, nil
+}
+
+// claimExisting runs the claim script over the keys that already exist and
+// fills their claims.
+func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs []Request, which []int, claims []Claim) error {
+	parts := chunks(len(which))
+	cmds := make([]*redis.Cmd, len(parts))
+	err := luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
+		for c, part := range parts {
+			keys := make([]string, 0, part[1]-part[0])
+			for _, i := range which[part[0]:part[1]] {
+				keys = append(keys, s.prefix+reqs[i].Key)
+			}
+			cmds[c] = claimScript.EvalSha(ctx, p, keys, token, now, s.lease.Milliseconds())
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("claim %d existing keys: %w", len(which), err)
+	}
 	busy := false
-	for i, cmd := range cmds {
-		vals, err := cmd.Slice()
+	for c, part := range parts {
+		vals, err := cmds[c].Slice()
 		if err != nil {
-			return nil, fmt.Errorf("claim key %s: %w", reqs[i].Key, err)
+			return fmt.Errorf("claim existing keys: %w", err)
 		}
 		if len(vals) == 0 || vals[0] != "claimed" {
 			busy = true
 			continue
 		}
-		c, err := parseClaim(reqs[i], token, vals)
-		if err != nil {
-			return nil, err
+		if len(vals)-1 != part[1]-part[0] {
+			return fmt.Errorf("claim existing keys: %d replies for %d keys", len(vals)-1, part[1]-part[0])
 		}
-		claims = append(claims, c)
+		for k, v := range vals[1:] {
+			i := which[part[0]+k]
+			state, _ := v.(string)
+			if claims[i], err = parseClaim(reqs[i], token, state); err != nil {
+				return err
+			}
+		}
 	}
 	if busy {
-		s.Release(context.WithoutCancel(ctx), claims)
-		return nil, ErrBusy
+		return ErrBusy
 	}
-	return claims, nil
+	return nil
 }
 
-func parseClaim(r Request, token string, vals []any) (Claim, error) {
-	if len(vals) != 4+len(r.Articles) {
-		return Claim{}, fmt.Errorf("claim key %s: unexpected reply of %d values", r.Key, len(vals))
-	}
+// doneState is what a forwarded key remembers.
+type doneState struct {
+	Revision  int               `json:"r"`
+	FirstSeen int64             `json:"f"` // Unix ms
+	Sources   []event.SourceRef `json:"s"`
+}
+
+// parseClaim reads the done state a claim returned; an article among its
+// sources was forwarded already.
+func parseClaim(r Request, token, state string) (Claim, error) {
 	c := Claim{Key: r.Key, Token: token, Duplicate: make([]bool, len(r.Articles))}
-	c.Revision, _ = strconv.Atoi(fmt.Sprint(vals[1]))
-	if ms, _ := strconv.ParseInt(fmt.Sprint(vals[2]), 10, 64); ms > 0 {
-		c.FirstSeen = time.UnixMilli(ms).UTC()
+	if state == "" {
+		return c, nil
 	}
-	if err := json.Unmarshal([]byte(fmt.Sprint(vals[3])), &c.Sources); err != nil {
-		return Claim{}, fmt.Errorf("claim key %s: decode sources: %w", r.Key, err)
+	if state[0] != 'D' {
+		return Claim{}, fmt.Errorf("claim key %s: unexpected state %.20q", r.Key, state)
 	}
-	for i := range r.Articles {
-		n, _ := vals[4+i].(int64)
-		c.Duplicate[i] = n == 1
+	var d doneState
+	if err := json.Unmarshal([]byte(state[1:]), &d); err != nil {
+		return Claim{}, fmt.Errorf("claim key %s: decode state: %w", r.Key, err)
+	}
+	c.Revision, c.Sources = d.Revision, d.Sources
+	if d.FirstSeen > 0 {
+		c.FirstSeen = time.UnixMilli(d.FirstSeen).UTC()
+	}
+	for i, a := range r.Articles {
+		for _, src := range d.Sources {
+			if src.ArticleID == a {
+				c.Duplicate[i] = true
+				break
+			}
+		}
 	}
 	return c, nil
 }
 
+// Confirm is the state a claimed key takes once its records are written.
+// Its sources must include the articles forwarded now: they are what makes
+// a redelivery of those articles a duplicate.
+type Confirm struct {
+	Claim     Claim
+	Revision  int
+	FirstSeen time.Time
+	Sources   []event.SourceRef
+}
+
 // Done confirms claims once their records are acknowledged, each with its
-// new state. A claim lost to another owner (its lease ran out) is skipped:
-// the record was produced twice, which at-least-once allows.
+// new state. A claim lost to another owner (its lease ran out) is skipped
+// and counted: the record was produced twice, which at-least-once allows.
+// All claims of one call share one token (one ClaimAll).
 func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) {
 	if len(done) == 0 {
 		return 0, nil
 	}
-	cmds := make([]*redis.Cmd, len(done))
-	encoded := make([]string, len(done))
-	for i, d := range done {
-		b, err := json.Marshal(d.Sources)
-		if err != nil {
-			return 0, fmt.Errorf("encode sources of %s: %w", d.Claim.Key, err)
+	parts := chunks(len(done))
+	cmds := make([]*redis.Cmd, len(parts))
+	args := make([][]any, len(parts))
+	keys := make([][]string, len(parts))
+	for c, part := range parts {
+		args[c] = []any{done[part[0]].Claim.Token, s.window.Milliseconds()}
+		for _, d := range done[part[0]:part[1]] {
+			state, err := json.Marshal(doneState{Revision: d.Revision, FirstSeen: d.FirstSeen.UnixMilli(), Sources: d.Sources})
+			if err != nil {
+				return 0, fmt.Errorf("encode state of %s: %w", d.Claim.Key, err)
+			}
+			keys[c] = append(keys[c], s.prefix+d.Claim.Key)
+			args[c] = append(args[c], "D"+string(state))
 		}
-		encoded[i] = string(b)
 	}
 	err = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
-		for i, d := range done {
-			args := []any{d.Claim.Token, d.Revision, d.FirstSeen.UnixMilli(), encoded[i], s.window.Milliseconds()}
-			for _, a := range d.Articles {
-				args = append(args, a)
-			}
-			cmds[i] = doneScript.EvalSha(ctx, p, []string{s.prefix + d.Claim.Key}, args...)
+		for c := range parts {
+			cmds[c] = doneScript.EvalSha(ctx, p, keys[c], args[c]...)
 		}
 	})
 	if err != nil {
 		return 0, fmt.Errorf("confirm %d keys: %w", len(done), err)
 	}
 	for _, c := range cmds {
-		if n, _ := c.Int(); n == 0 {
-			lost++
-		}
+		n, _ := c.Int()
+		lost += n
 	}
 	return lost, nil
 }
 
-// Confirm is the state a claimed key takes once its records are written.
-type Confirm struct {
-	Claim     Claim
-	Revision  int
-	FirstSeen time.Time
-	Sources   []event.SourceRef
-	Articles  []string // forwarded now
-}
-
-// Release gives claims back after a failed produce. Errors are ignored:
-// a claim not released expires with its lease.
+// Release gives claims back after a failed produce, or when all their
+// reports were duplicates. Errors are ignored: a claim not released
+// expires with its lease.
 func (s *Store) Release(ctx context.Context, claims []Claim) {
 	if len(claims) == 0 {
 		return
 	}
 	_ = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
-		for _, c := range claims {
-			releaseScript.EvalSha(ctx, p, []string{s.prefix + c.Key}, c.Token)
+		for _, part := range chunks(len(claims)) {
+			keys := make([]string, 0, part[1]-part[0])
+			for _, c := range claims[part[0]:part[1]] {
+				keys = append(keys, s.prefix+c.Key)
+			}
+			releaseScript.EvalSha(ctx, p, keys, claims[part[0]].Token)
 		}
 	})
 }
 
+// chunks splits n items into [start, end) ranges of at most chunk.
+func chunks(n int) [][2]int {
+	var out [][2]int
+	for start := 0; start < n; start += chunk {
+		out = append(out, [2]int{start, min(start+chunk, n)})
+	}
+	return out
+}
+
 func newToken() (string, error) {
-	var b [12]byte
+	var b [12]byte // 24 hex characters: the scripts rely on the length
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("make claim token: %w", err)
 	}

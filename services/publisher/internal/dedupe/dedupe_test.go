@@ -39,11 +39,19 @@ func confirm(t *testing.T, s *Store, c Claim, rev int, articles ...string) {
 	t.Helper()
 	lost, err := s.Done(t.Context(), []Confirm{{
 		Claim: c, Revision: rev, FirstSeen: time.UnixMilli(1000).UTC(),
-		Sources: []event.SourceRef{{Source: "BelTA", URL: "https://eng.belta.by/1", ArticleID: articles[0]}}, Articles: articles,
+		Sources: sourcesOf(articles),
 	}})
 	if err != nil || lost != 0 {
 		t.Fatalf("confirm %s: lost %d, %v", c.Key, lost, err)
 	}
+}
+
+func sourcesOf(articles []string) []event.SourceRef {
+	var out []event.SourceRef
+	for _, a := range articles {
+		out = append(out, event.SourceRef{Source: "BelTA", URL: "https://eng.belta.by/" + a, ArticleID: a})
+	}
+	return out
 }
 
 func TestClaimConfirmAndRedelivery(t *testing.T) {
@@ -83,7 +91,7 @@ func TestLiveClaimBlocksOthersUntilItsLeaseEnds(t *testing.T) {
 	// stale owner's confirmation is refused.
 	clk.t = clk.t.Add(11 * time.Second)
 	second := claimOne(t, s, "k", "a1")
-	lost, err := s.Done(t.Context(), []Confirm{{Claim: first, Revision: 1, FirstSeen: clk.t, Articles: []string{"a1"}}})
+	lost, err := s.Done(t.Context(), []Confirm{{Claim: first, Revision: 1, FirstSeen: clk.t, Sources: sourcesOf([]string{"a1"})}})
 	if err != nil || lost != 1 {
 		t.Fatalf("stale owner's confirm: lost %d, err %v; want it refused", lost, err)
 	}

@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -112,17 +114,33 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 		return p.redisFailed(err, reports, res)
 	}
 
-	var confirms []dedupe.Confirm
-	var idle []dedupe.Claim // every report of the key a duplicate
+	var (
+		confirms []dedupe.Confirm
+		idle     []dedupe.Claim // every report of the key a duplicate
+		outgoing []outgoing
+	)
 	for i, c := range claims {
-		confirm, ok := p.forward(&res, c, groups[reqs[i].Key], reports, fresh, counts, now)
-		if !ok {
+		confirm, out := p.forward(c, groups[reqs[i].Key], reports, fresh, counts, now)
+		if len(out) == 0 {
 			idle = append(idle, c)
 			continue
 		}
 		confirms = append(confirms, confirm)
+		outgoing = append(outgoing, out...)
 	}
 	p.store.Release(ctx, idle)
+	msgs := make([]kafka.Message, len(outgoing))
+	errs := make([]error, len(outgoing))
+	parallel(len(outgoing), func(i int) { msgs[i], errs[i] = p.enriched(outgoing[i].report, outgoing[i].enrichment) })
+	for i, err := range errs {
+		if err != nil {
+			// Encoding what decoded cannot fail but for a bug: hold the batch
+			// rather than forward part of a key's revisions.
+			p.store.Release(ctx, claims)
+			return stream.Result{}, fmt.Errorf("encode enriched record of %s: %w", outgoing[i].report.key, err)
+		}
+	}
+	res.Produce = msgs
 
 	produced := res.Produce
 	res.Written = func(ctx context.Context) error {
@@ -150,19 +168,45 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 	return res, nil
 }
 
-// decodeAll decodes the batch; what does not decode is dead-lettered.
+// decodeAll decodes the batch on every core; what does not decode is
+// dead-lettered.
 func (p *Publisher) decodeAll(batch []kafka.Message) ([]report, stream.Result) {
+	decoded := make([]report, len(batch))
+	errs := make([]error, len(batch))
+	parallel(len(batch), func(i int) { decoded[i], errs[i] = p.decode(batch[i]) })
 	var res stream.Result
-	reports := make([]report, 0, len(batch))
-	for _, msg := range batch {
-		r, err := p.decode(msg)
-		if err != nil {
-			res.Dead = append(res.Dead, stream.Failure{Msg: msg, Err: err})
+	reports := decoded[:0]
+	for i, r := range decoded {
+		if errs[i] != nil {
+			res.Dead = append(res.Dead, stream.Failure{Msg: batch[i], Err: errs[i]})
 			continue
 		}
 		reports = append(reports, r)
 	}
 	return reports, res
+}
+
+// parallel runs fn(0) … fn(n-1) on as many goroutines as there are cores.
+func parallel(n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	per := (n + workers - 1) / workers
+	for start := 0; start < n; start += per {
+		wg.Add(1)
+		go func(start, end int) {
+			defer wg.Done()
+			for i := start; i < end; i++ {
+				fn(i)
+			}
+		}(start, min(start+per, n))
+	}
+	wg.Wait()
 }
 
 // redisFailed decides what a batch does when Redis fails: wait for it (the
@@ -211,15 +255,21 @@ func freshReports(reports []report, reqs []dedupe.Request, groups map[string][]i
 	return out
 }
 
-// forward adds the enriched records of one claimed key's fresh reports to
-// res, each a revision after the last, and returns the state to confirm;
-// ok is false when every report was a duplicate.
-func (p *Publisher) forward(res *stream.Result, c dedupe.Claim, reportsOfKey []int, reports []report, fresh []bool, counts []*event.MentionCounts, now time.Time) (dedupe.Confirm, bool) {
+// outgoing is one enriched record to encode and produce.
+type outgoing struct {
+	report     report
+	enrichment event.Enrichment
+}
+
+// forward returns the enriched records of one claimed key's fresh reports,
+// each a revision after the last, and the state to confirm once they are
+// written; none when every report was a duplicate.
+func (p *Publisher) forward(c dedupe.Claim, reportsOfKey []int, reports []report, fresh []bool, counts []*event.MentionCounts, now time.Time) (dedupe.Confirm, []outgoing) {
 	rev, firstSeen, sources := c.Revision, c.FirstSeen, c.Sources
 	if firstSeen.IsZero() {
 		firstSeen = now
 	}
-	var forwarded []string
+	var out []outgoing
 	for _, idx := range reportsOfKey {
 		r := reports[idx]
 		if !fresh[idx] {
@@ -227,23 +277,16 @@ func (p *Publisher) forward(res *stream.Result, c dedupe.Claim, reportsOfKey []i
 			continue
 		}
 		art := r.article()
-		grown := appendSource(sources, event.SourceRef{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now})
-		msg, err := p.enriched(r, event.Enrichment{FirstSeenAt: firstSeen, Sources: grown, Revision: rev + 1, StoryID: r.story, MentionCounts: counts[idx]})
-		if err != nil {
-			res.Dead = append(res.Dead, stream.Failure{Msg: r.msg, Err: err})
-			continue
-		}
-		rev, sources = rev+1, grown
-		res.Produce = append(res.Produce, msg)
-		forwarded = append(forwarded, art.ArticleID)
+		rev++
+		sources = appendSource(sources, event.SourceRef{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now})
+		out = append(out, outgoing{report: r, enrichment: event.Enrichment{
+			FirstSeenAt: firstSeen, Sources: sources, Revision: rev, StoryID: r.story, MentionCounts: counts[idx],
+		}})
 		if rev > 1 {
 			p.metrics.updates.WithLabelValues(r.msg.Topic).Inc()
 		}
 	}
-	if len(forwarded) == 0 {
-		return dedupe.Confirm{}, false
-	}
-	return dedupe.Confirm{Claim: c, Revision: rev, FirstSeen: firstSeen, Sources: sources, Articles: forwarded}, true
+	return dedupe.Confirm{Claim: c, Revision: rev, FirstSeen: firstSeen, Sources: sources}, out
 }
 
 // unchecked forwards every report as a first revision, without dedupe.

@@ -27,7 +27,7 @@ func newPublisher(t *testing.T) *Publisher {
 		topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
 }
 
-func quoteMsg(t *testing.T, article, source, text string) kafka.Message {
+func quoteMsg(t testing.TB, article, source, text string) kafka.Message {
 	t.Helper()
 	name := "Sergey Lavrov"
 	q := event.Quote{

@@ -1,0 +1,181 @@
+package quote
+
+import (
+	"strings"
+
+	"github.com/newswire/newswire/pkg/event"
+)
+
+// attrib is an attribution found beside a quotation, in token indices.
+type attrib struct {
+	ok       bool
+	adjacent bool   // right beside the quotation: “…,” X said / X said: “…”
+	verb     string // the reporting verb, lower case; "" for "X: “…”"
+	np       [2]int // the subject phrase
+	appos    [2]int // an apposition after the subject: X, a Fed governor, said
+	weak     bool   // found only as the subject of the sentence, with no reporting verb
+}
+
+// maximum tokens an attribution may reach from its quotation.
+const (
+	windowBefore = 60
+	windowAfter  = 40
+	maxPhrase    = 12
+	maxAppos     = 30
+)
+
+// attributeAll finds the speaker of every quotation of the body, in order,
+// and keeps the quotations that are speech.
+func (st *state) attributeAll() {
+	para, paraTok := 0, 0
+	lastPara := -10
+	var last *found
+	groupWho := map[int]int{} // group → index in st.found of its attributed member
+	for _, sp := range st.spans {
+		for ; paraTok < sp.open; paraTok++ {
+			if st.toks[paraTok].kind == tPara {
+				para++
+			}
+		}
+		var a attrib
+		if st.ru {
+			a = st.attributeRU(sp)
+		} else {
+			a = st.attributeEN(sp)
+		}
+		if !st.isSpeech(sp, a) {
+			continue
+		}
+		f := found{span: sp, attribution: event.AttributionUnknown}
+		if a.ok {
+			st.resolve(&f, a)
+		}
+		if !a.ok && st.startsParagraph(sp) && (last == nil || lastPara < para-1) {
+			// A quotation opening a paragraph after one that introduced
+			// its speaker without quoting: Valastro praised Christie’s
+			// leadership.⏎“We need someone who’s going to …”
+			if b := st.introducedBy(sp.open - 1); b.ok {
+				st.resolve(&f, b)
+				a = b
+			}
+		}
+		if !a.ok {
+			switch {
+			case last != nil && last.group == sp.group:
+				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
+			case last != nil && (lastPara == para || lastPara == para-1 && st.startsParagraph(sp)):
+				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
+			}
+		}
+		st.found = append(st.found, f)
+		if a.ok {
+			if _, seen := groupWho[sp.group]; !seen {
+				groupWho[sp.group] = len(st.found) - 1
+			}
+		}
+		last, lastPara = &st.found[len(st.found)-1], para
+	}
+	// A quotation running over paragraphs is attributed once, often at its
+	// end: its other paragraphs take that speaker.
+	for i := range st.found {
+		f := &st.found[i]
+		j, ok := groupWho[f.group]
+		if !ok || j == i || f.attribution != event.AttributionUnknown && f.attribution != event.AttributionContinuation {
+			continue
+		}
+		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
+	}
+}
+
+// startsParagraph reports whether a quotation opens its paragraph.
+func (st *state) startsParagraph(sp span) bool {
+	return sp.open == 0 || st.toks[sp.open-1].kind == tPara
+}
+
+// isSpeech tells speech from scare quotes and titles: an attributed
+// quotation is speech; an unattributed one must be four words or more, not
+// in title case, and not introduced as a name ("the so-called “…”").
+func (st *state) isSpeech(sp span, a attrib) bool {
+	if st.titleCase(sp) && !st.endsSentence(sp) {
+		return false
+	}
+	if sp.words < 4 && st.modifier(sp) {
+		return false
+	}
+	if a.ok && a.adjacent {
+		return true
+	}
+	if st.named(sp) {
+		return false
+	}
+	if sp.words >= 4 {
+		return true
+	}
+	return a.ok && !a.weak
+}
+
+// endsSentence reports whether a quotation's last word is followed by
+// sentence-final punctuation inside the marks.
+func (st *state) endsSentence(sp span) bool {
+	c := min(sp.close, len(st.toks)) - 1
+	return c > sp.open && (isSentenceEnd(st.s, st.toks[c]) || st.isPunct(c, ","))
+}
+
+// modifier reports whether a short quotation stands before the noun it
+// qualifies: “rebellious” people.
+func (st *state) modifier(sp span) bool {
+	i := sp.close + 1
+	if sp.openEnded || i >= len(st.toks) || st.toks[i].kind != tWord || !st.toks[i].lower || st.endsSentence(sp) {
+		return false
+	}
+	w := st.word(i)
+	return !stopWord(w) && !isDeterminer(w) && pronounGender(w) == pronounNone && !st.isVerbEN(w) && !verbLike(w)
+}
+
+// titleCase reports whether every longer word of a quotation is
+// capitalised: “Saturday Night Live”, “Doomed to Succeed”.
+func (st *state) titleCase(sp span) bool {
+	n := 0
+	for i := sp.open + 1; i < sp.close && i < len(st.toks); i++ {
+		t := st.toks[i]
+		if t.kind != tWord || t.end-t.start <= 3 && !t.upper {
+			continue
+		}
+		if !t.upper {
+			return false
+		}
+		n++
+	}
+	return n >= 1 && sp.words <= 8
+}
+
+// named reports whether the words before a quotation introduce a name or a
+// term rather than speech: the “…” mechanism, so-called “…”, dubbed “…”.
+func (st *state) named(sp span) bool {
+	i := sp.open - 1
+	if i < 0 || st.toks[i].kind != tWord {
+		return false
+	}
+	w := strings.ToLower(st.word(i))
+	// Programmes, projects and campaigns are named, in any case form:
+	// о программе «Здоровые города», проекта «…», the “…” initiative.
+	for _, stem := range []string{"програм", "проект", "акци", "форум", "конкурс", "фестивал", "кампани", "марафон", "лозунг", "девиз", "назван", "операци", "инициатив"} {
+		if strings.HasPrefix(w, stem) {
+			return true
+		}
+	}
+	switch w {
+	case "so-called", "called", "dubbed", "titled", "entitled", "named", "nicknamed",
+		"term", "terms", "word", "words", "phrase", "slogan", "hashtag", "label", "labeled", "labelled",
+		"так", "называемый", "называемая", "называемое", "называемые", "под", "названием":
+		return true
+	case "as":
+		return st.isWord(i-1, "known") || st.isWord(i-1, "billed") || st.isWord(i-1, "such")
+	case "the", "a", "an", "its", "their", "his", "her", "our", "this", "these", "those":
+		// After an article a quotation names something when a noun
+		// follows it (the “Central Asia plus” mechanism); “the back of
+		// the queue” at a clause's end is someone's words.
+		return st.modifier(sp) || sp.words < 4 && !st.endsSentence(sp)
+	}
+	return false
+}

@@ -1,0 +1,510 @@
+package quote
+
+// English attribution: where the speaker of a quotation is named around
+// it, and how the subject of a reporting verb is found.
+
+import (
+	"strings"
+)
+
+// introducedBy finds the speaker a paragraph without quotations
+// introduces in its last sentence, for a quotation opening the next
+// paragraph: the sentence's subject and verb. br is the paragraph break.
+func (st *state) introducedBy(br int) attrib {
+	if br <= 0 || st.toks[br].kind != tPara {
+		return attrib{}
+	}
+	hi := br - 1
+	for hi >= 0 && st.toks[hi].kind == tPunct {
+		hi--
+	}
+	if hi < 0 {
+		return attrib{}
+	}
+	lo := st.sentenceStart(hi + 1)
+	for k := lo; k <= hi; k++ {
+		if st.toks[k].kind == tMark {
+			return attrib{}
+		}
+	}
+	a := st.subjectVerb(lo, hi)
+	a.adjacent = false
+	return a
+}
+
+// attributeEN finds an English attribution after a quotation (“…,” X
+// said), else before it (X said: “…”; according to X, “…”).
+func (st *state) attributeEN(sp span) attrib {
+	if a := st.afterEN(sp); a.ok {
+		return a
+	}
+	return st.beforeEN(sp)
+}
+
+func (st *state) afterEN(sp span) attrib {
+	if sp.openEnded {
+		return attrib{}
+	}
+	i := sp.close + 1
+	if i+1 < len(st.toks) && st.toks[i].kind == tPara && isDash(st.s, st.toks[i+1]) {
+		// A paragraph of its own names the speaker: ⏎- Bernie Sanders.
+		np := st.phraseForward(i+2, len(st.toks))
+		if np[1] > np[0] && st.toks[np[1]-1].upper && (np[1] >= len(st.toks) || st.toks[np[1]].kind != tWord) {
+			if run, _, _ := st.nameIn(np); len(run) > 0 {
+				return attrib{ok: true, adjacent: true, np: np}
+			}
+		}
+	}
+	lastInside := ""
+	if sp.close-1 > sp.open && st.toks[sp.close-1].kind == tPunct {
+		lastInside = st.word(sp.close - 1)
+	}
+	for i < len(st.toks) && st.toks[i].kind == tPunct && (st.isPunct(i, ",") || isDash(st.s, st.toks[i])) {
+		i++
+	}
+	if i >= len(st.toks) || st.toks[i].kind != tWord || i > sp.close+3 {
+		return attrib{}
+	}
+	if lastInside == "." && st.toks[i].upper {
+		// A new sentence, unless it is only the attribution: “….” Trump said.
+		np := st.phraseForward(i, len(st.toks))
+		v := st.skipAdverbs(np[1])
+		if np[1] == np[0] || v >= len(st.toks) || !st.isVerbEN(strings.ToLower(st.word(v))) ||
+			v+1 < len(st.toks) && !isSentenceEnd(st.s, st.toks[v+1]) && !st.isPunct(v+1, ",") {
+			return attrib{}
+		}
+		return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
+	}
+	w := strings.ToLower(st.word(i))
+	switch {
+	case st.toks[i].lower && (st.isVerbEN(w) || verbLike(w) && i+1 < len(st.toks) && st.toks[i+1].upper):
+		// Inverted: “…,” said Geoff Garin, a Democratic pollster.
+		np := st.phraseForward(i+1, len(st.toks))
+		if np[1] == np[0] {
+			return attrib{}
+		}
+		j := np[1]
+		if !st.toks[np[1]-1].upper {
+			// said his best friend at Lehigh, Bruce Turry: a short phrase
+			// before the name.
+			for k := j; k < len(st.toks) && k-j < 5 && st.toks[k].kind == tWord; k++ {
+				if st.isPunct(k+1, ",") {
+					j = k + 1
+					break
+				}
+			}
+		}
+		return attrib{ok: true, adjacent: true, verb: w, np: np, appos: st.appositionAfter(j)}
+	case w == "according" && st.isWord(i+1, "to"):
+		np := st.phraseForward(i+2, len(st.toks))
+		return attrib{ok: np[1] > np[0], adjacent: true, verb: "according to", np: np, appos: st.appositionAfter(np[1])}
+	case w == "as" && st.toks[i].lower:
+		// “…,” as Mrs. Clinton put it.
+		np := st.phraseForward(i+1, len(st.toks))
+		j := st.skipAdverbs(np[1])
+		if np[1] > np[0] && st.namedOrPronoun(np) && j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
+			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(j)), np: np}
+		}
+		return st.laterInSentence(i)
+	}
+	np := st.phraseForward(i, len(st.toks))
+	if np[1] == np[0] {
+		return st.laterInSentence(i)
+	}
+	if isDash(st.s, st.toks[i-1]) && st.toks[np[1]-1].upper && (np[1] >= len(st.toks) || st.toks[np[1]].kind != tWord) {
+		// “…” – Lavrov: a dash and a name, no verb.
+		if run, _, _ := st.nameIn(np); len(run) > 0 {
+			return attrib{ok: true, adjacent: true, np: np, appos: st.appositionAfter(np[1])}
+		}
+	}
+	j := st.skipParenthesis(np[1])
+	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
+		// James Pethokoukis of the American Enterprise Institute wrote
+		k := j + 1
+		for k < len(st.toks) && k-j < 10 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of") || st.isWord(k, "for") || st.isWord(k, "and")) {
+			k++
+		}
+		j = k
+	}
+	var appos [2]int
+	// Cecelia Purner, 67, a retired customer service representative in
+	// Allentown, Pa., said: up to five comma-separated appositions.
+	for n := 0; n < 5 && st.isPunct(j, ","); n++ {
+		a := st.appositionAfter(j)
+		if a[1] <= a[0] || !st.isPunct(a[1], ",") {
+			break
+		}
+		if appos[1] == 0 {
+			appos = a
+		} else {
+			appos[1] = a[1]
+		}
+		j = a[1] + 1
+		if k := st.skipAdverbs(j); k < len(st.toks) && st.toks[k].lower && (st.isVerbEN(st.word(k)) || verbLike(st.word(k))) {
+			break
+		}
+	}
+	j = st.skipAdverbs(j)
+	if j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
+		v := strings.ToLower(st.word(j))
+		if st.isVerbEN(v) || verbLike(v) {
+			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos}
+		}
+	}
+	return st.laterInSentence(i)
+}
+
+// laterInSentence finds an inverted attribution further on in the
+// quotation's sentence: “…,” since so many cases were decided 5-to-4, said
+// Lee Epstein.
+func (st *state) laterInSentence(i int) attrib {
+	end := st.sentenceEnd(i)
+	for v := i; v < end; v++ {
+		t := st.toks[v]
+		if t.kind != tWord || !t.lower || !st.isVerbEN(st.word(v)) {
+			continue
+		}
+		// …, Mr. Turry said.
+		np := st.phraseBackwardFrom(v-1, i)
+		c := np[0] - 1
+		for c > i && st.toks[c].upper && st.x.lex.IsFunction(st.word(c)) {
+			c-- // , Republican candidate Ben Carson said
+		}
+		if np[1] > np[0] && st.isPunct(c, ",") && st.toks[np[1]-1].upper {
+			if run, _, _ := st.nameIn(np); len(run) > 0 {
+				return attrib{ok: true, verb: strings.ToLower(st.word(v)), np: np}
+			}
+		}
+		if !st.isPunct(v-1, ",") {
+			continue
+		}
+		np = st.phraseForward(v+1, end)
+		if np[1] > np[0] && st.toks[np[1]-1].upper {
+			if run, _, _ := st.nameIn(np); len(run) > 0 {
+				return attrib{ok: true, verb: strings.ToLower(st.word(v)), np: np, appos: st.appositionAfter(np[1])}
+			}
+		}
+	}
+	return attrib{}
+}
+
+func (st *state) beforeEN(sp span) attrib {
+	hi := sp.open - 1
+	lo := st.sentenceStart(sp.open)
+	colon := hi >= 0 && st.isPunct(hi, ":")
+	if lo > hi && hi >= 1 && st.toks[hi].kind == tPara && st.isPunct(hi-1, ":") {
+		// He declared:⏎“It is …”
+		hi = hi - 1
+		lo = st.sentenceStart(hi)
+		colon = true
+	}
+	if lo > hi {
+		return attrib{}
+	}
+	adjacent := colon || st.isPunct(hi, ",")
+	// The reporting verb nearest the quotation, with its subject before it
+	// or after it.
+	for v := hi; v >= lo; v-- {
+		t := st.toks[v]
+		// Verbs are lower case, but a sentence may open with one: Said
+		// Dorothy Poynter, “…”; According to Trump, …
+		if t.kind != tWord || t.quoted || !t.lower && v != lo {
+			continue
+		}
+		w := strings.ToLower(st.word(v))
+		if w == "according" && st.isWord(v+1, "to") {
+			np := st.phraseForward(v+2, hi+1)
+			if np[1] > np[0] {
+				return attrib{ok: true, adjacent: adjacent, verb: "according to", np: np, appos: st.appositionAfter(np[1])}
+			}
+			continue
+		}
+		if !st.isVerbAt(v) || st.nounAt(v) {
+			continue
+		}
+		if strings.HasSuffix(w, "ing") && st.isPunct(v-1, ",") {
+			// Clinton dismissed the report, saying “…”: the sentence's subject.
+			if a := st.sentenceSubject(lo, v-1); a.ok {
+				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
+				return a
+			}
+			continue
+		}
+		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] && st.plausibleSubject(np) {
+			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
+		}
+		if p := v - 1; p >= lo && (st.isWord(p, "and") || st.isWord(p, "but") || st.isWord(p, "then")) {
+			// Carson did not mention his opponents, but told his supporters
+			if a := st.sentenceSubject(lo, p); a.ok {
+				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
+				return a
+			}
+			continue
+		}
+		// Inverted only right after a comma or the sentence's start: said
+		// Mr. Garin, “…”; not "told his supporters".
+		if v > lo && !st.isPunct(v-1, ",") {
+			continue
+		}
+		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] {
+			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
+		}
+	}
+	// Dave Gorab called the show “…”: a name and the verb after it.
+	if a := st.subjectVerb(lo, hi); a.ok {
+		return a
+	}
+	// X: “…”
+	if colon {
+		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi {
+			return attrib{ok: true, adjacent: true, np: np}
+		}
+	}
+	// A quotation inside a sentence about someone: Mr. Cruz pledged to
+	// oppose legal status “today, tomorrow, forever.”
+	if hi-lo >= 2 {
+		if a := st.sentenceSubject(lo, hi); a.ok {
+			return a
+		}
+	}
+	return attrib{}
+}
+
+// subjectVerb finds, nearest the quotation first, a name or a personal
+// pronoun followed by a verb in [lo, hi]: Paul Ryan worried that …, Trump
+// launched an attack, calling him “…”.
+func (st *state) subjectVerb(lo, hi int) attrib {
+	for v := hi; v > lo; v-- {
+		t := st.toks[v]
+		if t.kind != tWord || !t.lower || t.quoted {
+			continue
+		}
+		w := st.word(v)
+		verbal := st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "s") && len(w) > 3
+		if stopWord(w) && !st.adverb(v) || !verbal {
+			continue
+		}
+		e := v
+		for n := 0; e > lo && n < 2 && st.adverb(e-1); n++ {
+			e--
+		}
+		e = st.skipParenthesisBack(e, lo)
+		p := e - 1
+		if p >= lo && st.isPunct(p, ",") {
+			// Senator Shelley Moore Capito, Republican of West Virginia, called
+			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) && st.describes(appos) {
+				if run, _, _ := st.nameIn(np); len(run) > 0 {
+					return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np, appos: appos}
+				}
+			}
+			continue
+		}
+		if p < lo || st.toks[p].kind != tWord {
+			continue
+		}
+		if pg := pronounGender(strings.ToLower(st.word(p))); pg == pronounHe || pg == pronounShe {
+			return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: [2]int{p, p + 1}}
+		}
+		if !st.toks[p].upper || possessive(st.word(p)) || st.x.lex.IsFunction(st.word(p)) && !st.isFirstName(st.word(p)) {
+			continue
+		}
+		np := st.phraseBackwardFrom(p, lo)
+		if np[1] == np[0] {
+			continue
+		}
+		// Not the object of a preposition: … said to Trump.
+		if np[0] > lo && st.toks[np[0]-1].kind == tWord && stopWord(strings.ToLower(st.word(np[0]-1))) {
+			continue
+		}
+		if run, _, _ := st.nameIn(np); len(run) == 0 {
+			continue
+		}
+		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
+	}
+	return attrib{}
+}
+
+// skipParenthesisBack passes back over a short parenthesis ending just
+// before token e: Sen. Bernie Sanders (I-Vt.) called.
+func (st *state) skipParenthesisBack(e, lo int) int {
+	if e-1 <= lo || !st.isPunct(e-1, ")") {
+		return e
+	}
+	for k := e - 2; k >= lo && e-k < 9; k-- {
+		if st.isPunct(k, "(") {
+			return k
+		}
+	}
+	return e
+}
+
+// sentenceSubject reads the subject that opens a sentence at lo, with its
+// apposition, when a verb follows it before hi: Huma Abedin, vice
+// chairwoman for Clinton’s campaign, emailed supporters …
+func (st *state) sentenceSubject(lo, hi int) attrib {
+	// In response to Trump’s proposal, Hillary Clinton’s right-hand woman
+	// rallied supporters: the subject follows an opening phrase.
+	if lo < hi && st.toks[lo].upper && st.leadingPreposition(st.word(lo)) {
+		for k := lo + 1; k < hi && k-lo < 20; k++ {
+			if st.isPunct(k, ",") {
+				lo = k + 1
+				break
+			}
+		}
+	}
+	np := st.phraseForward(lo, hi+1)
+	if np[1] == np[0] || !st.namedOrPronoun(np) {
+		return attrib{}
+	}
+	j := st.skipParenthesis(np[1])
+	var appos [2]int
+	if st.isPunct(j, ",") {
+		appos = st.appositionAfter(j)
+		if appos[1] <= appos[0] || !st.isPunct(appos[1], ",") {
+			return attrib{}
+		}
+		j = appos[1] + 1
+	}
+	j = st.skipAdverbs(j)
+	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) {
+		return attrib{}
+	}
+	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
+}
+
+// leadingPreposition reports whether a capitalised word opens a sentence
+// with a phrase before its subject: In, On, After, During.
+func (st *state) leadingPreposition(w string) bool {
+	switch w {
+	case "In", "On", "At", "After", "Before", "During", "Since", "With", "For", "From", "Despite",
+		"Following", "Asked", "Speaking", "Earlier", "Later", "Last", "When", "While", "Although", "As":
+		return true
+	}
+	return false
+}
+
+// plausibleSubject reports whether a phrase read backwards from a verb can
+// be its subject: a pronoun, a name or a description with a noun head, not
+// a number or a bare adjective.
+func (st *state) plausibleSubject(np [2]int) bool {
+	last := st.toks[np[1]-1]
+	if last.upper {
+		return true
+	}
+	w := strings.ToLower(st.word(np[1] - 1))
+	if pronounGender(w) != pronounNone {
+		return true
+	}
+	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w)
+}
+
+// nounAt reports whether a word that may be a verb is a noun here: after
+// a determiner or a possessive (the comments, Ginsburg’s remarks).
+func (st *state) nounAt(v int) bool {
+	if v == 0 || st.toks[v-1].kind != tWord {
+		return false
+	}
+	p := st.word(v - 1)
+	return isDeterminer(strings.ToLower(p)) || possessive(p) || p == "those" || p == "these" || p == "my" || p == "your"
+}
+
+// skipParenthesis passes over a short parenthesis at token i: (D-Ill.).
+func (st *state) skipParenthesis(i int) int {
+	if !st.isPunct(i, "(") {
+		return i
+	}
+	for k := i + 1; k < len(st.toks) && k-i < 8; k++ {
+		if st.isPunct(k, ")") {
+			return k + 1
+		}
+	}
+	return i
+}
+
+// near reports whether token i is within a few tokens before hi: the
+// attribution introduces the quotation rather than an earlier clause.
+func (st *state) near(i, hi int) bool { return hi-i <= 6 }
+
+// sentenceStart is the first token of the sentence holding token i: after
+// the last sentence end, paragraph break or quotation before it.
+func (st *state) sentenceStart(i int) int {
+	lo := max(0, i-windowBefore)
+	for k := i - 1; k >= lo; k-- {
+		t := st.toks[k]
+		if t.kind == tPara || isSentenceEnd(st.s, t) && !st.inWordQuote(k) || st.isPunct(k, ";") && !t.quoted {
+			return k + 1
+		}
+	}
+	return lo
+}
+
+// inWordQuote reports whether a sentence end at token k is inside a short
+// quotation that a sentence goes on after: he called it “a disgrace.” and
+// left.
+func (st *state) inWordQuote(k int) bool {
+	return st.toks[k].quoted && k+1 < len(st.toks) && st.toks[k+1].kind == tMark &&
+		k+2 < len(st.toks) && st.toks[k+2].kind == tWord && st.toks[k+2].lower
+}
+
+// namedOrPronoun reports whether a phrase names someone or is a personal
+// pronoun.
+func (st *state) namedOrPronoun(np [2]int) bool {
+	if np[1]-np[0] == 1 && pronounGender(strings.ToLower(st.word(np[0]))) != pronounNone {
+		return true
+	}
+	for i := np[0]; i < np[1]; i++ {
+		if st.toks[i].upper && !st.x.lex.IsFunction(st.word(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// isVerbEN reports whether a lower-case word reports speech.
+func (st *state) isVerbEN(w string) bool { return st.x.verbs.English(w) }
+
+// isVerbAt is isVerbEN for token v, with "put it" (as Mr. Amar put it).
+func (st *state) isVerbAt(v int) bool {
+	w := st.word(v)
+	return st.isVerbEN(w) || w == "put" && st.isWord(v+1, "it")
+}
+
+// verbLike reports whether a lower-case word after a subject reads as a
+// past-tense verb: “…,” he complained.
+func verbLike(w string) bool {
+	if len(w) > 4 && strings.HasSuffix(w, "ed") {
+		return true
+	}
+	switch w {
+	case "went", "shot", "spoke", "put", "felt", "began", "gave", "took", "made", "kept", "chimed",
+		"threw", "fired", "broke", "sang", "swore", "bit", "hit", "let", "struck", "spat", "got":
+		return true
+	}
+	return false
+}
+
+// skipAdverbs passes over the adverbs and auxiliaries between a subject and
+// its verb: he later said, she has said, Trump also told.
+func (st *state) skipAdverbs(i int) int {
+	for n := 0; i < len(st.toks) && n < 3 && st.adverb(i); n++ {
+		i++
+	}
+	return i
+}
+
+func (st *state) adverb(i int) bool {
+	t := st.toks[i]
+	if t.kind != tWord || !t.lower {
+		return false
+	}
+	w := st.word(i)
+	switch w {
+	case "also", "later", "then", "has", "had", "have", "would", "will", "once", "recently", "previously",
+		"again", "further", "just", "simply", "often", "never", "ever", "did", "does", "do", "was", "is",
+		"been", "first", "famously", "privately", "publicly", "still", "now", "earlier", "already",
+		"subsequently", "repeatedly", "frequently", "reportedly", "sometimes", "told", "recalls",
+		"также", "еще", "ещё", "тогда", "затем", "потом", "особо", "отдельно", "также,":
+		return w != "told" && w != "recalls"
+	}
+	return strings.HasSuffix(w, "ly") && len(w) > 4
+}

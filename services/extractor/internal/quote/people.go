@@ -1,0 +1,177 @@
+package quote
+
+import (
+	"strings"
+
+	"github.com/newswire/newswire/services/extractor/internal/names"
+)
+
+// person is someone (or an organisation) the document names.
+type person struct {
+	name   string // canonical: the fullest form met
+	words  []string
+	gender names.Gender
+	roles  []string // lower-case words of the titles and appositions met with the name
+	role   string   // the first title met, as written: Russian Minister of Foreign Affairs
+	org    bool
+}
+
+func (p *person) surname() string { return p.words[len(p.words)-1] }
+
+// mentionAt is one place a person is named.
+type mentionAt struct {
+	tok     int
+	who     *person
+	subject bool // a speaker, or the name opens its sentence
+}
+
+// people is what one document says about who is who.
+type people struct {
+	lex      *names.Lexicon
+	all      []*person
+	mentions []mentionAt
+}
+
+// find returns the person whose name is words, adding them when new. A
+// single word (a surname, or a first name) joins the person named fully
+// before, the most recently mentioned first; two or more words join a
+// person whose name they extend or shorten (Hillary Clinton and Hillary
+// Rodham Clinton).
+func (ps *people) find(words []string, g names.Gender, org bool, before int) *person {
+	if len(words) == 0 {
+		return nil
+	}
+	last := words[len(words)-1]
+	if len(words) == 1 {
+		if p := ps.recent(before, func(p *person) bool {
+			return p.org == org && compatible(p.gender, g) && (p.surname() == last || len(p.words) > 1 && p.words[0] == last)
+		}); p != nil {
+			return p
+		}
+		// Named only later: the headline's "Lavrov" is the body's Sergey
+		// Lavrov.
+		for _, p := range ps.all {
+			if p.org == org && compatible(p.gender, g) && p.surname() == last {
+				return p
+			}
+		}
+	} else {
+		for _, p := range ps.all {
+			if p.org != org || p.surname() != last {
+				continue
+			}
+			if len(p.words) == 1 {
+				// A surname met first, now the full name.
+				p.words, p.name = words, strings.Join(words, " ")
+				p.gender = merge(p.gender, g)
+				return p
+			}
+			if p.words[0] == words[0] || initialOf(words[0], p.words[0]) || initialOf(p.words[0], words[0]) {
+				if len(words) > len(p.words) && !org {
+					p.words, p.name = words, strings.Join(words, " ")
+				}
+				p.gender = merge(p.gender, g)
+				return p
+			}
+		}
+	}
+	p := &person{name: strings.Join(words, " "), words: words, gender: g, org: org}
+	if !org && g == names.Unknown && len(words) > 1 {
+		p.gender, _ = ps.lex.FirstName(words[0])
+	}
+	ps.all = append(ps.all, p)
+	return p
+}
+
+// recent is the person most recently mentioned before token index before
+// for whom ok holds.
+func (ps *people) recent(before int, ok func(*person) bool) *person {
+	for i := len(ps.mentions) - 1; i >= 0; i-- {
+		m := ps.mentions[i]
+		if m.tok < before && ok(m.who) {
+			return m.who
+		}
+	}
+	return nil
+}
+
+func (ps *people) mention(tok int, p *person, subject bool) {
+	if p == nil {
+		return
+	}
+	// Keep mentions in token order: speakers are found out of order.
+	i := len(ps.mentions)
+	for i > 0 && ps.mentions[i-1].tok > tok {
+		i--
+	}
+	if i > 0 && ps.mentions[i-1].tok == tok {
+		ps.mentions[i-1].subject = ps.mentions[i-1].subject || subject
+		return
+	}
+	ps.mentions = append(ps.mentions, mentionAt{})
+	copy(ps.mentions[i+1:], ps.mentions[i:])
+	ps.mentions[i] = mentionAt{tok: tok, who: p, subject: subject}
+}
+
+func (p *person) addRoles(words []string) {
+	for _, w := range words {
+		w = strings.ToLower(strings.TrimSuffix(w, "."))
+		if w == "" || w == "the" || w == "a" || w == "an" || w == "of" {
+			continue
+		}
+		dup := false
+		for _, r := range p.roles {
+			if r == w {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			p.roles = append(p.roles, w)
+		}
+	}
+}
+
+func compatible(a, b names.Gender) bool { return a == names.Unknown || b == names.Unknown || a == b }
+
+func merge(a, b names.Gender) names.Gender {
+	if a == names.Unknown {
+		return b
+	}
+	return a
+}
+
+// initialOf reports whether a is the initial of b: "J." and "John".
+func initialOf(a, b string) bool {
+	return len(a) == 2 && a[1] == '.' && strings.HasPrefix(b, a[:1])
+}
+
+// synonyms widen the head of a description to the titles it may stand for:
+// "the head of state" is the president, "the diplomat" a foreign minister.
+func synonyms(head string) []string {
+	switch head {
+	case "leader", "лидер":
+		return []string{"leader", "president", "chairman", "head", "prime", "premier", "chancellor", "президент", "лидер", "глава", "премьер-министр", "председатель"}
+	case "head", "глава":
+		return []string{"head", "president", "chief", "chairman", "director", "глава", "президент", "руководитель", "председатель"}
+	case "diplomat", "дипломат":
+		return []string{"diplomat", "ambassador", "envoy", "foreign", "affairs", "дипломат", "посол", "иностранных"}
+	case "premier", "премьер":
+		return []string{"premier", "prime", "премьер", "премьер-министр"}
+	case "lawmaker", "legislator", "congressman", "congresswoman", "депутат":
+		return []string{"lawmaker", "legislator", "rep", "representative", "congressman", "congresswoman", "senator", "sen", "deputy", "mp", "депутат"}
+	case "senator":
+		return []string{"senator", "sen"}
+	case "governor":
+		return []string{"governor", "gov"}
+	case "candidate", "nominee", "front-runner", "frontrunner":
+		return []string{"candidate", "nominee", "front-runner", "frontrunner", "hopeful"}
+	case "spokesman", "spokeswoman", "spokesperson", "пресс-секретарь":
+		return []string{"spokesman", "spokeswoman", "spokesperson", "press", "пресс-секретарь"}
+	case "president", "президент":
+		return []string{"president", "президент"}
+	case "minister", "министр":
+		return []string{"minister", "министр", "secretary"}
+	}
+	return []string{head}
+}

@@ -1,0 +1,311 @@
+package quote
+
+// Resolution: turning an attribution into a speaker, a person or an
+// organisation the text introduced.
+
+import (
+	"strings"
+
+	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/extractor/internal/names"
+)
+
+// resolve turns an attribution into a speaker: a named person (explicit),
+// a description or an organisation (nominal) or a pronoun, resolved to a
+// person the text introduced.
+func (st *state) resolve(f *found, a attrib) {
+	f.verb = a.verb
+	np := a.np
+	if np[1]-np[0] == 1 {
+		if p := pronounGender(strings.ToLower(st.word(np[0]))); p != pronounNone {
+			f.attribution = event.AttributionPronoun
+			if p == pronounThey || p == pronounI {
+				return
+			}
+			f.who = st.resolvePronoun(p, np[0])
+			if f.who != nil {
+				f.role = f.who.role
+			}
+			return
+		}
+	}
+	role := st.text(a.appos)
+	// The White House spokesman, Josh Earnest: the name is the apposition.
+	if a.appos[1] > a.appos[0] && !st.toks[np[1]-1].upper {
+		if run, _, _ := st.nameIn(a.appos); len(run) >= 1 && st.firstNameAt(a.appos[1]-len(run)) || len(run) >= 2 && st.toks[a.appos[0]].upper {
+			role, np = st.text(np), a.appos
+		}
+	}
+	run, start, possessed := st.nameIn(np)
+	if possessed && np[1]-start == len(run)+1 && st.x.lex.IsOrgHead(st.word(np[1]-1)) {
+		// Mrs. Clinton's campaign: the campaign speaks, an organisation.
+		org := []string{run[len(run)-1], strings.ToLower(st.word(np[1] - 1))}
+		if p := st.ppl.find(org, names.Unknown, true, np[0]); p != nil {
+			f.who, f.attribution = p, event.AttributionExplicit
+			return
+		}
+	}
+	if len(run) == 0 && np[1]-np[0] >= 2 && st.toks[np[1]-2].upper && st.x.lex.IsOrgHead(st.word(np[1]-1)) && st.toks[np[1]-1].lower {
+		// The Trump campaign, the Obama administration: named by its
+		// modifier and its head.
+		k := np[1] - 2
+		for k > np[0] && st.toks[k-1].upper && !st.x.lex.IsFunction(st.word(k-1)) {
+			k--
+		}
+		org := append(st.words(k, np[1]-1), strings.ToLower(st.word(np[1]-1)))
+		if p := st.ppl.find(org, names.Unknown, true, np[0]); p != nil {
+			f.who, f.attribution = p, event.AttributionNominal
+			return
+		}
+	}
+	if len(run) > 0 && !possessed {
+		titles := st.text([2]int{np[0], start})
+		if st.ru {
+			run = st.nominative(run)
+		}
+		p := st.speakerNamed(run, titles, np, a.appos, st.verbGender(a.verb))
+		if p != nil {
+			f.who = p
+			f.attribution = event.AttributionExplicit
+			f.role = joinRole(titles, role)
+			if f.role == "" {
+				f.role = p.role
+			}
+			st.ppl.mention(np[0], p, true)
+			return
+		}
+	}
+	// A description: the Russian foreign minister, the ministry.
+	f.attribution = event.AttributionNominal
+	f.role = joinRole(st.text(np), role)
+	f.who = st.resolveDescription(np, np[0], st.verbGender(a.verb))
+	if f.who != nil && f.who.role != "" {
+		f.role = f.who.role
+	}
+	if f.who != nil {
+		st.ppl.mention(np[0], f.who, true)
+	}
+}
+
+// speakerNamed finds or adds the person (or organisation) a speaker's name
+// run names, with its titles and apposition as roles.
+func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g names.Gender) *person {
+	for _, w := range run {
+		if st.x.lex.IsFunction(w) {
+			if _, ok := st.x.lex.FirstName(w); !ok {
+				return nil // Tuesday, Unless: no one's name
+			}
+		}
+	}
+	last := run[len(run)-1]
+	org := st.x.lex.IsOrgHead(last) || st.isPlace(strings.Join(run, " "))
+	for _, w := range strings.Fields(titles) {
+		if tg := st.x.lex.TitleGender(w); tg != names.Unknown {
+			g = tg
+		}
+	}
+	if !org && len(run) == 1 {
+		if p := st.ppl.find(run, g, false, np[0]); p != nil && len(p.words) > 1 {
+			p.addRoles(strings.Fields(titles))
+			return p
+		}
+		if st.ppl.hasOrg(last) {
+			org = true
+		}
+	}
+	p := st.ppl.find(run, g, org, np[0])
+	if p != nil && !org {
+		p.addRoles(strings.Fields(titles))
+		p.addRoles(strings.Fields(st.text(appos)))
+	}
+	return p
+}
+
+// isPlace reports whether the gazetteer knows a name as a whole: a country
+// or an organisation speaks as an organisation.
+func (st *state) isPlace(name string) bool {
+	if st.x.gaz == nil {
+		return false
+	}
+	return st.x.gaz.Knows(name)
+}
+
+func (ps *people) hasOrg(w string) bool {
+	for _, p := range ps.all {
+		if p.org && p.surname() == w {
+			return true
+		}
+	}
+	return false
+}
+
+// resolvePronoun finds who "he" or "she" is: the most recent person of the
+// right gender named as a subject (or a speaker) before, else the most
+// recent named at all, within a few paragraphs.
+func (st *state) resolvePronoun(p pronoun, at int) *person {
+	if p != pronounHe && p != pronounShe {
+		return nil
+	}
+	g := names.Male
+	if p == pronounShe {
+		g = names.Female
+	}
+	var any *person
+	paras := 0
+	m := len(st.ppl.mentions) - 1
+	for ; m >= 0 && st.ppl.mentions[m].tok >= at; m-- {
+	}
+	k := at
+	for ; m >= 0; m-- {
+		mt := st.ppl.mentions[m]
+		for ; k > mt.tok; k-- {
+			if st.toks[k].kind == tPara {
+				paras++
+			}
+		}
+		if paras > 3 {
+			break
+		}
+		if mt.who.org || st.toks[mt.tok].quoted || !compatible(mt.who.gender, g) {
+			continue
+		}
+		if mt.subject {
+			if mt.who.gender == names.Unknown {
+				mt.who.gender = g
+			}
+			return mt.who
+		}
+		if any == nil {
+			any = mt.who
+		}
+	}
+	if any != nil && any.gender == names.Unknown {
+		any.gender = g
+	}
+	return any
+}
+
+// resolveDescription finds who a description stands for: the person
+// introduced with a title that the description's head matches (the
+// minister, the Russian foreign minister, the head of state), the
+// organisation named with its head (the ministry), most recent first.
+func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
+	var words []string
+	for i := np[0]; i < np[1]; i++ {
+		w := strings.ToLower(stripPossessive(st.word(i)))
+		if !isDeterminer(w) && w != "of" {
+			words = append(words, w)
+		}
+	}
+	if len(words) == 0 {
+		return nil
+	}
+	head := words[len(words)-1]
+	if len(words) >= 2 && words[len(words)-1] == "state" && words[len(words)-2] == "head" {
+		head = "head"
+	}
+	if len(words) >= 2 && words[0] == "head" {
+		head = "head" // head of state, head of the ministry
+	}
+	if len(words) >= 2 && (words[0] == "глава" || words[0] == "главы") {
+		head = "глава"
+	}
+	if st.x.lex.IsOrgHead(head) {
+		return st.ppl.recent(at+1, func(p *person) bool { return p.org && hasWordFold(p.words, head) })
+	}
+	if !st.x.lex.IsRole(head) {
+		return nil
+	}
+	if p := st.rolesMatch(words, head, at); p != nil {
+		return p
+	}
+	// A definite description no title matches stands for the person the
+	// text is about at that point: the most recent subject, within a few
+	// paragraphs (the gambling tycoon told Reuters; сказал белорусский
+	// лидер). "A spokeswoman", "one official" bring in someone new.
+	if st.ru || st.isWord(np[0], "the") {
+		return st.salient(at, g)
+	}
+	return nil
+}
+
+// rolesMatch finds the person whose titles the description's words match.
+func (st *state) rolesMatch(words []string, head string, at int) *person {
+	syn := synonyms(head)
+	var best *person
+	bestScore := 0
+	seen := map[*person]bool{}
+	for i := len(st.ppl.mentions) - 1; i >= 0; i-- {
+		m := st.ppl.mentions[i]
+		if m.tok > at || m.who.org || seen[m.who] {
+			continue
+		}
+		seen[m.who] = true
+		if !anyIn(syn, m.who.roles) {
+			continue
+		}
+		score := 1
+		for _, w := range words[:len(words)-1] {
+			if in(w, m.who.roles) {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = m.who, score
+		}
+	}
+	return best
+}
+
+// salient is the person most recently named as a subject (or speaker)
+// before token at, within three paragraphs, of a gender compatible with g.
+func (st *state) salient(at int, g names.Gender) *person {
+	paras, k := 0, at
+	for m := len(st.ppl.mentions) - 1; m >= 0; m-- {
+		mt := st.ppl.mentions[m]
+		if mt.tok >= at {
+			continue
+		}
+		for ; k > mt.tok; k-- {
+			if st.toks[k].kind == tPara {
+				paras++
+			}
+		}
+		if paras > 2 {
+			return nil
+		}
+		if mt.subject && !mt.who.org && !st.toks[mt.tok].quoted && compatible(mt.who.gender, g) {
+			return mt.who
+		}
+	}
+	return nil
+}
+
+func hasWordFold(ws []string, w string) bool {
+	for _, x := range ws {
+		if strings.EqualFold(x, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// in reports whether w is among ws, or (for inflected languages) one is
+// the other with an ending: губернатор and губернатором.
+func in(w string, ws []string) bool {
+	for _, x := range ws {
+		if x == w || len(w) >= 8 && strings.HasPrefix(x, w) || len(x) >= 8 && strings.HasPrefix(w, x) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyIn(a, b []string) bool {
+	for _, x := range a {
+		if in(x, b) {
+			return true
+		}
+	}
+	return false
+}

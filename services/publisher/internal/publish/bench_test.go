@@ -1,0 +1,237 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap"
+
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/services/publisher/internal/dedupe"
+	"github.com/newswire/newswire/services/publisher/internal/story"
+	"github.com/newswire/newswire/services/publisher/internal/trend"
+)
+
+// benchRig is a broker, a Redis and a writer shared by the publisher
+// benchmarks.
+type benchRig struct {
+	cluster *kafkatest.Cluster
+	conn    *stream.Connection
+	writer  *kafka.Writer
+	rdb     *redis.Client
+	prefix  string
+	topics  Topics
+}
+
+func newBenchRig(b *testing.B) *benchRig {
+	b.Helper()
+	r := &benchRig{cluster: kafkatest.Start(b)}
+	conn, err := stream.Connect(r.cluster.Config())
+	if err != nil {
+		b.Fatal(err)
+	}
+	r.conn = conn
+	r.writer = conn.Writer(zap.NewNop())
+	b.Cleanup(func() { _ = r.writer.Close() })
+	r.prefix = kafkatest.Name(b, "bench") + ":"
+	r.rdb = redistest.Connect(b, r.prefix)
+	return r
+}
+
+// round creates fresh topics and fills the input with n distinct
+// quotations, each stamped with its send time.
+func (r *benchRig) round(b testing.TB, n int) {
+	b.Helper()
+	id := kafkatest.Name(b, "t")
+	r.topics = Topics{Quotes: id + ".quotes", Entities: id + ".entities", EnrichedQuotes: id + ".eq", EnrichedEntities: id + ".ee"}
+	if err := r.conn.EnsureTopics(context.Background(), r.topics.Quotes, r.topics.Entities, r.topics.EnrichedQuotes, r.topics.EnrichedEntities, id+".dlq"); err != nil {
+		b.Fatal(err)
+	}
+	msgs := make([]kafka.Message, 0, 1000)
+	for i := range n {
+		m := quoteMsg(b, fmt.Sprintf("%s-a%d", id, i), "belta.by", fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", i, id))
+		m.Topic = r.topics.Quotes
+		msgs = append(msgs, m)
+		if len(msgs) == cap(msgs) || i == n-1 {
+			if err := r.writer.WriteMessages(context.Background(), msgs...); err != nil {
+				b.Fatal(err)
+			}
+			msgs = msgs[:0]
+		}
+	}
+}
+
+// drain runs h as a group consumer over the input until n records are
+// committed, and returns how long that took.
+func (r *benchRig) drain(b *testing.B, h stream.Handler, n int) time.Duration {
+	b.Helper()
+	reg := prometheus.NewRegistry()
+	c := stream.NewConsumer(stream.ConsumerConfig{
+		Service: "bench", Group: kafkatest.Name(b, "g"), Topics: []string{r.topics.Quotes},
+		Deadletter: r.topics.Quotes + ".dlq", MaxBatch: 1000, DrainTimeout: 10 * time.Second,
+	}, r.conn, h, r.writer, zap.NewNop(), reg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	start := time.Now()
+	go func() { done <- c.Run(ctx) }()
+	for consumed(reg) < float64(n) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	took := time.Since(start)
+	cancel()
+	<-done
+	return took
+}
+
+func consumed(reg *prometheus.Registry) float64 {
+	mfs, _ := reg.Gather()
+	total := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() == "newswire_consumer_records_total" {
+			for _, m := range mf.GetMetric() {
+				total += m.GetCounter().GetValue()
+			}
+		}
+	}
+	return total
+}
+
+// plainForwarder copies each record to the output topic: what kafka-go
+// does with no dedupe at all, under the same commit-after-produce rules.
+func plainForwarder(out string) stream.Handler {
+	return stream.PerRecord(func(_ context.Context, m kafka.Message) ([]kafka.Message, error) {
+		return []kafka.Message{{Topic: out, Key: m.Key, Value: m.Value, Headers: m.Headers}}, nil
+	}, 1)
+}
+
+func (r *benchRig) publisher() *Publisher {
+	return New(dedupe.New(r.rdb, r.prefix, 15*time.Second, time.Hour), story.New(r.rdb, r.prefix, time.Hour),
+		trend.New(r.rdb, r.prefix), r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
+}
+
+// BenchmarkThroughput forwards the same number of quotations through a
+// plain forwarder and through the publisher with dedupe, in the same run,
+// and reports both rates, their ratio and the Redis memory per key.
+func BenchmarkThroughput(b *testing.B) {
+	const n = 20000
+	r := newBenchRig(b)
+	var plain, dedup time.Duration
+	for b.Loop() {
+		r.round(b, n)
+		plain += r.drain(b, plainForwarder(r.topics.EnrichedQuotes), n)
+		r.round(b, n)
+		dedup += r.drain(b, r.publisher(), n)
+	}
+	iters := float64(b.N)
+	b.ReportMetric(n*iters/plain.Seconds(), "plain-events/s")
+	b.ReportMetric(n*iters/dedup.Seconds(), "dedupe-events/s")
+	b.ReportMetric(plain.Seconds()/dedup.Seconds(), "dedupe/plain")
+	b.ReportMetric(redisBytesPerKey(b, r.rdb, r.prefix+"publisher:q:"), "redis-B/key")
+}
+
+// redisBytesPerKey samples MEMORY USAGE over dedupe keys.
+func redisBytesPerKey(b testing.TB, rdb *redis.Client, pattern string) float64 {
+	b.Helper()
+	ctx := context.Background()
+	keys, _, err := rdb.Scan(ctx, 0, pattern+"*", 1000).Result()
+	if err != nil || len(keys) == 0 {
+		b.Fatalf("no dedupe keys to measure under %s: %v", pattern, err)
+	}
+	total := int64(0)
+	for _, k := range keys {
+		n, err := rdb.MemoryUsage(ctx, k).Result()
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += n
+	}
+	return float64(total) / float64(len(keys))
+}
+
+// BenchmarkLatency sends quotations at a steady rate and measures, per
+// record, the time from produce to arrival downstream, through a plain
+// forwarder and through the publisher; it reports p50 and p99 of both and
+// what dedupe adds.
+func BenchmarkLatency(b *testing.B) {
+	const perSecond, seconds = 2000, 3
+	r := newBenchRig(b)
+	for b.Loop() {
+		plain := r.latencies(b, func() stream.Handler { return plainForwarder(r.topics.EnrichedQuotes) }, perSecond, seconds)
+		dedup := r.latencies(b, func() stream.Handler { return r.publisher() }, perSecond, seconds)
+		b.ReportMetric(ms(percentile(plain, 50)), "plain-p50-ms")
+		b.ReportMetric(ms(percentile(plain, 99)), "plain-p99-ms")
+		b.ReportMetric(ms(percentile(dedup, 50)), "dedupe-p50-ms")
+		b.ReportMetric(ms(percentile(dedup, 99)), "dedupe-p99-ms")
+		b.ReportMetric(ms(percentile(dedup, 50)-percentile(plain, 50)), "added-p50-ms")
+		b.ReportMetric(ms(percentile(dedup, 99)-percentile(plain, 99)), "added-p99-ms")
+	}
+}
+
+func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSecond, seconds int) []time.Duration {
+	b.Helper()
+	r.round(b, 0)
+	h := handler()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := stream.NewConsumer(stream.ConsumerConfig{
+		Service: "bench", Group: kafkatest.Name(b, "g"), Topics: []string{r.topics.Quotes},
+		Deadletter: r.topics.Quotes + ".dlq", MaxBatch: 1000, DrainTimeout: 10 * time.Second,
+	}, r.conn, h, r.writer, zap.NewNop(), prometheus.NewRegistry())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	reader := kafka.NewReader(kafka.ReaderConfig{Brokers: r.cluster.Brokers(), GroupID: kafkatest.Name(b, "lat"),
+		Topic: r.topics.EnrichedQuotes, MaxWait: 10 * time.Millisecond, StartOffset: kafka.FirstOffset})
+	defer reader.Close()
+
+	// Warm up: the consumer joins its group before the clock starts.
+	time.Sleep(2 * time.Second)
+	total := perSecond * seconds
+	go func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		sent := 0
+		for sent < total {
+			<-tick.C
+			batch := make([]kafka.Message, 0, perSecond/100)
+			for range perSecond / 100 {
+				m := quoteMsg(b, fmt.Sprintf("%s-l%d", r.topics.Quotes, sent), "belta.by", fmt.Sprintf("Latency probe %d of %s, long enough to count.", sent, r.topics.Quotes))
+				m.Topic = r.topics.Quotes
+				m.Headers = append(m.Headers, kafka.Header{Key: "sent", Value: []byte(strconv.FormatInt(time.Now().UnixNano(), 10))})
+				batch = append(batch, m)
+				sent++
+			}
+			_ = r.writer.WriteMessages(context.Background(), batch...)
+		}
+	}()
+	out := make([]time.Duration, 0, total)
+	rctx, rcancel := context.WithTimeout(context.Background(), time.Duration(seconds+30)*time.Second)
+	defer rcancel()
+	for len(out) < total {
+		m, err := reader.ReadMessage(rctx)
+		if err != nil {
+			b.Fatalf("read latency probes: %d of %d: %v", len(out), total, err)
+		}
+		sent, _ := strconv.ParseInt(stream.Header(m, "sent"), 10, 64)
+		out = append(out, time.Since(time.Unix(0, sent)))
+	}
+	return out
+}
+
+func percentile(d []time.Duration, p int) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[min(len(s)-1, len(s)*p/100)]
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
