@@ -966,8 +966,8 @@ func parseFeeds(t *testing.T, what, src string) []feed {
 // checkFeedList: the feed ConfigMap holds the YAML the fetcher reads, the
 // same list as the repository's.
 func checkFeedList(t *testing.T, r *rendered) {
-	s := r.services[0]
-	d, c := r.deployment(t, s)
+	i := slices.IndexFunc(r.services, func(s *service) bool { return s.name == "fetcher" })
+	d, c := r.deployment(t, r.services[i])
 	file := r.env(t, c)["FEEDS_FILE"].value
 	v := volume(d, "feeds")
 	if v == nil || v.ConfigMap == nil {

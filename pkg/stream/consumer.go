@@ -324,9 +324,9 @@ func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.M
 	}
 }
 
-// gather waits for the first record, then takes whatever
-// else is already fetched, up to MaxBatch. It returns nothing once ctx is
-// cancelled: records fetched but not handled are simply not committed.
+// gather waits for the first record, then takes whatever else is already
+// fetched, up to MaxBatch. It returns nothing once ctx is cancelled: records
+// fetched but not handled are simply not committed.
 func (c *Consumer) gather(ctx context.Context, ch <-chan kafka.Message) []kafka.Message {
 	var first kafka.Message
 	select {
