@@ -101,3 +101,14 @@ demo: build ## The same, offline: recorded feeds served from fixtures/feeds
 .PHONY: clean
 clean: ## Remove built binaries and local run data
 	rm -rf $(BIN) .data .cache/bench
+
+IMAGE_REPO ?= ghcr.io/newswire
+IMAGE_TAG  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+DOCKER     ?= docker
+
+.PHONY: images
+images: ## Build the service images (IMAGE_REPO, IMAGE_TAG; the repo root as context)
+	@for s in $(SERVICES); do \
+		echo "== image $(IMAGE_REPO)/$$s:$(IMAGE_TAG)"; \
+		DOCKER_BUILDKIT=1 $(DOCKER) build -f services/$$s/Dockerfile -t $(IMAGE_REPO)/$$s:$(IMAGE_TAG) . || exit 1; \
+	done

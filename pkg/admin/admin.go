@@ -35,13 +35,20 @@ type Server struct {
 	ready    map[string]Check
 	routes   map[string]http.Handler
 	draining atomic.Bool
+	// checkOK is 1 or 0 per probe and check after each run, so dashboards
+	// and alerts see which dependency failed, not only that a probe did.
+	checkOK *prometheus.GaugeVec
 }
 
 // New returns a server for addr with a fresh registry holding the Go and
 // process collectors.
 func New(addr string, log *zap.Logger) *Server {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	checkOK := prometheus.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "newswire_check_ok",
+		Help: "1 when the named health check passed on its last run, 0 when it failed; checks run when /healthz (probe=liveness) or /readyz (probe=readiness) is asked.",
+	}, []string{"probe", "check"})
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), checkOK)
 	return &Server{
 		addr:     addr,
 		log:      log,
@@ -49,6 +56,7 @@ func New(addr string, log *zap.Logger) *Server {
 		live:     map[string]Check{},
 		ready:    map[string]Check{},
 		routes:   map[string]http.Handler{},
+		checkOK:  checkOK,
 	}
 }
 
@@ -85,10 +93,10 @@ func (s *Server) Drain() { s.draining.Store(true) }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		s.serveChecks(w, r, s.checks(s.live), false)
+		s.serveChecks(w, r, "liveness", s.checks(s.live), false)
 	})
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		s.serveChecks(w, r, s.checks(s.ready), s.draining.Load())
+		s.serveChecks(w, r, "readiness", s.checks(s.ready), s.draining.Load())
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
 	s.mu.Lock()
@@ -111,7 +119,7 @@ func (s *Server) checks(m map[string]Check) map[string]Check {
 
 // serveChecks runs the checks and answers 200 "ok", or 503 with the name of
 // each failing check and its error (which must hold nothing secret).
-func (s *Server) serveChecks(w http.ResponseWriter, r *http.Request, checks map[string]Check, draining bool) {
+func (s *Server) serveChecks(w http.ResponseWriter, r *http.Request, probe string, checks map[string]Check, draining bool) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
 	var failed []string
@@ -119,9 +127,12 @@ func (s *Server) serveChecks(w http.ResponseWriter, r *http.Request, checks map[
 		failed = append(failed, "draining: shutting down")
 	}
 	for name, check := range checks {
+		ok := 1.0
 		if err := check(ctx); err != nil {
 			failed = append(failed, fmt.Sprintf("%s: %v", name, err))
+			ok = 0
 		}
+		s.checkOK.WithLabelValues(probe, name).Set(ok)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")

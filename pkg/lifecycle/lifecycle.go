@@ -25,6 +25,12 @@ type Part struct {
 // Drainer is told when shutdown begins (the admin server turns not-ready).
 type Drainer interface{ Drain() }
 
+// StopGrace is how long Run waits for the parts beyond the drain deadline
+// before it gives up on them. A pod's terminationGracePeriodSeconds must
+// exceed the drain deadline plus this, or the kubelet kills the process
+// before it has committed and left its consumer group.
+const StopGrace = 5 * time.Second
+
 // ErrDrainDeadline is returned when the parts did not stop in time.
 var ErrDrainDeadline = errors.New("parts did not stop within the drain deadline")
 
@@ -38,7 +44,7 @@ func SignalContext(parent context.Context) (context.Context, context.CancelFunc)
 }
 
 // Run runs the parts until ctx is cancelled or one of them fails, then
-// cancels the others and waits for them, at most drain plus a few seconds.
+// cancels the others and waits for them, at most drain plus StopGrace.
 // The background parts (the admin server) are stopped after the others, so
 // health and metrics stay visible while the service drains.
 func Run(ctx context.Context, log *zap.Logger, drain time.Duration, d Drainer, background []Part, parts ...Part) error {
@@ -73,7 +79,7 @@ func Run(ctx context.Context, log *zap.Logger, drain time.Duration, d Drainer, b
 		}
 		select {
 		case err = <-done:
-		case <-time.After(drain + 5*time.Second):
+		case <-time.After(drain + StopGrace):
 			err = ErrDrainDeadline
 		}
 	}

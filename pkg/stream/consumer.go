@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,8 +82,17 @@ type Consumer struct {
 	now     func() time.Time
 
 	blocked      atomic.Bool  // the last attempt at a batch failed
-	lastProgress atomic.Int64 // unix nanoseconds of the last fetched record or idle check
+	lastProgress atomic.Int64 // unix nanoseconds of the last fetched record or stall check
 	reader       atomic.Pointer[kafka.Reader]
+
+	mu        sync.Mutex
+	positions map[topicPartition]int64 // the next offset to fetch, per partition fetched from
+}
+
+// topicPartition names one partition of a topic.
+type topicPartition struct {
+	topic     string
+	partition int
 }
 
 // NewConsumer returns a consumer; Run starts it.
@@ -103,6 +114,8 @@ func NewConsumer(cfg ConsumerConfig, conn *Connection, h Handler, out Producer, 
 		log:     log.With(zap.String(logging.KeyGroup, cfg.Group)),
 		metrics: newConsumerMetrics(reg),
 		now:     time.Now,
+
+		positions: map[topicPartition]int64{},
 	}
 	c.lastProgress.Store(time.Now().UnixNano())
 	return c
@@ -117,22 +130,103 @@ func (c *Consumer) Ready(context.Context) error {
 	return nil
 }
 
-// Healthy fails when the reader has stalled: partitions assigned, records
-// waiting, and nothing fetched for StallTimeout. kafka-go readers have been
-// seen to stop this way; a restart cures it.
-func (c *Consumer) Healthy(context.Context) error {
-	r := c.reader.Load()
-	if r == nil {
+// Healthy fails when the reader has stalled: nothing fetched for
+// StallTimeout while a partition it fetched from has records waiting that
+// no other member of the group has consumed either. kafka-go readers have
+// been seen to stop this way; a restart cures it. A consumer blocked on a
+// dependency (Ready fails) is not stalled: a restart would cure nothing.
+//
+// The records waiting are asked of the broker: a group reader's own lag
+// figure is updated only when it reads a record, so after a stall it keeps
+// the value from before, zero when the reader had caught up. kafka-go does
+// not tell which partitions the group assigned, so only partitions this
+// consumer has fetched from count: a reader that was consuming and stops is
+// caught; one that never delivered a record from a partition is not.
+func (c *Consumer) Healthy(ctx context.Context) error {
+	if c.reader.Load() == nil || c.blocked.Load() {
 		return nil
 	}
 	idle := time.Since(time.Unix(0, c.lastProgress.Load()))
 	if idle < c.cfg.StallTimeout {
 		return nil
 	}
-	if lag := r.Stats().Lag; lag > 0 {
-		return fmt.Errorf("reader stalled: no record fetched for %s with lag %d", idle.Round(time.Second), lag)
+	stuck, known := c.stalledPartitions(ctx)
+	if !known {
+		return nil // the broker cannot say: readiness's Kafka check reports that
 	}
-	return nil
+	if len(stuck) == 0 {
+		c.lastProgress.Store(time.Now().UnixNano()) // idle with nothing to fetch
+		return nil
+	}
+	return fmt.Errorf("reader stalled: nothing fetched for %s while %s has records waiting", idle.Round(time.Millisecond), strings.Join(stuck, ", "))
+}
+
+// stalledPartitions asks the broker for the end offset and the group's
+// committed offset of every partition this consumer fetched from; known is
+// false when the broker did not answer.
+func (c *Consumer) stalledPartitions(ctx context.Context) (stuck []string, known bool) {
+	c.mu.Lock()
+	positions := make(map[topicPartition]int64, len(c.positions))
+	for tp, off := range c.positions {
+		positions[tp] = off
+	}
+	c.mu.Unlock()
+	if len(positions) == 0 {
+		return nil, true
+	}
+	list := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
+	fetch := &kafka.OffsetFetchRequest{GroupID: c.cfg.Group, Topics: map[string][]int{}}
+	for tp := range positions {
+		list.Topics[tp.topic] = append(list.Topics[tp.topic], kafka.LastOffsetOf(tp.partition))
+		fetch.Topics[tp.topic] = append(fetch.Topics[tp.topic], tp.partition)
+	}
+	client := c.conn.Client()
+	ends, err := client.ListOffsets(ctx, list)
+	if err != nil {
+		c.log.Warn("stall check: list end offsets", zap.Error(err))
+		return nil, false
+	}
+	committed, err := client.OffsetFetch(ctx, fetch)
+	if err != nil {
+		c.log.Warn("stall check: fetch committed offsets", zap.Error(err))
+		return nil, false
+	}
+	end := map[topicPartition]int64{}
+	for topic, parts := range ends.Topics {
+		for _, p := range parts {
+			if p.Error == nil {
+				end[topicPartition{topic, p.Partition}] = p.LastOffset
+			}
+		}
+	}
+	done := map[topicPartition]int64{}
+	for topic, parts := range committed.Topics {
+		for _, p := range parts {
+			if p.Error == nil {
+				done[topicPartition{topic, p.Partition}] = p.CommittedOffset
+			}
+		}
+	}
+	return stalled(positions, end, done), true
+}
+
+// stalled returns the partitions whose end lies beyond where this consumer
+// stopped fetching, and whose committed offset has not moved past it either
+// (after a rebalance another member owns it and commits beyond).
+func stalled(positions, end, committed map[topicPartition]int64) []string {
+	var out []string
+	for tp, next := range positions {
+		e, ok := end[tp]
+		if !ok || e <= next {
+			continue
+		}
+		if done, ok := committed[tp]; ok && done > next {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s/%d", tp.topic, tp.partition))
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Run consumes until ctx is cancelled, then finishes the batch in flight
@@ -219,6 +313,9 @@ func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.M
 		}
 		failures = 0
 		c.lastProgress.Store(time.Now().UnixNano())
+		c.mu.Lock()
+		c.positions[topicPartition{msg.Topic, msg.Partition}] = msg.Offset + 1
+		c.mu.Unlock()
 		select {
 		case ch <- msg:
 		case <-ctx.Done():
@@ -227,25 +324,15 @@ func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.M
 	}
 }
 
-// gather waits for the first record (or an idle tick), then takes whatever
-// else is already fetched, up to MaxBatch. It returns nothing once ctx is
-// cancelled: records fetched but not handled are simply not committed.
+// gather waits for the first record, then takes whatever else is already
+// fetched, up to MaxBatch. It returns nothing once ctx is cancelled: records
+// fetched but not handled are simply not committed.
 func (c *Consumer) gather(ctx context.Context, ch <-chan kafka.Message) []kafka.Message {
-	idle := time.NewTicker(c.cfg.StallTimeout / 4)
-	defer idle.Stop()
 	var first kafka.Message
-	for waiting := true; waiting; {
-		select {
-		case <-ctx.Done():
-			return nil
-		case first = <-ch:
-			waiting = false
-		case <-idle.C:
-			// Nothing to fetch is progress too, as long as nothing waits.
-			if r := c.reader.Load(); r != nil && r.Stats().Lag <= 0 {
-				c.lastProgress.Store(time.Now().UnixNano())
-			}
-		}
+	select {
+	case <-ctx.Done():
+		return nil
+	case first = <-ch:
 	}
 	batch := append(make([]kafka.Message, 0, c.cfg.MaxBatch), first)
 	for len(batch) < c.cfg.MaxBatch {

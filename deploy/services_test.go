@@ -1,0 +1,155 @@
+package deploy_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/newswire/newswire/deploy/internal/envscan"
+)
+
+// repoRoot is the repository, seen from this module.
+const repoRoot = ".."
+
+// service is what the tests know of one Newswire service.
+type service struct {
+	name       string // fetcher
+	deployment string // its Deployment and Service: newswire-fetcher
+	// consumes lists the TOPIC_* variables naming the topics it reads in its
+	// consumer group (its main.go); none for the fetcher.
+	consumes []string
+	// reaches is where its NetworkPolicy lets it go (the issue's rule).
+	reaches []string
+	vars    envscan.Vars // every variable its code reads, with defaults
+}
+
+// runtimeVars are read by the Go runtime rather than by config.Env.
+var runtimeVars = map[string]bool{"GOMEMLIMIT": true, "GOMAXPROCS": true, "GOGC": true, "GODEBUG": true}
+
+// loadServices scans each service's source (and pkg/config, which reads the
+// common variables) for the variables it accepts.
+func loadServices(tb testing.TB) []*service {
+	tb.Helper()
+	all := []*service{
+		{name: "fetcher", reaches: []string{"dns", "internet", "kafka", "redis"}},
+		{name: "extractor", consumes: []string{"TOPIC_ARTICLES"}, reaches: []string{"dns", "kafka"}},
+		{name: "publisher", consumes: []string{"TOPIC_QUOTES", "TOPIC_ENTITIES"}, reaches: []string{"dns", "kafka", "redis"}},
+	}
+	for _, s := range all {
+		s.deployment = "newswire-" + s.name
+		vars, err := envscan.Scan(filepath.Join(repoRoot, "pkg", "config"), filepath.Join(repoRoot, "services", s.name))
+		if err != nil {
+			tb.Fatalf("scan the variables of %s: %v", s.name, err)
+		}
+		s.vars = vars
+	}
+	return all
+}
+
+var metricName = regexp.MustCompile(`Name:\s*"(newswire_[a-z0-9_]+)"`)
+
+// codeMetrics returns every newswire_* metric the code registers, from the
+// `Name: "newswire_..."` of its collector options, with the file it is in.
+func codeMetrics(tb testing.TB) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	for _, dir := range []string{"pkg", "services"} {
+		err := filepath.WalkDir(filepath.Join(repoRoot, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			for _, m := range metricName.FindAllSubmatch(src, -1) {
+				out[string(m[1])] = path
+			}
+			return nil
+		})
+		if err != nil {
+			tb.Fatalf("scan metrics: %v", err)
+		}
+	}
+	if len(out) == 0 {
+		tb.Fatal("found no newswire_* metric in the code")
+	}
+	return out
+}
+
+// knownMetric reports whether a metric a rule or panel names exists: one of
+// ours (histograms add _bucket, _sum and _count), or one of the exporters
+// the operations page requires.
+func knownMetric(name string, ours map[string]string) bool {
+	if strings.HasPrefix(name, "newswire_") {
+		for _, suffix := range []string{"", "_bucket", "_sum", "_count"} {
+			if _, ok := ours[strings.TrimSuffix(name, suffix)]; ok && strings.HasSuffix(name, suffix) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, prefix := range []string{
+		"kafka_consumergroup_", // Strimzi Kafka Exporter
+		"kube_",                // kube-state-metrics
+		"process_", "go_",      // the Go and process collectors of pkg/admin
+		"up",
+	} {
+		if strings.HasPrefix(name, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// headingAnchors returns the GitHub anchors of a Markdown file's headings.
+func headingAnchors(tb testing.TB, path string) map[string]bool {
+	tb.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, line := range strings.Split(string(src), "\n") {
+		if !strings.HasPrefix(line, "#") {
+			continue
+		}
+		title := strings.TrimSpace(strings.TrimLeft(line, "#"))
+		var b strings.Builder
+		for _, r := range strings.ToLower(title) {
+			switch {
+			case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+				b.WriteRune(r)
+			case r == ' ':
+				b.WriteRune('-')
+			}
+		}
+		out[b.String()] = true
+	}
+	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestMetricsAreDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "operations.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics := codeMetrics(t)
+	for _, name := range sortedKeys(metrics) {
+		if !strings.Contains(string(doc), "`"+name+"`") {
+			t.Errorf("metric %s (%s) is not documented in docs/operations.md", name, metrics[name])
+		}
+	}
+}
