@@ -129,26 +129,10 @@ func TestFaultSuite(t *testing.T) {
 	}
 	t.Logf("%d kills: %v; then all %d articles published", kills, restarts, articles)
 
-	var perKey map[string]int
-	var texts map[string]bool
-	harness.Eventually(t, 4*time.Minute, fmt.Sprintf("all %d quotations downstream", articles), func() bool {
-		msgs := kafkatest.ReadAll(t, []string{brokerAddr}, "news.enriched.quotes", 0, 20*time.Second)
-		perKey, texts = map[string]int{}, map[string]bool{}
-		for _, m := range msgs {
-			q, err := event.Decode[event.EnrichedQuote](m.Value)
-			if err != nil {
-				t.Fatalf("downstream record: %v", err)
-			}
-			perKey[string(m.Key)]++
-			texts[q.Text] = true
-		}
-		for i := range articles {
-			if !texts[quotationOf(i)] {
-				return false
-			}
-		}
-		return true
-	})
+	perKey, missing := downstream(t, brokerAddr, articles, 4*time.Minute)
+	if len(missing) > 0 {
+		t.Fatalf("%d of %d quotations never reached news.enriched.quotes: %s", len(missing), articles, whereMissing(t, brokerAddr, missing))
+	}
 	dups := 0
 	for _, n := range perKey {
 		dups += n - 1
@@ -175,4 +159,52 @@ func waitListening(t *testing.T, addr string) {
 		_ = c.Close()
 		return true
 	})
+}
+
+// downstream waits until every generated quotation is in
+// news.enriched.quotes or the timeout passes, and returns the records per
+// key and the quotations still missing.
+func downstream(t *testing.T, broker string, articles int, timeout time.Duration) (map[string]int, []int) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		perKey, texts := map[string]int{}, map[string]bool{}
+		for _, m := range kafkatest.ReadAll(t, []string{broker}, "news.enriched.quotes", 0, 20*time.Second) {
+			q, err := event.Decode[event.EnrichedQuote](m.Value)
+			if err != nil {
+				t.Fatalf("downstream record: %v", err)
+			}
+			perKey[string(m.Key)]++
+			texts[q.Text] = true
+		}
+		var missing []int
+		for i := range articles {
+			if !texts[quotationOf(i)] {
+				missing = append(missing, i)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
+			return perKey, missing
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// whereMissing says how far each missing quotation got.
+func whereMissing(t *testing.T, broker string, missing []int) string {
+	t.Helper()
+	has := func(topic string, i int) bool {
+		for _, m := range kafkatest.ReadAll(t, []string{broker}, topic, 0, 20*time.Second) {
+			if strings.Contains(string(m.Value), quotationOf(i)) {
+				return true
+			}
+		}
+		return false
+	}
+	var b strings.Builder
+	for _, i := range missing[:min(len(missing), 10)] {
+		fmt.Fprintf(&b, "\n  quotation %d: in news.articles %v, news.quotes %v, news.deadletter %v", i,
+			has("news.articles", i), has("news.quotes", i), has("news.deadletter", i))
+	}
+	return b.String()
 }
