@@ -271,7 +271,11 @@ func printErrors(out *report, a article, preds []prediction, limit int) int {
 		case 10*bestO < 3*total: // not exact for unions, enough to look at
 			say("%s MISSED %q (source %q)\n      ctx: %s\n", a.name, snippet(c), src, context(c))
 		case preds[bestI].speaker == "":
-			say("%s NOSPEAKER/%s %q (source %q)\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), src, context(c))
+			label := "NOSPEAKER"
+			if !hasCapitalisedName(a.text, at.source) {
+				label = "NOSPEAKER-UNJUDGED"
+			}
+			say("%s %s/%s %q (source %q)\n      ctx: %s\n", a.name, label, preds[bestI].kind, snippet(c), src, context(c))
 		case hasCapitalisedName(a.text, at.source) && !surnameIn(preds[bestI].speaker, a.text, at.source):
 			say("%s WRONGSPEAKER/%s %q said %q, gold %q\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), preds[bestI].speaker, src, context(c))
 		}

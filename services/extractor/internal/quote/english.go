@@ -246,7 +246,8 @@ func (st *state) beforeEN(sp span) attrib {
 		if v > lo && !st.isPunct(v-1, ",") {
 			continue
 		}
-		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] {
+		// Not the subject of a reported clause: said every pope was “…”.
+		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] && !st.clauseVerb(np[1]) {
 			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
 		}
 	}
@@ -312,8 +313,10 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		if np[1] == np[0] {
 			continue
 		}
-		// Not the object of a preposition: … said to Trump.
-		if np[0] > lo && st.toks[np[0]-1].kind == tWord && stopWord(strings.ToLower(st.word(np[0]-1))) {
+		// Not the object of a preposition: … said to Trump. A conjunction
+		// opening the sentence is no preposition: And Mr. Christie gloated.
+		if q := np[0] - 1; q >= lo && st.toks[q].kind == tWord && stopWord(strings.ToLower(st.word(q))) &&
+			(q > lo || !conjunction(strings.ToLower(st.word(q)))) {
 			continue
 		}
 		if run, _, _ := st.nameIn(np); len(run) == 0 {
@@ -322,6 +325,21 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
 	}
 	return attrib{}
+}
+
+// clauseVerb reports whether token i is the verb of a clause after its
+// subject: a lower-case auxiliary, a reporting verb or a past tense.
+func (st *state) clauseVerb(i int) bool {
+	if i >= len(st.toks) || st.toks[i].kind != tWord || !st.toks[i].lower {
+		return false
+	}
+	w := st.word(i)
+	switch w {
+	case "is", "was", "are", "were", "has", "had", "have", "will", "would", "can", "could", "should", "may",
+		"might", "must", "does", "did", "do":
+		return true
+	}
+	return st.isVerbEN(w) || verbLike(w)
 }
 
 // skipParenthesisBack passes back over a short parenthesis ending just
@@ -502,7 +520,7 @@ func (st *state) adverb(i int) bool {
 	case "also", "later", "then", "has", "had", "have", "would", "will", "once", "recently", "previously",
 		"again", "further", "just", "simply", "often", "never", "ever", "did", "does", "do", "was", "is",
 		"been", "first", "famously", "privately", "publicly", "still", "now", "earlier", "already",
-		"subsequently", "repeatedly", "frequently", "reportedly", "sometimes", "told", "recalls",
+		"subsequently", "repeatedly", "frequently", "reportedly", "sometimes", "told", "recalls", "not",
 		"также", "еще", "ещё", "тогда", "затем", "потом", "особо", "отдельно", "также,":
 		return w != "told" && w != "recalls"
 	}

@@ -24,6 +24,28 @@ func stopWord(w string) bool {
 	return false
 }
 
+// conjunction reports whether a word joins clauses: a name after a
+// sentence-opening "And" is still the subject.
+func conjunction(w string) bool {
+	switch w {
+	case "and", "but", "or", "so", "then", "yet", "also":
+		return true
+	}
+	return false
+}
+
+// preposition reports whether a lower-case word is a preposition: a name
+// after it is its object, not a subject.
+func preposition(w string) bool {
+	switch w {
+	case "to", "in", "on", "at", "by", "from", "with", "after", "before", "during", "since", "into", "about",
+		"over", "under", "through", "against", "for", "of", "like", "unlike", "toward", "towards", "upon",
+		"without", "among", "between", "behind", "beyond", "despite":
+		return true
+	}
+	return false
+}
+
 func isDeterminer(w string) bool {
 	switch w {
 	case "the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "one", "another":
@@ -117,10 +139,60 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 	}
 	np := st.phraseBackwardFrom(j, lo)
+	if appos[1] > 0 && (np[1] == np[0] || !st.toks[np[1]-1].upper) {
+		// Giovanni Maria Vian, the editor in chief of the Vatican's
+		// newspaper, L'Osservatore Romano, said: the name stands before
+		// more appositions.
+		for n := 0; n < 2; n++ {
+			k := st.commaBefore(j, lo)
+			if k < 0 {
+				break
+			}
+			if cand := st.phraseBackwardFrom(k-1, lo); cand[1] > cand[0] && st.toks[cand[1]-1].upper && st.opensClause(cand[0], lo) {
+				if run, _, possessed := st.nameIn(cand); len(run) > 0 && !possessed {
+					return cand, [2]int{k + 1, appos[1]}
+				}
+			}
+			j = k - 1
+		}
+	}
 	if np[1] == np[0] {
 		return np, [2]int{}
 	}
 	return np, appos
+}
+
+// opensClause reports whether a phrase starting at token i opens its
+// sentence (from lo) or a clause, not a prepositional phrase.
+func (st *state) opensClause(i, lo int) bool {
+	for k := i - 1; k >= lo; k-- {
+		if st.toks[k].kind != tWord {
+			return st.isPunct(k, ",") || st.toks[k].kind == tPara || isSentenceEnd(st.s, st.toks[k])
+		}
+		w := strings.ToLower(st.word(k))
+		if !isDeterminer(w) && !conjunction(w) && !st.x.lex.IsFunction(st.word(k)) {
+			return false
+		}
+		if preposition(w) {
+			return false
+		}
+	}
+	return true
+}
+
+// commaBefore is the comma that opens the apposition ending at token j,
+// within maxAppos tokens and the sentence, or -1.
+func (st *state) commaBefore(j, lo int) int {
+	for k := j; k > lo && j-k < maxAppos; k-- {
+		t := st.toks[k]
+		if t.kind == tMark || t.kind == tPara || isSentenceEnd(st.s, t) {
+			return -1
+		}
+		if st.isPunct(k, ",") {
+			return k
+		}
+	}
+	return -1
 }
 
 // phraseBackwardFrom reads a subject phrase ending at token j (inclusive).
