@@ -222,8 +222,10 @@ func (st *state) beforeEN(sp span) attrib {
 		if !st.isVerbAt(v) || st.nounAt(v) {
 			continue
 		}
-		if strings.HasSuffix(w, "ing") && st.isPunct(v-1, ",") {
-			// Clinton dismissed the report, saying “…”: the sentence's subject.
+		if strings.HasSuffix(w, "ing") && st.participleClause(v, lo) {
+			// Clinton dismissed the report, saying “…”; Bolton distanced
+			// himself by saying; Trump issued a statement Tuesday saying:
+			// the sentence's subject.
 			if a := st.sentenceSubject(lo, v-1); a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
 				return a
@@ -325,6 +327,29 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
 	}
 	return attrib{}
+}
+
+// participleClause reports whether the -ing verb at token v opens a
+// clause about the sentence's subject: after a comma, after by, upon,
+// before, after or when, or after a document that carries the words (a
+// statement saying).
+func (st *state) participleClause(v, lo int) bool {
+	p := st.timeBefore(v-1, lo)
+	if p < lo {
+		return false
+	}
+	if st.isPunct(p, ",") {
+		return true
+	}
+	if st.toks[p].kind != tWord || !st.toks[p].lower {
+		return false
+	}
+	switch st.word(p) {
+	case "by", "upon", "before", "after", "when", "while", "statement", "release", "email", "e-mail", "letter",
+		"tweet", "post", "note", "memo", "message", "video", "ad", "op-ed", "editorial":
+		return true
+	}
+	return false
 }
 
 // clauseVerb reports whether token i is the verb of a clause after its
@@ -484,6 +509,9 @@ func (st *state) isVerbEN(w string) bool { return st.x.verbs.English(w) }
 // isVerbAt is isVerbEN for token v, with "put it" (as Mr. Amar put it).
 func (st *state) isVerbAt(v int) bool {
 	w := st.word(v)
+	if st.toks[v].upper {
+		w = strings.ToLower(w) // Said Dorothy Poynter, “…”
+	}
 	return st.isVerbEN(w) || w == "put" && st.isWord(v+1, "it")
 }
 
@@ -501,13 +529,98 @@ func verbLike(w string) bool {
 	return false
 }
 
-// skipAdverbs passes over the adverbs and auxiliaries between a subject and
-// its verb: he later said, she has said, Trump also told.
+// skipAdverbs passes over the adverbs, auxiliaries, reflexives and time
+// phrases between a subject and its verb: he later said, she has said,
+// Trump also told, Cruz himself said, Donald Trump on Thursday ratcheted up.
 func (st *state) skipAdverbs(i int) int {
-	for n := 0; i < len(st.toks) && n < 3 && st.adverb(i); n++ {
-		i++
+	for n := 0; i < len(st.toks) && n < 4; n++ {
+		switch {
+		case st.adverb(i) || st.reflexive(i):
+			i++
+		case st.timeAfter(i) > i:
+			i = st.timeAfter(i)
+		default:
+			return i
+		}
 	}
 	return i
+}
+
+// skipAdverbsBack is skipAdverbs backwards from token j (inclusive), no
+// further than lo: it returns the token before them.
+func (st *state) skipAdverbsBack(j, lo int) int {
+	for n := 0; j >= lo && n < 4; n++ {
+		switch {
+		case st.adverb(j) || st.reflexive(j):
+			j--
+		case st.timeBefore(j, lo) < j:
+			j = st.timeBefore(j, lo)
+		default:
+			return j
+		}
+	}
+	return j
+}
+
+func (st *state) reflexive(i int) bool {
+	return st.isWord(i, "himself") || st.isWord(i, "herself") || st.isWord(i, "themselves") || st.isWord(i, "itself")
+}
+
+// weekday reports whether token i is a day of the week.
+func (st *state) weekday(i int) bool {
+	if i < 0 || i >= len(st.toks) || st.toks[i].kind != tWord || !st.toks[i].upper {
+		return false
+	}
+	switch st.word(i) {
+	case "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday":
+		return true
+	}
+	return false
+}
+
+func (st *state) partOfDay(i int) bool {
+	return st.isWord(i, "morning") || st.isWord(i, "afternoon") || st.isWord(i, "evening") || st.isWord(i, "night")
+}
+
+// timeAfter is the end of a time phrase starting at token i (on Thursday,
+// Tuesday night, last week), or i when there is none.
+func (st *state) timeAfter(i int) int {
+	j := i
+	if st.isWord(j, "on") || st.isWord(j, "last") || st.isWord(j, "this") || st.isWord(j, "late") || st.isWord(j, "early") {
+		j++
+	}
+	switch {
+	case st.weekday(j):
+		j++
+		if st.partOfDay(j) {
+			j++
+		}
+		return j
+	case j > i && !st.isWord(i, "on") && (st.isWord(j, "week") || st.isWord(j, "month") || st.isWord(j, "year") || st.isWord(j, "weekend")):
+		return j + 1
+	}
+	return i
+}
+
+// timeBefore is timeAfter backwards: the token before a time phrase ending
+// at token j, or j when there is none.
+func (st *state) timeBefore(j, lo int) int {
+	k := j
+	if st.partOfDay(k) && st.weekday(k-1) {
+		k--
+	}
+	switch {
+	case st.weekday(k):
+		k--
+		if k >= lo && (st.isWord(k, "on") || st.isWord(k, "last") || st.isWord(k, "this") || st.isWord(k, "late") || st.isWord(k, "early")) {
+			k--
+		}
+		return k
+	case (st.isWord(k, "week") || st.isWord(k, "month") || st.isWord(k, "year") || st.isWord(k, "weekend")) &&
+		(st.isWord(k-1, "last") || st.isWord(k-1, "this")) && k-1 >= lo:
+		return k - 2
+	}
+	return j
 }
 
 func (st *state) adverb(i int) bool {

@@ -105,10 +105,7 @@ func (st *state) phraseForward(i, limit int) [2]int {
 // token v (over adverbs and an apposition), reaching back no further than
 // lo.
 func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
-	j := v - 1
-	for n := 0; j >= lo && n < 3 && st.adverb(j); n++ {
-		j--
-	}
+	j := st.skipAdverbsBack(v-1, lo)
 	var appos [2]int
 	if j-1 > lo && st.isWord(j, "who") && st.isPunct(j-1, ",") {
 		// Franklin Graham, who has vowed …: the name before the relative
