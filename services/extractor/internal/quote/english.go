@@ -235,7 +235,7 @@ func (st *state) beforeEN(sp span) attrib {
 		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] && st.plausibleSubject(np) {
 			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
 		}
-		if p := v - 1; p >= lo && (st.isWord(p, "and") || st.isWord(p, "but") || st.isWord(p, "then")) {
+		if p := st.skipAdverbsBack(v-1, lo); p >= lo && (st.isWord(p, "and") || st.isWord(p, "but") || st.isWord(p, "then")) {
 			// Carson did not mention his opponents, but told his supporters
 			if a := st.sentenceSubject(lo, p); a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
@@ -527,6 +527,16 @@ func verbLike(w string) bool {
 		return true
 	}
 	return false
+}
+
+// pastTense is verbLike with the irregular past tenses that report no
+// speech: a subject phrase ends before them (Thomas Massie used to …).
+func pastTense(w string) bool {
+	switch w {
+	case "used", "saw", "led", "ran", "won", "lost", "sent", "held", "left", "met", "heard", "sought", "brought", "thought":
+		return true
+	}
+	return verbLike(w)
 }
 
 // skipAdverbs passes over the adverbs, auxiliaries, reflexives and time

@@ -82,7 +82,7 @@ func (st *state) phraseForward(i, limit int) [2]int {
 				break // Hillary Clinton immediately posted
 			}
 			if j > i && (stopWord(lw) && lw != "of" && lw != "for") || st.isVerbEN(lw) && content ||
-				content && verbLike(lw) && !st.x.lex.IsRole(lw) {
+				content && pastTense(lw) && !st.x.lex.IsRole(lw) {
 				break
 			}
 			if j == i && stopWord(lw) {
@@ -218,7 +218,7 @@ func (st *state) phraseBackwardFrom(j, lo int) [2]int {
 			break
 		}
 		w := st.word(k)
-		if t.lower && (stopWord(w) && w != "of" && w != "for" || st.isVerbEN(w) || k < j && verbLike(w) && !st.x.lex.IsRole(w)) {
+		if t.lower && (stopWord(w) && w != "of" && w != "for" || st.isVerbEN(w) || k < j && pastTense(w) && !st.x.lex.IsRole(w)) {
 			break
 		}
 		if isDeterminer(strings.ToLower(w)) || t.upper && k < j && possessive(w) {
