@@ -243,7 +243,8 @@ press club pac force army navy police guard coalition alliance society media mag
 street initiative project trust caucus parliament assembly duma government cabinet embassy kremlin
 pentagon council institution authority forum partnership watch reuters bloomberg cnn abc cbs nbc
 fox msnbc npr ap afp belta tass ria interfax twitter facebook google youtube instagram telegram
-industries holdings partners associates enterprises systems airlines motors
+industries holdings partners associates enterprises systems airlines motors museum library
+hospital school panel tribunal
 министерство мид правительство администрация совет комитет служба агентство партия парламент
 собрание дума кремль посольство пресс-служба`
 

@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// introducedBy finds the speaker a paragraph without quotations
-// introduces in its last sentence, for a quotation opening the next
-// paragraph: the sentence's subject and verb. br is the paragraph break.
+// introducedBy finds the speaker a sentence without quotations
+// introduces, for a quotation opening the next sentence or paragraph: the
+// sentence's subject and verb. br is the paragraph break or the sentence's
+// final punctuation.
 func (st *state) introducedBy(br int) attrib {
-	if br <= 0 || st.toks[br].kind != tPara {
+	if br <= 0 || st.toks[br].kind != tPara && !isSentenceEnd(st.s, st.toks[br]) {
 		return attrib{}
 	}
 	hi := br - 1
@@ -346,7 +347,8 @@ func (st *state) participleClause(v, lo int) bool {
 	}
 	switch st.word(p) {
 	case "by", "upon", "before", "after", "when", "while", "statement", "release", "email", "e-mail", "letter",
-		"tweet", "post", "note", "memo", "message", "video", "ad", "op-ed", "editorial":
+		"tweet", "post", "note", "memo", "message", "video", "ad", "op-ed", "editorial", "report", "study",
+		"survey", "poll", "complaint", "lawsuit", "filing", "ruling", "decision", "order", "motion", "petition", "speech":
 		return true
 	}
 	return false
@@ -399,7 +401,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 	if np[1] == np[0] || !st.namedOrPronoun(np) {
 		return attrib{}
 	}
-	j := st.skipParenthesis(np[1])
+	j := st.skipParenthesis(st.placeAfter(np[1]))
 	var appos [2]int
 	if st.isPunct(j, ",") {
 		appos = st.appositionAfter(j)
@@ -413,6 +415,22 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		return attrib{}
 	}
 	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
+}
+
+// placeAfter passes over where a subject is or comes from, at token i:
+// The Holocaust Memorial Museum in Washington issued.
+func (st *state) placeAfter(i int) int {
+	if !st.isWord(i, "in") && !st.isWord(i, "from") && !st.isWord(i, "at") {
+		return i
+	}
+	j := i + 1
+	for j < len(st.toks) && j-i <= 4 && st.toks[j].kind == tWord && st.toks[j].upper && !st.x.lex.IsFunction(st.word(j)) {
+		j++
+	}
+	if j == i+1 {
+		return i
+	}
+	return j
 }
 
 // leadingPreposition reports whether a capitalised word opens a sentence
@@ -523,7 +541,7 @@ func verbLike(w string) bool {
 	}
 	switch w {
 	case "went", "shot", "spoke", "put", "felt", "began", "gave", "took", "made", "kept", "chimed",
-		"threw", "fired", "broke", "sang", "swore", "bit", "hit", "let", "struck", "spat", "got":
+		"threw", "fired", "broke", "sang", "swore", "bit", "hit", "let", "struck", "spat", "got", "found":
 		return true
 	}
 	return false
