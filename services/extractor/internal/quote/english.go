@@ -226,7 +226,12 @@ func (st *state) beforeEN(sp span) attrib {
 		if strings.HasSuffix(w, "ing") && st.participleClause(v, lo) {
 			// Clinton dismissed the report, saying “…”; Bolton distanced
 			// himself by saying; Trump issued a statement Tuesday saying:
-			// the sentence's subject.
+			// the sentence's subject. After "X said," it is X.
+			if c := v - 1; st.isPunct(c, ",") && c-1 > lo && st.toks[c-1].lower && st.isVerbAt(c-1) && !st.nounAt(c-1) {
+				if np, appos := st.phraseBackward(c-1, lo); np[1] > np[0] && st.plausibleSubject(np) {
+					return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
+				}
+			}
 			if a := st.sentenceSubject(lo, v-1); a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
 				return a
@@ -398,7 +403,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		}
 	}
 	np := st.phraseForward(lo, hi+1)
-	if np[1] == np[0] || !st.namedOrPronoun(np) {
+	if np[1] == np[0] || !st.namedOrPronoun(np) && !st.definiteRole(np) {
 		return attrib{}
 	}
 	j := st.skipParenthesis(st.placeAfter(np[1]))
@@ -519,6 +524,22 @@ func (st *state) namedOrPronoun(np [2]int) bool {
 		}
 	}
 	return false
+}
+
+// definiteRole reports whether a phrase is a definite description headed
+// by a role: the Republican candidate, the former secretary of state.
+func (st *state) definiteRole(np [2]int) bool {
+	if np[1]-np[0] < 2 || !st.isWord(np[0], "the") {
+		return false
+	}
+	head := np[1] - 1
+	for k := np[0] + 1; k < np[1]; k++ {
+		if st.isWord(k, "of") {
+			head = k - 1 // the secretary of state
+			break
+		}
+	}
+	return st.toks[head].lower && st.x.lex.IsRole(st.word(head))
 }
 
 // isVerbEN reports whether a lower-case word reports speech.
