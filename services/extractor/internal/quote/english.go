@@ -263,10 +263,17 @@ func (st *state) beforeEN(sp span) attrib {
 	if a := st.subjectVerb(lo, hi); a.ok {
 		return a
 	}
-	// X: “…”
+	// X: “…”; else the subject of a sentence that ends in a colon: the
+	// Illinois Board of Elections was conclusive in its findings: “…”
 	if colon {
-		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi {
+		// More from Jones: “…”; not "later that month on CNN: “…”".
+		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi &&
+			(st.opensClause(np[0], lo) || st.isWord(np[0]-1, "from") || st.isWord(np[0]-1, "by") || st.isWord(np[0]-1, "via")) {
 			return attrib{ok: true, adjacent: true, np: np}
+		}
+		if a := st.sentenceSubject(lo, hi); a.ok {
+			a.adjacent, a.verb = true, ""
+			return a
 		}
 	}
 	// A quotation inside a sentence about someone: Mr. Cruz pledged to
@@ -323,8 +330,10 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		}
 		// Not the object of a preposition: … said to Trump. A conjunction
 		// opening the sentence is no preposition: And Mr. Christie gloated.
+		// "With" before a participle makes its subject: with Trump
+		// reportedly yelling.
 		if q := np[0] - 1; q >= lo && st.toks[q].kind == tWord && stopWord(strings.ToLower(st.word(q))) &&
-			(q > lo || !conjunction(strings.ToLower(st.word(q)))) {
+			(q > lo || !conjunction(strings.ToLower(st.word(q)))) && !(st.isWord(q, "with") && strings.HasSuffix(w, "ing")) {
 			continue
 		}
 		if run, _, _ := st.nameIn(np); len(run) == 0 {
@@ -679,6 +688,8 @@ func (st *state) adverb(i int) bool {
 	}
 	w := st.word(i)
 	switch w {
+	case "since":
+		return st.isWord(i-1, "has") || st.isWord(i-1, "have") || st.isWord(i-1, "had") // has since apologised
 	case "also", "later", "then", "has", "had", "have", "would", "will", "once", "recently", "previously",
 		"again", "further", "just", "simply", "often", "never", "ever", "did", "does", "do", "was", "is",
 		"been", "first", "famously", "privately", "publicly", "still", "now", "earlier", "already",

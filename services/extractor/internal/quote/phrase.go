@@ -160,19 +160,24 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 }
 
 // opensClause reports whether a phrase starting at token i opens its
-// sentence (from lo) or a clause, not a prepositional phrase.
+// sentence (from lo) or a clause, not the object of a verb or a
+// preposition: what stands before it, past determiners, is punctuation, a
+// conjunction or the sentence's start.
 func (st *state) opensClause(i, lo int) bool {
 	for k := i - 1; k >= lo; k-- {
 		if st.toks[k].kind != tWord {
-			return st.isPunct(k, ",") || st.toks[k].kind == tPara || isSentenceEnd(st.s, st.toks[k])
+			return true
 		}
 		w := strings.ToLower(st.word(k))
-		if !isDeterminer(w) && !conjunction(w) && !st.x.lex.IsFunction(st.word(k)) {
-			return false
+		switch {
+		case isDeterminer(w):
+			continue
+		case conjunction(w):
+			return true
+		case st.toks[k].upper && st.x.lex.IsFunction(st.word(k)) && !preposition(w):
+			return true
 		}
-		if preposition(w) {
-			return false
-		}
+		return false
 	}
 	return true
 }

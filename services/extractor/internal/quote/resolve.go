@@ -58,6 +58,15 @@ func (st *state) resolve(f *found, a attrib) {
 			return
 		}
 	}
+	if len(run) == 0 && np[1]-np[0] == 1 && st.toks[np[0]].upper {
+		// King says: a title word that is the surname of someone named.
+		w := stripPossessive(st.word(np[0]))
+		if p := st.ppl.recent(np[0], func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
+			f.who, f.attribution, f.role = p, event.AttributionExplicit, p.role
+			st.ppl.mention(np[0], p, true)
+			return
+		}
+	}
 	if len(run) > 0 && !possessed {
 		titles := st.text([2]int{np[0], start})
 		if st.ru {
