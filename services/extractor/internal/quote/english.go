@@ -415,6 +415,9 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 	if np[1] == np[0] || !st.namedOrPronoun(np) && !st.definiteRole(np) {
 		return attrib{}
 	}
+	if k := st.presentVerbIn(np); k > np[0] {
+		np = [2]int{np[0], k} // Hoff’s letter makes a case: the phrase ran on over its verb
+	}
 	j := st.skipParenthesis(st.placeAfter(np[1]))
 	var appos [2]int
 	if st.isPunct(j, ",") {
@@ -424,11 +427,28 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		}
 		j = appos[1] + 1
 	}
+	if (st.isWord(j, "was") || st.isWord(j, "is")) && j+1 == hi && st.isPunct(hi, ":") {
+		return attrib{ok: true, weak: true, np: np, appos: appos} // Clinton’s response was: “…”
+	}
 	j = st.skipAdverbs(j)
 	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) {
 		return attrib{}
 	}
 	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
+}
+
+// presentVerbIn finds where a phrase read forwards ran on over its verb in
+// the present tense: the first -s word after a lower-case head that
+// follows a possessive name (Hoff’s letter makes, Sanders’ email notes).
+// It returns 0 when there is none.
+func (st *state) presentVerbIn(np [2]int) int {
+	for k := np[0] + 2; k < np[1]; k++ {
+		w := st.word(k)
+		if st.toks[k].lower && st.toks[k-1].lower && documentNoun(st.word(k-1)) && strings.HasSuffix(w, "s") && !possessive(w) && len(w) > 3 {
+			return k
+		}
+	}
+	return 0
 }
 
 // placeAfter passes over where a subject is or comes from, at token i:

@@ -36,6 +36,10 @@ func (st *state) resolve(f *found, a attrib) {
 			role, np = st.text(np), a.appos
 		}
 	}
+	if k := st.author(np); k > np[0] {
+		// Bush's Facebook post, Hoff's letter: whoever wrote it speaks.
+		np = [2]int{np[0], k}
+	}
 	run, start, possessed := st.nameIn(np)
 	if possessed && np[1]-start == len(run)+1 && st.x.lex.IsOrgHead(st.word(np[1]-1)) {
 		// Mrs. Clinton's campaign: the campaign speaks, an organisation.
@@ -94,6 +98,35 @@ func (st *state) resolve(f *found, a attrib) {
 	if f.who != nil {
 		st.ppl.mention(np[0], f.who, true)
 	}
+}
+
+// author finds the owner of a document phrase (Bush's Facebook post,
+// Clinton's response): the end of the possessive name before its head, or
+// 0 when the phrase is no document of someone's.
+func (st *state) author(np [2]int) int {
+	head := np[1] - 1
+	if np[1]-np[0] < 2 || !st.toks[head].lower || !documentNoun(st.word(head)) {
+		return 0
+	}
+	for k := head - 1; k >= np[0]; k-- {
+		if st.toks[k].upper && possessive(st.word(k)) {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// documentNoun reports whether a word names something written or said
+// that speaks for its author: a statement, a letter, a tweet.
+func documentNoun(w string) bool {
+	switch w {
+	case "statement", "post", "letter", "tweet", "tweets", "email", "e-mail", "emails", "memo", "op-ed", "editorial",
+		"book", "speech", "remarks", "comments", "response", "reply", "message", "note", "column", "essay",
+		"blog", "website", "ad", "video", "interview", "testimony", "dictum", "words", "answer", "release",
+		"announcement", "manifesto", "memoir", "autobiography", "account", "page", "posting":
+		return true
+	}
+	return false
 }
 
 // speakerNamed finds or adds the person (or organisation) a speaker's name
