@@ -208,7 +208,16 @@ func (st *state) describes(a [2]int) bool {
 		return false
 	}
 	w := strings.ToLower(st.word(a[0]))
-	return isDeterminer(w) || st.x.lex.IsRole(w) || a[1]-a[0] > 1 && st.x.lex.IsRole(strings.ToLower(st.word(a[0]+1)))
+	return isDeterminer(w) || st.isRoleWord(w) || a[1]-a[0] > 1 && st.isRoleWord(strings.ToLower(st.word(a[0]+1)))
+}
+
+// isRoleWord is IsRole, with the prefixes of a former or shared office
+// (co-founder, ex-senator, vice-chairman) left out.
+func (st *state) isRoleWord(w string) bool {
+	for _, p := range []string{"co-", "ex-", "vice-", "deputy-"} {
+		w = strings.TrimPrefix(w, p)
+	}
+	return st.x.lex.IsRole(w)
 }
 
 // opensSentence reports whether token i starts a sentence or a clause
