@@ -238,6 +238,13 @@ func (st *state) beforeEN(sp span) attrib {
 			}
 			continue
 		}
+		if c := st.toInfinitive(v, lo); c < v {
+			// Mr. Trump was prompted to say, went on to say, tried to
+			// explain: the subject of the verb before "to".
+			if np, appos := st.phraseBackward(c, lo); np[1] > np[0] && st.plausibleSubject(np) && st.opensClause(np[0], lo) {
+				return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
+			}
+		}
 		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] && st.plausibleSubject(np) {
 			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
 		}
@@ -307,8 +314,10 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		e = st.skipParenthesisBack(e, lo)
 		p := e - 1
 		if p >= lo && st.isPunct(p, ",") {
-			// Senator Shelley Moore Capito, Republican of West Virginia, called
-			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) && st.describes(appos) {
+			// Senator Shelley Moore Capito, Republican of West Virginia,
+			// called; Clinton, clearly frustrated, responded.
+			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) &&
+				(st.describes(appos) || appos[1] > appos[0] && np[0] == lo) {
 				if run, _, _ := st.nameIn(np); len(run) > 0 {
 					return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np, appos: appos}
 				}
@@ -342,6 +351,25 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
 	}
 	return attrib{}
+}
+
+// toInfinitive finds the verb governing a reporting verb in the
+// infinitive (was prompted to say, went on to tell, tried to explain): the
+// first of up to three lower-case words before "to", or v when the verb at
+// v has no "to" before it.
+func (st *state) toInfinitive(v, lo int) int {
+	if !st.isWord(v-1, "to") {
+		return v
+	}
+	c := v - 1
+	for n := 0; n < 3 && c-1 >= lo && st.toks[c-1].kind == tWord && st.toks[c-1].lower &&
+		(!stopWord(st.word(c-1)) || st.adverb(c-1)) && !preposition(st.word(c-1)); n++ {
+		c--
+	}
+	if c == v-1 {
+		return v
+	}
+	return c
 }
 
 // participleClause reports whether the -ing verb at token v opens a

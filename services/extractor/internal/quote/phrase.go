@@ -34,6 +34,16 @@ func conjunction(w string) bool {
 	return false
 }
 
+// subordinator reports whether a word opens a subordinate clause, whose
+// subject follows it.
+func subordinator(w string) bool {
+	switch w {
+	case "that", "when", "while", "because", "although", "though", "if", "whether", "where", "as", "once", "until", "unless":
+		return true
+	}
+	return false
+}
+
 // preposition reports whether a lower-case word is a preposition: a name
 // after it is its object, not a subject.
 func preposition(w string) bool {
@@ -170,6 +180,8 @@ func (st *state) opensClause(i, lo int) bool {
 		}
 		w := strings.ToLower(st.word(k))
 		switch {
+		case subordinator(w):
+			return true // so subdued that Mr. Trump was prompted to say
 		case isDeterminer(w):
 			continue
 		case conjunction(w):
