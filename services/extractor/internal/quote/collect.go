@@ -35,9 +35,12 @@ func (st *state) register(i, j int) {
 	// Titles lead (Russian Minister of Foreign Affairs); the name is what
 	// follows the last of them.
 	k := i
+	// A title word ending a run that opens with a first name is a surname:
+	// Billie Jean King.
+	lastIsName := j-i >= 2 && st.isFirstName(st.word(i))
 	for m := i; m < j; m++ {
 		w := st.word(m)
-		if lex.IsTitle(w) || lex.IsDomain(w) && m+1 < j || st.toks[m].lower || lex.IsFunction(w) && !st.isFirstName(w) {
+		if lex.IsTitle(w) && (m+1 < j || !lastIsName) || lex.IsDomain(w) && m+1 < j || st.toks[m].lower || lex.IsFunction(w) && !st.isFirstName(w) {
 			k = m + 1
 		}
 	}
@@ -46,8 +49,8 @@ func (st *state) register(i, j int) {
 	}
 	// A first name further on starts the name: Президент Беларуси
 	// Александр Лукашенко, губернатором Санкт-Петербурга Александром
-	// Бегловым.
-	for m := k + 1; m < j-1; m++ {
+	// Бегловым. Not past a first name: Linda Grant King.
+	for m := k + 1; m < j-1 && !st.firstNameAt(k); m++ {
 		if st.firstNameAt(m) {
 			k = m
 			break
