@@ -40,7 +40,8 @@ func (st *state) register(i, j int) {
 	lastIsName := j-i >= 2 && st.isFirstName(st.word(i))
 	for m := i; m < j; m++ {
 		w := st.word(m)
-		if lex.IsTitle(w) && (m+1 < j || !lastIsName) || lex.IsDomain(w) && m+1 < j || st.toks[m].lower || lex.IsFunction(w) && !st.isFirstName(w) {
+		c := lex.ClassOf(w)
+		if c.Title() && (m+1 < j || !lastIsName) || c.Domain() && m+1 < j || st.toks[m].lower || c.Function() && !st.isFirstName(w) {
 			k = m + 1
 		}
 	}

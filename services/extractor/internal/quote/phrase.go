@@ -360,9 +360,10 @@ func (st *state) nameIn(np [2]int) (run []string, start int, possessed bool) {
 	k := start
 	for i := start; i < end; i++ {
 		w := st.word(i)
+		c := st.x.lex.ClassOf(w)
 		// A title word that ends the run is a surname: Peter T. King,
 		// Mr. Prince.
-		if st.x.lex.IsTitle(w) && (i+1 < end || i == start) || st.x.lex.IsDomain(w) && i+1 < end || st.x.lex.IsFunction(w) && !st.isFirstName(w) || st.toks[i].lower {
+		if c.Title() && (i+1 < end || i == start) || c.Domain() && i+1 < end || c.Function() && !st.isFirstName(w) || st.toks[i].lower {
 			k = i + 1
 		}
 	}
