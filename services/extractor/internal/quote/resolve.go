@@ -258,17 +258,43 @@ func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 	if !st.x.lex.IsRole(head) {
 		return nil
 	}
-	if p := st.rolesMatch(words, head, at); p != nil {
-		return p
+	// "A spokeswoman", "one official" bring in someone new.
+	if !st.ru && (st.isWord(np[0], "a") || st.isWord(np[0], "an") || st.isWord(np[0], "one") || st.isWord(np[0], "another")) {
+		return nil
 	}
+	p := st.rolesMatch(words, head, at)
 	// A definite description no title matches stands for the person the
 	// text is about at that point: the most recent subject, within a few
 	// paragraphs (the gambling tycoon told Reuters; сказал белорусский
-	// лидер). "A spokeswoman", "one official" bring in someone new.
-	if st.ru || st.isWord(np[0], "the") {
-		return st.salient(at, g)
+	// лидер).
+	if p == nil && (st.ru || st.isWord(np[0], "the")) {
+		p = st.salient(at, g)
 	}
-	return nil
+	if p != nil && partyConflict(words, p.roles) {
+		return nil // the Democratic front-runner is no Republican
+	}
+	return p
+}
+
+// partyConflict reports whether a description names one American party
+// and the person's titles the other.
+func partyConflict(words, roles []string) bool {
+	party := func(ws []string) int {
+		for _, w := range ws {
+			switch w {
+			case "democratic", "democrat", "democrats":
+				return 1
+			case "republican", "republicans", "gop":
+				return 2
+			}
+			if len(w) > 2 && w[1] == '-' && (w[0] == 'd' || w[0] == 'r') {
+				return 1 + int(w[0]-'d')/int('r'-'d') // d-ill. is a Democrat, r-ky. a Republican
+			}
+		}
+		return 0
+	}
+	a, b := party(words), party(roles)
+	return a != 0 && b != 0 && a != b
 }
 
 // rolesMatch finds the person whose titles the description's words match.
