@@ -232,7 +232,15 @@ func (st *state) beforeEN(sp span) attrib {
 					return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
 				}
 			}
-			if a := st.sentenceSubject(lo, v-1); a.ok {
+			a := st.sentenceSubject(lo, v-1)
+			if !a.ok {
+				// It was a potent punch, as Mrs. Clinton echoed the
+				// criticism, saying: the nearest name and reporting verb.
+				if b := st.subjectVerb(lo, v-1); b.ok && !b.weak {
+					a = b
+				}
+			}
+			if a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
 				return a
 			}
@@ -261,8 +269,13 @@ func (st *state) beforeEN(sp span) attrib {
 		if v > lo && !st.isPunct(v-1, ",") {
 			continue
 		}
-		// Not the subject of a reported clause: said every pope was “…”.
-		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] && !st.clauseVerb(np[1]) {
+		// Not the subject of a reported clause (said every pope was “…”),
+		// nor the object of a verb that takes one (accused the Democratic
+		// leadership of “…”).
+		if takesObject(w) {
+			continue
+		}
+		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] && !st.clauseVerb(np[1]) && (st.namedOrPronoun(np) || st.plausibleSubject(np)) {
 			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
 		}
 	}
@@ -271,7 +284,13 @@ func (st *state) beforeEN(sp span) attrib {
 		return a
 	}
 	// X: “…”; else the subject of a sentence that ends in a colon: the
-	// Illinois Board of Elections was conclusive in its findings: “…”
+	// Illinois Board of Elections was conclusive in its findings: “…”;
+	// Here’s Clinton in December 1992: “…”
+	if colon && (st.isWord(lo, "here's") || st.isWord(lo, "here’s")) {
+		if np := st.phraseForward(lo+1, hi); np[1] > np[0] && st.namedOrPronoun(np) {
+			return attrib{ok: true, adjacent: true, np: np}
+		}
+	}
 	if colon {
 		// More from Jones: “…”; not "later that month on CNN: “…”".
 		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi &&
@@ -396,6 +415,18 @@ func (st *state) participleClause(v, lo int) bool {
 	return false
 }
 
+// takesObject reports whether a reporting verb takes a person or a thing
+// as its object, so that what follows it is no inverted subject.
+func takesObject(w string) bool {
+	switch w {
+	case "accused", "accuses", "told", "tells", "called", "calls", "urged", "urges", "criticized", "criticised",
+		"praised", "thanked", "blamed", "attacked", "described", "labeled", "labelled", "dubbed", "invited",
+		"reminded", "informed", "pressed", "questioned", "slammed", "blasted", "mocked", "chided", "scolded":
+		return true
+	}
+	return false
+}
+
 // clauseVerb reports whether token i is the verb of a clause after its
 // subject: a lower-case auxiliary, a reporting verb or a past tense.
 func (st *state) clauseVerb(i int) bool {
@@ -429,6 +460,15 @@ func (st *state) skipParenthesisBack(e, lo int) int {
 // apposition, when a verb follows it before hi: Huma Abedin, vice
 // chairwoman for Clinton’s campaign, emailed supporters …
 func (st *state) sentenceSubject(lo, hi int) attrib {
+	// While Mr. Ryan, representing the party's governing wing, laid out
+	// …: a subordinate clause's subject follows its opening word.
+	if lo < hi && st.toks[lo].upper && subordinator(strings.ToLower(st.word(lo))) {
+		// Only when the clause runs on to the quotation: not "As
+		// Blumenthal spoke, the NRA was going into overdrive".
+		if a := st.sentenceSubject(lo+1, hi); a.ok && !st.commaBetween(max(a.np[1], a.appos[1]+1), hi) {
+			return a
+		}
+	}
 	// In response to Trump’s proposal, Hillary Clinton’s right-hand woman
 	// rallied supporters: the subject follows an opening phrase.
 	if lo < hi && st.toks[lo].upper && st.leadingPreposition(st.word(lo)) {
@@ -495,12 +535,24 @@ func (st *state) placeAfter(i int) int {
 	return j
 }
 
+// commaBetween reports whether a comma stands in tokens [i, j).
+func (st *state) commaBetween(i, j int) bool {
+	for k := i; k < j; k++ {
+		if st.isPunct(k, ",") {
+			return true
+		}
+	}
+	return false
+}
+
 // leadingPreposition reports whether a capitalised word opens a sentence
 // with a phrase before its subject: In, On, After, During.
 func (st *state) leadingPreposition(w string) bool {
 	switch w {
 	case "In", "On", "At", "After", "Before", "During", "Since", "With", "For", "From", "Despite",
-		"Following", "Asked", "Speaking", "Earlier", "Later", "Last", "When", "While", "Although", "As":
+		"Following", "Asked", "Speaking", "Earlier", "Later", "Last", "When", "While", "Although", "As",
+		"Alongside", "Amid", "Among", "Like", "Unlike", "Beyond", "Besides", "Throughout", "Under", "By",
+		"Through", "Without", "Within", "Regarding", "Given", "Including", "Because", "If", "Once", "Until":
 		return true
 	}
 	return false
