@@ -36,7 +36,15 @@ func (st *state) introducedBy(br int) attrib {
 // attributeEN finds an English attribution after a quotation (“…,” X
 // said), else before it (X said: “…”; according to X, “…”).
 func (st *state) attributeEN(sp span) attrib {
-	if a := st.afterEN(sp); a.ok {
+	a := st.afterEN(sp)
+	if a.ok && !a.weak && a.verb != "" && !st.isVerbEN(a.verb) && !st.plausibleSubject(a.np) {
+		// “…,” part of a lashing they've administered: no speaker after
+		// the quotation; one named before it is likelier.
+		if b := st.beforeEN(sp); b.ok {
+			return b
+		}
+	}
+	if a.ok {
 		return a
 	}
 	return st.beforeEN(sp)
@@ -359,9 +367,11 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		// Not the object of a preposition: … said to Trump. A conjunction
 		// opening the sentence is no preposition: And Mr. Christie gloated.
 		// "With" before a participle makes its subject: with Trump
-		// reportedly yelling.
+		// reportedly yelling. "And" joins the name to what comes before
+		// only when that is a name too: not "news and talk Dave Gorab".
 		if q := np[0] - 1; q >= lo && st.toks[q].kind == tWord && stopWord(strings.ToLower(st.word(q))) &&
-			(q > lo || !conjunction(strings.ToLower(st.word(q)))) && !(st.isWord(q, "with") && strings.HasSuffix(w, "ing")) {
+			(q > lo || !conjunction(strings.ToLower(st.word(q)))) && !(st.isWord(q, "with") && strings.HasSuffix(w, "ing")) &&
+			!(st.isWord(q, "and") && q > lo && st.toks[q-1].lower) {
 			continue
 		}
 		if run, _, _ := st.nameIn(np); len(run) == 0 {
