@@ -127,10 +127,13 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 	if j > lo && st.isPunct(j, ",") && st.isPunct(j-1, ")") {
 		j-- // Gov. John Kasich (R-OH), said
 	}
+	if j > lo && st.toks[j].kind == tMark && st.isPunct(j-1, ",") && st.titleInMarks(j) {
+		j-- // author of ''America's Unwritten Constitution,'' put it
+	}
 	if j >= lo && st.isPunct(j, ",") {
-		// X, a Fed governor, said
+		// X, a Fed governor, said; X, author of “a Title,” said
 		k := j - 1
-		for k >= lo && j-k < maxAppos && !st.isPunct(k, ",") && st.toks[k].kind != tMark && !isSentenceEnd(st.s, st.toks[k]) {
+		for k >= lo && j-k < maxAppos && !st.isPunct(k, ",") && (st.toks[k].kind != tMark || st.titleInMarks(k)) && !isSentenceEnd(st.s, st.toks[k]) {
 			k--
 		}
 		if k < lo || !st.isPunct(k, ",") || k == j-1 {
@@ -192,6 +195,21 @@ func (st *state) opensClause(i, lo int) bool {
 		return false
 	}
 	return true
+}
+
+// titleInMarks reports whether the quotation mark at token k opens or
+// closes a title in quotation marks (author of “Crippled America,”)
+// rather than someone's words.
+func (st *state) titleInMarks(k int) bool {
+	for _, sp := range st.spans {
+		if sp.open == k || sp.close == k {
+			return sp.words <= 6 && !sp.openEnded && st.titleCase(sp)
+		}
+		if sp.open > k {
+			break
+		}
+	}
+	return false
 }
 
 // commaBefore is the comma that opens the apposition ending at token j,
