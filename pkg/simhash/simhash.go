@@ -109,12 +109,17 @@ func forEachWord(text string, fn func(uint64)) {
 	h, inWord := uint64(offset), false
 	for i := 0; i < len(text); {
 		r, size := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
+		switch {
+		case r < utf8.RuneSelf:
+		case r >= 0xC2 && r < 0xE0 && i+1 < len(text) && text[i+1]&0xC0 == 0x80:
+			// Two bytes, as Cyrillic is: what utf8.DecodeRuneInString
+			// returns, without its call.
+			r, size = (r&0x1F)<<6|rune(text[i+1]&0x3F), 2
+		default:
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
 		i += size
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			r = unicode.ToLower(r)
+		if r, ok := foldLetter(r); ok {
 			if r == 'ё' {
 				r = 'е'
 			}
@@ -134,6 +139,24 @@ func forEachWord(text string, fn func(uint64)) {
 	if inWord {
 		fn(h)
 	}
+}
+
+// foldLetter reports whether r is a letter or a digit, and returns it in
+// lower case: unicode.IsLetter, IsDigit and ToLower, with fast paths for
+// ASCII and Cyrillic, which most news is written in.
+func foldLetter(r rune) (rune, bool) {
+	switch {
+	case 'a' <= r && r <= 'z', '0' <= r && r <= '9', 'а' <= r && r <= 'я':
+		return r, true
+	case 'A' <= r && r <= 'Z', 'А' <= r && r <= 'Я':
+		return r + 'a' - 'A', true
+	case r < utf8.RuneSelf:
+		return r, false
+	}
+	if unicode.IsLetter(r) || unicode.IsDigit(r) {
+		return unicode.ToLower(r), true
+	}
+	return r, false
 }
 
 // mix combines word hashes into a well-spread shingle hash (the

@@ -2,8 +2,10 @@ package simhash
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func seed(tb testing.TB) string {
@@ -56,15 +58,59 @@ func TestFormatParse(t *testing.T) {
 	}
 }
 
+// plainWords is forEachWord written plainly with the unicode package: the
+// reference its fast paths must match.
+func plainWords(text string) []uint64 {
+	var out []uint64
+	h, inWord := uint64(14695981039346656037), false
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			r = unicode.ToLower(r)
+			if r == 'ё' {
+				r = 'е'
+			}
+			for r > 0 {
+				h ^= uint64(r & 0xff)
+				h *= 1099511628211
+				r >>= 8
+			}
+			inWord = true
+			continue
+		}
+		if inWord {
+			out = append(out, h)
+			h, inWord = 14695981039346656037, false
+		}
+	}
+	if inWord {
+		out = append(out, h)
+	}
+	return out
+}
+
 func FuzzSum(f *testing.F) {
 	f.Add("Lavrov said: “We will, and soon.”")
 	f.Add("")
 	f.Add("\xff\xfe a b")
+	f.Add("Ёлка и ЁЖ, Ѐ Ѓ ǅ Σίσυφος İstanbul \xd0 \xd0\xd0\x90 \xc0\x80")
 	f.Fuzz(func(t *testing.T, s string) {
-		if Sum(s) != Sum(s) {
-			t.Fatal("Sum is not deterministic")
+		var got []uint64
+		forEachWord(s, func(h uint64) { got = append(got, h) })
+		if want := plainWords(s); !slices.Equal(got, want) {
+			t.Fatalf("word hashes %x, want %x", got, want)
 		}
 	})
+}
+
+// TestFoldLetterMatchesUnicode checks the fast paths rune by rune.
+func TestFoldLetterMatchesUnicode(t *testing.T) {
+	for r := rune(0); r < 0x3000; r++ {
+		got, ok := foldLetter(r)
+		wantOK := unicode.IsLetter(r) || unicode.IsDigit(r)
+		if ok != wantOK || ok && got != unicode.ToLower(r) {
+			t.Fatalf("foldLetter(%U) = %U, %v; want %U, %v", r, got, ok, unicode.ToLower(r), wantOK)
+		}
+	}
 }
 
 func BenchmarkSum(b *testing.B) {

@@ -33,6 +33,9 @@ func scoreGold(x *quote.Extractor, g quotegold.Article) fileCounts {
 	}
 	for _, q := range g.Gold.Quotes {
 		c.gold++
+		if quotegold.Or(q.Speaker) != "" {
+			c.goldJudgeable++
+		}
 		best := c.find(covered, preds, []span{{q.Start, q.End}})
 		if best < 0 {
 			continue
@@ -43,7 +46,7 @@ func scoreGold(x *quote.Extractor, g quotegold.Article) fileCounts {
 			c.foundNamed++
 		}
 		if want != "" {
-			c.goldJudgeable++
+			c.foundJudgeable++
 			if got.Speaker != "" {
 				c.judged++
 			}

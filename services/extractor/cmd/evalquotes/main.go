@@ -14,10 +14,15 @@
 // attribution's Content (P). Speaker accuracy is judged on found quotations
 // whose gold Source holds a capitalised name (not a bare pronoun or a
 // description) and whose best-overlapping prediction names a speaker: right
-// when the predicted surname is a word of the Source. Speaker coverage is
-// the share of found quotations whose prediction names a speaker.
-// End-to-end F1 combines P with the share of judgeable gold quotations found
-// with the right speaker (e2eR).
+// when the predicted surname is a word of the Source. Speaker coverage
+// (spkCov) is judged on the same quotations: of the found quotations whose
+// gold Source holds a capitalised name, the share whose prediction names a
+// speaker. Quotations whose Source is "I", "they", "the statement" or empty
+// are not judged, in coverage as in accuracy: the README judges speakers
+// only where the Source holds a name, and there leaving the speaker null
+// is often the right answer. named is the share of all found quotations
+// that name a speaker, judged or not. End-to-end F1 combines P with the
+// share of judgeable gold quotations found with the right speaker (e2eR).
 //
 //	go run ./cmd/evalquotes -split all
 //	go run ./cmd/evalquotes -split dev -errors 40   # show development errors
@@ -110,16 +115,16 @@ func run(args []string, w io.Writer) error {
 		}
 	}
 	out.printf("PolNeAR direct quotations (%s)\n", dir)
-	out.printf("%s\n", "part      articles  gold  pred   P      R30    F1@30  R80    F1@80  spkAcc spkCov e2eR   e2eF1")
+	out.printf("%s\n", "part      articles  gold  pred   P      R30    F1@30  R80    F1@80  spkAcc spkCov e2eR   e2eF1  named")
 	for _, p := range []string{splitDev, splitHeldOut, "all"} {
 		c := parts[p]
 		if c.articles == 0 {
 			continue
 		}
 		m := c.metrics()
-		out.printf("%-9s %8d %5d %5d  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f\n",
+		out.printf("%-9s %8d %5d %5d  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f\n",
 			p, c.articles, c.gold, c.predicted, m.precision, m.recall30, m.f130, m.recall80, m.f180,
-			m.speakerAccuracy, m.speakerCoverage, m.e2eRecall, m.e2eF1)
+			m.speakerAccuracy, m.speakerCoverage, m.e2eRecall, m.e2eF1, m.namedShare)
 	}
 	out.printf("\n")
 
@@ -266,7 +271,11 @@ func printErrors(out *report, a article, preds []prediction, limit int) int {
 		case 10*bestO < 3*total: // not exact for unions, enough to look at
 			say("%s MISSED %q (source %q)\n      ctx: %s\n", a.name, snippet(c), src, context(c))
 		case preds[bestI].speaker == "":
-			say("%s NOSPEAKER/%s %q (source %q)\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), src, context(c))
+			label := "NOSPEAKER"
+			if !hasCapitalisedName(a.text, at.source) {
+				label = "NOSPEAKER-UNJUDGED"
+			}
+			say("%s %s/%s %q (source %q)\n      ctx: %s\n", a.name, label, preds[bestI].kind, snippet(c), src, context(c))
 		case hasCapitalisedName(a.text, at.source) && !surnameIn(preds[bestI].speaker, a.text, at.source):
 			say("%s WRONGSPEAKER/%s %q said %q, gold %q\n      ctx: %s\n", a.name, preds[bestI].kind, snippet(c), preds[bestI].speaker, src, context(c))
 		}

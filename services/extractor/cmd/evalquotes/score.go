@@ -21,9 +21,10 @@ type counts struct {
 
 	gold, found30, found80 int // gold quotations; covered ≥30% and ≥80% by predictions
 
-	foundNamed  int // found gold quotations whose best prediction names a speaker
-	judged      int // found, named, and the gold Source holds a capitalised name
-	judgedRight int // …and the predicted surname is in the gold Source
+	foundNamed     int // found gold quotations whose best prediction names a speaker
+	foundJudgeable int // found gold quotations whose gold Source holds a capitalised name
+	judged         int // …whose best prediction names a speaker
+	judgedRight    int // …and the predicted surname is in the gold Source
 
 	goldJudgeable int // gold quotations whose Source holds a capitalised name
 	goldRight     int // …found with the right speaker
@@ -37,6 +38,7 @@ func (c *counts) add(o counts) {
 	c.found30 += o.found30
 	c.found80 += o.found80
 	c.foundNamed += o.foundNamed
+	c.foundJudgeable += o.foundJudgeable
 	c.judged += o.judged
 	c.judgedRight += o.judgedRight
 	c.goldJudgeable += o.goldJudgeable
@@ -62,6 +64,7 @@ func f1(p, r float64) float64 {
 type metrics struct {
 	precision, recall30, f130, recall80, f180 float64
 	speakerAccuracy, speakerCoverage          float64
+	namedShare                                float64 // of all found quotations, not only the judgeable
 	e2eRecall, e2eF1                          float64
 }
 
@@ -71,7 +74,8 @@ func (c counts) metrics() metrics {
 		recall30:        ratio(c.found30, c.gold),
 		recall80:        ratio(c.found80, c.gold),
 		speakerAccuracy: ratio(c.judgedRight, c.judged),
-		speakerCoverage: ratio(c.foundNamed, c.found30),
+		speakerCoverage: ratio(c.judged, c.foundJudgeable),
+		namedShare:      ratio(c.foundNamed, c.found30),
 		e2eRecall:       ratio(c.goldRight, c.goldJudgeable),
 	}
 	m.f130 = f1(m.precision, m.recall30)
@@ -112,7 +116,13 @@ func scoreArticle(text []rune, attrs []attribution, preds []prediction) counts {
 			c.goldJudgeable++
 		}
 		best := c.find(covered, preds, a.content)
-		if best < 0 || preds[best].speaker == "" {
+		if best < 0 {
+			continue
+		}
+		if judgeable {
+			c.foundJudgeable++
+		}
+		if preds[best].speaker == "" {
 			continue
 		}
 		c.foundNamed++

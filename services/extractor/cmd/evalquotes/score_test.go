@@ -42,13 +42,15 @@ func TestScoreArticle(t *testing.T) {
 		want  counts
 	}{
 		{"all found, right speaker", []prediction{{span{1, 35}, "Donald Trump", ""}, {span{71, 103}, "Donald Trump", ""}},
-			counts{articles: 1, predicted: 2, predictedCorrect: 2, gold: 2, found30: 2, found80: 2, foundNamed: 2, judged: 1, judgedRight: 1, goldJudgeable: 1, goldRight: 1}},
+			counts{articles: 1, predicted: 2, predictedCorrect: 2, gold: 2, found30: 2, found80: 2, foundNamed: 2, foundJudgeable: 1, judged: 1, judgedRight: 1, goldJudgeable: 1, goldRight: 1}},
 		{"wrong speaker", []prediction{{span{1, 35}, "Ivanka Smith", ""}},
-			counts{articles: 1, predicted: 1, predictedCorrect: 1, gold: 2, found30: 1, found80: 1, foundNamed: 1, judged: 1, goldJudgeable: 1}},
+			counts{articles: 1, predicted: 1, predictedCorrect: 1, gold: 2, found30: 1, found80: 1, foundNamed: 1, foundJudgeable: 1, judged: 1, goldJudgeable: 1}},
 		{"no speaker, scare quote predicted", []prediction{{span{1, 35}, "", ""}, {span{113, 125}, "", ""}},
-			counts{articles: 1, predicted: 2, predictedCorrect: 1, gold: 2, found30: 1, found80: 1, goldJudgeable: 1}},
+			counts{articles: 1, predicted: 2, predictedCorrect: 1, gold: 2, found30: 1, found80: 1, foundJudgeable: 1, goldJudgeable: 1}},
+		{"unjudged source left unnamed", []prediction{{span{71, 103}, "", ""}},
+			counts{articles: 1, predicted: 1, predictedCorrect: 1, gold: 2, found30: 1, found80: 1, goldJudgeable: 1}},
 		{"partial coverage", []prediction{{span{1, 12}, "Trump", ""}},
-			counts{articles: 1, predicted: 1, predictedCorrect: 1, gold: 2, found30: 1, foundNamed: 1, judged: 1, judgedRight: 1, goldJudgeable: 1, goldRight: 1}},
+			counts{articles: 1, predicted: 1, predictedCorrect: 1, gold: 2, found30: 1, foundNamed: 1, foundJudgeable: 1, judged: 1, judgedRight: 1, goldJudgeable: 1, goldRight: 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -279,8 +279,7 @@ func (x *Extractor) findKnown(p *part, ms []*mention) []*mention {
 // entity is an Entity being assembled.
 type entity struct {
 	Entity
-	first    int // order of the first mention
-	lastKeys map[uint64]bool
+	first int // order of the first mention
 }
 
 // resolve merges the mentions of one thing into one entity.

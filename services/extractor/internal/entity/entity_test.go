@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/newswire/newswire/services/extractor/internal/cputime"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/evaluate"
@@ -225,15 +226,7 @@ func BenchmarkExtract(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(d.Title) + len(d.Body)))
-			lockThread()
-			defer unlockThread()
-			start := threadCPU()
-			for b.Loop() {
-				x.Extract(d)
-			}
-			if cpu := threadCPU() - start; cpu > 0 {
-				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
-			}
+			cputime.Loop(b, func() { x.Extract(d) })
 		})
 	}
 }

@@ -100,6 +100,23 @@ func (l *Lexicon) FirstName(w string) (Gender, bool) {
 	return g, ok
 }
 
+// Class is every word list a word is in: one lookup answers the
+// questions asked of each capitalised word (IsTitle, IsDomain, IsFunction,
+// IsOrgHead, IsPlace) together.
+type Class struct{ c class }
+
+// ClassOf returns the lists w is in.
+func (l *Lexicon) ClassOf(w string) Class { return Class{l.classOf(w)} }
+
+// Title is IsTitle.
+func (c Class) Title() bool { return c.c&classTitle != 0 }
+
+// Domain is IsDomain.
+func (c Class) Domain() bool { return c.c&classDomain != 0 }
+
+// Function is IsFunction.
+func (c Class) Function() bool { return c.c&classFunction != 0 }
+
 // IsTitle reports whether w stands before names as a title: "Mr.",
 // "President", "Sen.", "Minister", «президент».
 func (l *Lexicon) IsTitle(w string) bool { return l.classOf(w)&classTitle != 0 }
@@ -243,7 +260,8 @@ press club pac force army navy police guard coalition alliance society media mag
 street initiative project trust caucus parliament assembly duma government cabinet embassy kremlin
 pentagon council institution authority forum partnership watch reuters bloomberg cnn abc cbs nbc
 fox msnbc npr ap afp belta tass ria interfax twitter facebook google youtube instagram telegram
-industries holdings partners associates enterprises systems airlines motors
+industries holdings partners associates enterprises systems airlines motors museum library
+hospital school panel tribunal
 министерство мид правительство администрация совет комитет служба агентство партия парламент
 собрание дума кремль посольство пресс-служба`
 

@@ -50,10 +50,10 @@ func (st *state) attributeAll() {
 		if a.ok {
 			st.resolve(&f, a)
 		}
-		if !a.ok && st.startsParagraph(sp) && (last == nil || lastPara < para-1) {
-			// A quotation opening a paragraph after one that introduced
-			// its speaker without quoting: Valastro praised Christie’s
-			// leadership.⏎“We need someone who’s going to …”
+		if !a.ok && (st.startsParagraph(sp) && (last == nil || lastPara < para-1) || st.startsSentence(sp) && (last == nil || lastPara < para)) {
+			// A quotation opening a paragraph or a sentence after one that
+			// introduced its speaker without quoting: Valastro praised
+			// Christie’s leadership.⏎“We need someone who’s going to …”
 			if b := st.introducedBy(sp.open - 1); b.ok {
 				st.resolve(&f, b)
 				a = b
@@ -85,6 +85,12 @@ func (st *state) attributeAll() {
 		}
 		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
 	}
+}
+
+// startsSentence reports whether a quotation opens a sentence inside its
+// paragraph.
+func (st *state) startsSentence(sp span) bool {
+	return sp.open > 0 && isSentenceEnd(st.s, st.toks[sp.open-1])
 }
 
 // startsParagraph reports whether a quotation opens its paragraph.

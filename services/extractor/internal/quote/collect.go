@@ -35,9 +35,13 @@ func (st *state) register(i, j int) {
 	// Titles lead (Russian Minister of Foreign Affairs); the name is what
 	// follows the last of them.
 	k := i
+	// A title word ending a run that opens with a first name is a surname:
+	// Billie Jean King.
+	lastIsName := j-i >= 2 && st.isFirstName(st.word(i))
 	for m := i; m < j; m++ {
 		w := st.word(m)
-		if lex.IsTitle(w) || lex.IsDomain(w) && m+1 < j || st.toks[m].lower || lex.IsFunction(w) && !st.isFirstName(w) {
+		c := lex.ClassOf(w)
+		if c.Title() && (m+1 < j || !lastIsName) || c.Domain() && m+1 < j || st.toks[m].lower || c.Function() && !st.isFirstName(w) {
 			k = m + 1
 		}
 	}
@@ -46,8 +50,8 @@ func (st *state) register(i, j int) {
 	}
 	// A first name further on starts the name: Президент Беларуси
 	// Александр Лукашенко, губернатором Санкт-Петербурга Александром
-	// Бегловым.
-	for m := k + 1; m < j-1; m++ {
+	// Бегловым. Not past a first name: Linda Grant King.
+	for m := k + 1; m < j-1 && !st.firstNameAt(k); m++ {
 		if st.firstNameAt(m) {
 			k = m
 			break
@@ -208,7 +212,16 @@ func (st *state) describes(a [2]int) bool {
 		return false
 	}
 	w := strings.ToLower(st.word(a[0]))
-	return isDeterminer(w) || st.x.lex.IsRole(w) || a[1]-a[0] > 1 && st.x.lex.IsRole(strings.ToLower(st.word(a[0]+1)))
+	return isDeterminer(w) || st.isRoleWord(w) || a[1]-a[0] > 1 && st.isRoleWord(strings.ToLower(st.word(a[0]+1)))
+}
+
+// isRoleWord is IsRole, with the prefixes of a former or shared office
+// (co-founder, ex-senator, vice-chairman) left out.
+func (st *state) isRoleWord(w string) bool {
+	for _, p := range []string{"co-", "ex-", "vice-", "deputy-"} {
+		w = strings.TrimPrefix(w, p)
+	}
+	return st.x.lex.IsRole(w)
 }
 
 // opensSentence reports whether token i starts a sentence or a clause

@@ -7,11 +7,12 @@ import (
 	"strings"
 )
 
-// introducedBy finds the speaker a paragraph without quotations
-// introduces in its last sentence, for a quotation opening the next
-// paragraph: the sentence's subject and verb. br is the paragraph break.
+// introducedBy finds the speaker a sentence without quotations
+// introduces, for a quotation opening the next sentence or paragraph: the
+// sentence's subject and verb. br is the paragraph break or the sentence's
+// final punctuation.
 func (st *state) introducedBy(br int) attrib {
-	if br <= 0 || st.toks[br].kind != tPara {
+	if br <= 0 || st.toks[br].kind != tPara && !isSentenceEnd(st.s, st.toks[br]) {
 		return attrib{}
 	}
 	hi := br - 1
@@ -35,7 +36,15 @@ func (st *state) introducedBy(br int) attrib {
 // attributeEN finds an English attribution after a quotation (“…,” X
 // said), else before it (X said: “…”; according to X, “…”).
 func (st *state) attributeEN(sp span) attrib {
-	if a := st.afterEN(sp); a.ok {
+	a := st.afterEN(sp)
+	if a.ok && !a.weak && a.verb != "" && !st.isVerbEN(a.verb) && !st.plausibleSubject(a.np) {
+		// “…,” part of a lashing they've administered: no speaker after
+		// the quotation; one named before it is likelier.
+		if b := st.beforeEN(sp); b.ok {
+			return b
+		}
+	}
+	if a.ok {
 		return a
 	}
 	return st.beforeEN(sp)
@@ -222,18 +231,40 @@ func (st *state) beforeEN(sp span) attrib {
 		if !st.isVerbAt(v) || st.nounAt(v) {
 			continue
 		}
-		if strings.HasSuffix(w, "ing") && st.isPunct(v-1, ",") {
-			// Clinton dismissed the report, saying “…”: the sentence's subject.
-			if a := st.sentenceSubject(lo, v-1); a.ok {
+		if strings.HasSuffix(w, "ing") && st.participleClause(v, lo) {
+			// Clinton dismissed the report, saying “…”; Bolton distanced
+			// himself by saying; Trump issued a statement Tuesday saying:
+			// the sentence's subject. After "X said," it is X.
+			if c := v - 1; st.isPunct(c, ",") && c-1 > lo && st.toks[c-1].lower && st.isVerbAt(c-1) && !st.nounAt(c-1) {
+				if np, appos := st.phraseBackward(c-1, lo); np[1] > np[0] && st.plausibleSubject(np) {
+					return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
+				}
+			}
+			a := st.sentenceSubject(lo, v-1)
+			if !a.ok {
+				// It was a potent punch, as Mrs. Clinton echoed the
+				// criticism, saying: the nearest name and reporting verb.
+				if b := st.subjectVerb(lo, v-1); b.ok && !b.weak {
+					a = b
+				}
+			}
+			if a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
 				return a
 			}
 			continue
 		}
+		if c := st.toInfinitive(v, lo); c < v {
+			// Mr. Trump was prompted to say, went on to say, tried to
+			// explain: the subject of the verb before "to".
+			if np, appos := st.phraseBackward(c, lo); np[1] > np[0] && st.plausibleSubject(np) && st.opensClause(np[0], lo) {
+				return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
+			}
+		}
 		if np, appos := st.phraseBackward(v, lo); np[1] > np[0] && st.plausibleSubject(np) {
 			return attrib{ok: true, adjacent: adjacent && st.near(v, hi), verb: w, np: np, appos: appos}
 		}
-		if p := v - 1; p >= lo && (st.isWord(p, "and") || st.isWord(p, "but") || st.isWord(p, "then")) {
+		if p := st.skipAdverbsBack(v-1, lo); p >= lo && (st.isWord(p, "and") || st.isWord(p, "but") || st.isWord(p, "then")) {
 			// Carson did not mention his opponents, but told his supporters
 			if a := st.sentenceSubject(lo, p); a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
@@ -246,7 +277,13 @@ func (st *state) beforeEN(sp span) attrib {
 		if v > lo && !st.isPunct(v-1, ",") {
 			continue
 		}
-		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] {
+		// Not the subject of a reported clause (said every pope was “…”),
+		// nor the object of a verb that takes one (accused the Democratic
+		// leadership of “…”).
+		if takesObject(w) {
+			continue
+		}
+		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] && !st.clauseVerb(np[1]) && (st.namedOrPronoun(np) || st.plausibleSubject(np)) {
 			return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
 		}
 	}
@@ -254,10 +291,23 @@ func (st *state) beforeEN(sp span) attrib {
 	if a := st.subjectVerb(lo, hi); a.ok {
 		return a
 	}
-	// X: “…”
-	if colon {
-		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi {
+	// X: “…”; else the subject of a sentence that ends in a colon: the
+	// Illinois Board of Elections was conclusive in its findings: “…”;
+	// Here’s Clinton in December 1992: “…”
+	if colon && (st.isWord(lo, "here's") || st.isWord(lo, "here’s")) {
+		if np := st.phraseForward(lo+1, hi); np[1] > np[0] && st.namedOrPronoun(np) {
 			return attrib{ok: true, adjacent: true, np: np}
+		}
+	}
+	if colon {
+		// More from Jones: “…”; not "later that month on CNN: “…”".
+		if np := st.phraseBackwardFrom(hi-1, lo); np[1] > np[0] && np[1] == hi &&
+			(st.opensClause(np[0], lo) || st.isWord(np[0]-1, "from") || st.isWord(np[0]-1, "by") || st.isWord(np[0]-1, "via")) {
+			return attrib{ok: true, adjacent: true, np: np}
+		}
+		if a := st.sentenceSubject(lo, hi); a.ok {
+			a.adjacent, a.verb = true, ""
+			return a
 		}
 	}
 	// A quotation inside a sentence about someone: Mr. Cruz pledged to
@@ -291,8 +341,10 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		e = st.skipParenthesisBack(e, lo)
 		p := e - 1
 		if p >= lo && st.isPunct(p, ",") {
-			// Senator Shelley Moore Capito, Republican of West Virginia, called
-			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) && st.describes(appos) {
+			// Senator Shelley Moore Capito, Republican of West Virginia,
+			// called; Clinton, clearly frustrated, responded.
+			if np, appos := st.phraseBackward(e, lo); np[1] > np[0] && st.toks[np[1]-1].upper && !possessive(st.word(np[1]-1)) &&
+				(st.describes(appos) || appos[1] > appos[0] && np[0] == lo) {
 				if run, _, _ := st.nameIn(np); len(run) > 0 {
 					return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np, appos: appos}
 				}
@@ -312,8 +364,14 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		if np[1] == np[0] {
 			continue
 		}
-		// Not the object of a preposition: … said to Trump.
-		if np[0] > lo && st.toks[np[0]-1].kind == tWord && stopWord(strings.ToLower(st.word(np[0]-1))) {
+		// Not the object of a preposition: … said to Trump. A conjunction
+		// opening the sentence is no preposition: And Mr. Christie gloated.
+		// "With" before a participle makes its subject: with Trump
+		// reportedly yelling. "And" joins the name to what comes before
+		// only when that is a name too: not "news and talk Dave Gorab".
+		if q := np[0] - 1; q >= lo && st.toks[q].kind == tWord && stopWord(strings.ToLower(st.word(q))) &&
+			(q > lo || !conjunction(strings.ToLower(st.word(q)))) && !(st.isWord(q, "with") && strings.HasSuffix(w, "ing")) &&
+			!(st.isWord(q, "and") && q > lo && st.toks[q-1].lower) {
 			continue
 		}
 		if run, _, _ := st.nameIn(np); len(run) == 0 {
@@ -322,6 +380,49 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
 	}
 	return attrib{}
+}
+
+// toInfinitive finds the verb governing a reporting verb in the
+// infinitive (was prompted to say, went on to tell, tried to explain): the
+// first of up to three lower-case words before "to", or v when the verb at
+// v has no "to" before it.
+func (st *state) toInfinitive(v, lo int) int {
+	if !st.isWord(v-1, "to") {
+		return v
+	}
+	c := v - 1
+	for n := 0; n < 3 && c-1 >= lo && st.toks[c-1].kind == tWord && st.toks[c-1].lower &&
+		(!stopWord(st.word(c-1)) || st.adverb(c-1)) && !preposition(st.word(c-1)); n++ {
+		c--
+	}
+	if c == v-1 {
+		return v
+	}
+	return c
+}
+
+// participleClause reports whether the -ing verb at token v opens a
+// clause about the sentence's subject: after a comma, after by, upon,
+// before, after or when, or after a document that carries the words (a
+// statement saying).
+func (st *state) participleClause(v, lo int) bool {
+	p := st.timeBefore(v-1, lo)
+	if p < lo {
+		return false
+	}
+	if st.isPunct(p, ",") {
+		return true
+	}
+	if st.toks[p].kind != tWord || !st.toks[p].lower {
+		return false
+	}
+	switch st.word(p) {
+	case "by", "upon", "before", "after", "when", "while", "statement", "release", "email", "e-mail", "letter",
+		"tweet", "post", "note", "memo", "message", "video", "ad", "op-ed", "editorial", "report", "study",
+		"survey", "poll", "complaint", "lawsuit", "filing", "ruling", "decision", "order", "motion", "petition", "speech":
+		return true
+	}
+	return false
 }
 
 // skipParenthesisBack passes back over a short parenthesis ending just
@@ -342,6 +443,15 @@ func (st *state) skipParenthesisBack(e, lo int) int {
 // apposition, when a verb follows it before hi: Huma Abedin, vice
 // chairwoman for Clinton’s campaign, emailed supporters …
 func (st *state) sentenceSubject(lo, hi int) attrib {
+	// While Mr. Ryan, representing the party's governing wing, laid out
+	// …: a subordinate clause's subject follows its opening word.
+	if lo < hi && st.toks[lo].upper && subordinator(strings.ToLower(st.word(lo))) {
+		// Only when the clause runs on to the quotation: not "As
+		// Blumenthal spoke, the NRA was going into overdrive".
+		if a := st.sentenceSubject(lo+1, hi); a.ok && !st.commaBetween(max(a.np[1], a.appos[1]+1), hi) {
+			return a
+		}
+	}
 	// In response to Trump’s proposal, Hillary Clinton’s right-hand woman
 	// rallied supporters: the subject follows an opening phrase.
 	if lo < hi && st.toks[lo].upper && st.leadingPreposition(st.word(lo)) {
@@ -353,10 +463,13 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		}
 	}
 	np := st.phraseForward(lo, hi+1)
-	if np[1] == np[0] || !st.namedOrPronoun(np) {
+	if np[1] == np[0] || !st.namedOrPronoun(np) && !st.definiteRole(np) {
 		return attrib{}
 	}
-	j := st.skipParenthesis(np[1])
+	if k := st.presentVerbIn(np); k > np[0] {
+		np = [2]int{np[0], k} // Hoff’s letter makes a case: the phrase ran on over its verb
+	}
+	j := st.skipParenthesis(st.placeAfter(np[1]))
 	var appos [2]int
 	if st.isPunct(j, ",") {
 		appos = st.appositionAfter(j)
@@ -365,6 +478,9 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		}
 		j = appos[1] + 1
 	}
+	if (st.isWord(j, "was") || st.isWord(j, "is")) && j+1 == hi && st.isPunct(hi, ":") {
+		return attrib{ok: true, weak: true, np: np, appos: appos} // Clinton’s response was: “…”
+	}
 	j = st.skipAdverbs(j)
 	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) {
 		return attrib{}
@@ -372,12 +488,54 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
 }
 
+// presentVerbIn finds where a phrase read forwards ran on over its verb in
+// the present tense: the first -s word after a lower-case head that
+// follows a possessive name (Hoff’s letter makes, Sanders’ email notes).
+// It returns 0 when there is none.
+func (st *state) presentVerbIn(np [2]int) int {
+	for k := np[0] + 2; k < np[1]; k++ {
+		w := st.word(k)
+		if st.toks[k].lower && st.toks[k-1].lower && documentNoun(st.word(k-1)) && strings.HasSuffix(w, "s") && !possessive(w) && len(w) > 3 {
+			return k
+		}
+	}
+	return 0
+}
+
+// placeAfter passes over where a subject is or comes from, at token i:
+// The Holocaust Memorial Museum in Washington issued.
+func (st *state) placeAfter(i int) int {
+	if !st.isWord(i, "in") && !st.isWord(i, "from") && !st.isWord(i, "at") {
+		return i
+	}
+	j := i + 1
+	for j < len(st.toks) && j-i <= 4 && st.toks[j].kind == tWord && st.toks[j].upper && !st.x.lex.IsFunction(st.word(j)) {
+		j++
+	}
+	if j == i+1 {
+		return i
+	}
+	return j
+}
+
+// commaBetween reports whether a comma stands in tokens [i, j).
+func (st *state) commaBetween(i, j int) bool {
+	for k := i; k < j; k++ {
+		if st.isPunct(k, ",") {
+			return true
+		}
+	}
+	return false
+}
+
 // leadingPreposition reports whether a capitalised word opens a sentence
 // with a phrase before its subject: In, On, After, During.
 func (st *state) leadingPreposition(w string) bool {
 	switch w {
 	case "In", "On", "At", "After", "Before", "During", "Since", "With", "For", "From", "Despite",
-		"Following", "Asked", "Speaking", "Earlier", "Later", "Last", "When", "While", "Although", "As":
+		"Following", "Asked", "Speaking", "Earlier", "Later", "Last", "When", "While", "Although", "As",
+		"Alongside", "Amid", "Among", "Like", "Unlike", "Beyond", "Besides", "Throughout", "Under", "By",
+		"Through", "Without", "Within", "Regarding", "Given", "Including", "Because", "If", "Once", "Until":
 		return true
 	}
 	return false
@@ -460,51 +618,18 @@ func (st *state) namedOrPronoun(np [2]int) bool {
 	return false
 }
 
-// isVerbEN reports whether a lower-case word reports speech.
-func (st *state) isVerbEN(w string) bool { return st.x.verbs.English(w) }
-
-// isVerbAt is isVerbEN for token v, with "put it" (as Mr. Amar put it).
-func (st *state) isVerbAt(v int) bool {
-	w := st.word(v)
-	return st.isVerbEN(w) || w == "put" && st.isWord(v+1, "it")
-}
-
-// verbLike reports whether a lower-case word after a subject reads as a
-// past-tense verb: “…,” he complained.
-func verbLike(w string) bool {
-	if len(w) > 4 && strings.HasSuffix(w, "ed") {
-		return true
-	}
-	switch w {
-	case "went", "shot", "spoke", "put", "felt", "began", "gave", "took", "made", "kept", "chimed",
-		"threw", "fired", "broke", "sang", "swore", "bit", "hit", "let", "struck", "spat", "got":
-		return true
-	}
-	return false
-}
-
-// skipAdverbs passes over the adverbs and auxiliaries between a subject and
-// its verb: he later said, she has said, Trump also told.
-func (st *state) skipAdverbs(i int) int {
-	for n := 0; i < len(st.toks) && n < 3 && st.adverb(i); n++ {
-		i++
-	}
-	return i
-}
-
-func (st *state) adverb(i int) bool {
-	t := st.toks[i]
-	if t.kind != tWord || !t.lower {
+// definiteRole reports whether a phrase is a definite description headed
+// by a role: the Republican candidate, the former secretary of state.
+func (st *state) definiteRole(np [2]int) bool {
+	if np[1]-np[0] < 2 || !st.isWord(np[0], "the") {
 		return false
 	}
-	w := st.word(i)
-	switch w {
-	case "also", "later", "then", "has", "had", "have", "would", "will", "once", "recently", "previously",
-		"again", "further", "just", "simply", "often", "never", "ever", "did", "does", "do", "was", "is",
-		"been", "first", "famously", "privately", "publicly", "still", "now", "earlier", "already",
-		"subsequently", "repeatedly", "frequently", "reportedly", "sometimes", "told", "recalls",
-		"также", "еще", "ещё", "тогда", "затем", "потом", "особо", "отдельно", "также,":
-		return w != "told" && w != "recalls"
+	head := np[1] - 1
+	for k := np[0] + 1; k < np[1]; k++ {
+		if st.isWord(k, "of") {
+			head = k - 1 // the secretary of state
+			break
+		}
 	}
-	return strings.HasSuffix(w, "ly") && len(w) > 4
+	return st.toks[head].lower && st.x.lex.IsRole(st.word(head))
 }

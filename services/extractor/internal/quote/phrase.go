@@ -24,6 +24,38 @@ func stopWord(w string) bool {
 	return false
 }
 
+// conjunction reports whether a word joins clauses: a name after a
+// sentence-opening "And" is still the subject.
+func conjunction(w string) bool {
+	switch w {
+	case "and", "but", "or", "so", "then", "yet", "also":
+		return true
+	}
+	return false
+}
+
+// subordinator reports whether a word opens a subordinate clause, whose
+// subject follows it.
+func subordinator(w string) bool {
+	switch w {
+	case "that", "when", "while", "because", "although", "though", "if", "whether", "where", "as", "once", "until", "unless":
+		return true
+	}
+	return false
+}
+
+// preposition reports whether a lower-case word is a preposition: a name
+// after it is its object, not a subject.
+func preposition(w string) bool {
+	switch w {
+	case "to", "in", "on", "at", "by", "from", "with", "after", "before", "during", "since", "into", "about",
+		"over", "under", "through", "against", "for", "of", "like", "unlike", "toward", "towards", "upon",
+		"without", "among", "between", "behind", "beyond", "despite":
+		return true
+	}
+	return false
+}
+
 func isDeterminer(w string) bool {
 	switch w {
 	case "the", "a", "an", "his", "her", "their", "its", "our", "this", "that", "one", "another":
@@ -60,7 +92,7 @@ func (st *state) phraseForward(i, limit int) [2]int {
 				break // Hillary Clinton immediately posted
 			}
 			if j > i && (stopWord(lw) && lw != "of" && lw != "for") || st.isVerbEN(lw) && content ||
-				content && verbLike(lw) && !st.x.lex.IsRole(lw) {
+				content && pastTense(lw) && !st.x.lex.IsRole(lw) {
 				break
 			}
 			if j == i && stopWord(lw) {
@@ -83,10 +115,7 @@ func (st *state) phraseForward(i, limit int) [2]int {
 // token v (over adverbs and an apposition), reaching back no further than
 // lo.
 func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
-	j := v - 1
-	for n := 0; j >= lo && n < 3 && st.adverb(j); n++ {
-		j--
-	}
+	j := st.skipAdverbsBack(v-1, lo)
 	var appos [2]int
 	if j-1 > lo && st.isWord(j, "who") && st.isPunct(j-1, ",") {
 		// Franklin Graham, who has vowed …: the name before the relative
@@ -98,10 +127,13 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 	if j > lo && st.isPunct(j, ",") && st.isPunct(j-1, ")") {
 		j-- // Gov. John Kasich (R-OH), said
 	}
+	if j > lo && st.toks[j].kind == tMark && st.isPunct(j-1, ",") && st.titleInMarks(j) {
+		j-- // author of ''America's Unwritten Constitution,'' put it
+	}
 	if j >= lo && st.isPunct(j, ",") {
-		// X, a Fed governor, said
+		// X, a Fed governor, said; X, author of “a Title,” said
 		k := j - 1
-		for k >= lo && j-k < maxAppos && !st.isPunct(k, ",") && st.toks[k].kind != tMark && !isSentenceEnd(st.s, st.toks[k]) {
+		for k >= lo && j-k < maxAppos && !st.isPunct(k, ",") && (st.toks[k].kind != tMark || st.titleInMarks(k)) && !isSentenceEnd(st.s, st.toks[k]) {
 			k--
 		}
 		if k < lo || !st.isPunct(k, ",") || k == j-1 {
@@ -117,10 +149,82 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 	}
 	np := st.phraseBackwardFrom(j, lo)
+	if appos[1] > 0 && (np[1] == np[0] || !st.toks[np[1]-1].upper) {
+		// Giovanni Maria Vian, the editor in chief of the Vatican's
+		// newspaper, L'Osservatore Romano, said: the name stands before
+		// more appositions.
+		for n := 0; n < 2; n++ {
+			k := st.commaBefore(j, lo)
+			if k < 0 {
+				break
+			}
+			if cand := st.phraseBackwardFrom(k-1, lo); cand[1] > cand[0] && st.toks[cand[1]-1].upper && st.opensClause(cand[0], lo) {
+				if run, _, possessed := st.nameIn(cand); len(run) > 0 && !possessed {
+					return cand, [2]int{k + 1, appos[1]}
+				}
+			}
+			j = k - 1
+		}
+	}
 	if np[1] == np[0] {
 		return np, [2]int{}
 	}
 	return np, appos
+}
+
+// opensClause reports whether a phrase starting at token i opens its
+// sentence (from lo) or a clause, not the object of a verb or a
+// preposition: what stands before it, past determiners, is punctuation, a
+// conjunction or the sentence's start.
+func (st *state) opensClause(i, lo int) bool {
+	for k := i - 1; k >= lo; k-- {
+		if st.toks[k].kind != tWord {
+			return true
+		}
+		w := strings.ToLower(st.word(k))
+		switch {
+		case subordinator(w):
+			return true // so subdued that Mr. Trump was prompted to say
+		case isDeterminer(w):
+			continue
+		case conjunction(w):
+			return true
+		case st.toks[k].upper && st.x.lex.IsFunction(st.word(k)) && !preposition(w):
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// titleInMarks reports whether the quotation mark at token k opens or
+// closes a title in quotation marks (author of “Crippled America,”)
+// rather than someone's words.
+func (st *state) titleInMarks(k int) bool {
+	for _, sp := range st.spans {
+		if sp.open == k || sp.close == k {
+			return sp.words <= 6 && !sp.openEnded && st.titleCase(sp)
+		}
+		if sp.open > k {
+			break
+		}
+	}
+	return false
+}
+
+// commaBefore is the comma that opens the apposition ending at token j,
+// within maxAppos tokens and the sentence, or -1.
+func (st *state) commaBefore(j, lo int) int {
+	for k := j; k > lo && j-k < maxAppos; k-- {
+		t := st.toks[k]
+		if t.kind == tMark || t.kind == tPara || isSentenceEnd(st.s, t) {
+			return -1
+		}
+		if st.isPunct(k, ",") {
+			return k
+		}
+	}
+	return -1
 }
 
 // phraseBackwardFrom reads a subject phrase ending at token j (inclusive).
@@ -149,7 +253,7 @@ func (st *state) phraseBackwardFrom(j, lo int) [2]int {
 			break
 		}
 		w := st.word(k)
-		if t.lower && (stopWord(w) && w != "of" && w != "for" || st.isVerbEN(w) || k < j && verbLike(w) && !st.x.lex.IsRole(w)) {
+		if t.lower && (stopWord(w) && w != "of" && w != "for" || st.isVerbEN(w) || k < j && pastTense(w) && !st.x.lex.IsRole(w)) {
 			break
 		}
 		if isDeterminer(strings.ToLower(w)) || t.upper && k < j && possessive(w) {
@@ -274,9 +378,10 @@ func (st *state) nameIn(np [2]int) (run []string, start int, possessed bool) {
 	k := start
 	for i := start; i < end; i++ {
 		w := st.word(i)
+		c := st.x.lex.ClassOf(w)
 		// A title word that ends the run is a surname: Peter T. King,
 		// Mr. Prince.
-		if st.x.lex.IsTitle(w) && (i+1 < end || i == start) || st.x.lex.IsDomain(w) && i+1 < end || st.x.lex.IsFunction(w) && !st.isFirstName(w) || st.toks[i].lower {
+		if c.Title() && (i+1 < end || i == start) || c.Domain() && i+1 < end || c.Function() && !st.isFirstName(w) || st.toks[i].lower {
 			k = i + 1
 		}
 	}

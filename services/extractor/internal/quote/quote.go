@@ -5,9 +5,14 @@
 // paragraphs. The attribution around each quotation (“…,” X said; X said:
 // “…”; according to X; – сказал X.) names its speaker, or gives a
 // description (the minister) or a pronoun, which are resolved to the full
-// name of a person the text introduced. Quotations with no attribution of
-// their own continue the last speaker's; scare quotes and titles are left
-// out.
+// name of a person the text introduced. The speaker may also be the
+// subject of the sentence the quotation closes (Clinton dismissed the
+// report, saying “…”; the board was conclusive in its findings: “…”), of
+// the sentence before it that introduces it, or the author of a document
+// (Bush's Facebook post: “…”). Quotations with no attribution of their own
+// continue the last speaker's; scare quotes and titles are left out. A
+// speaker the text does not name ("a senior adviser", "the statement")
+// stays unnamed.
 package quote
 
 import (

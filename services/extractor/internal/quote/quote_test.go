@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/extractor/internal/cputime"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/quote"
@@ -253,9 +254,7 @@ func BenchmarkExtract(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(d.Title) + len(d.Body)))
-			for b.Loop() {
-				x.Extract(d)
-			}
+			cputime.Loop(b, func() { x.Extract(d) })
 		})
 	}
 }

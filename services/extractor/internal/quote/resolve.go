@@ -36,6 +36,10 @@ func (st *state) resolve(f *found, a attrib) {
 			role, np = st.text(np), a.appos
 		}
 	}
+	if k := st.author(np); k > np[0] {
+		// Bush's Facebook post, Hoff's letter: whoever wrote it speaks.
+		np = [2]int{np[0], k}
+	}
 	run, start, possessed := st.nameIn(np)
 	if possessed && np[1]-start == len(run)+1 && st.x.lex.IsOrgHead(st.word(np[1]-1)) {
 		// Mrs. Clinton's campaign: the campaign speaks, an organisation.
@@ -55,6 +59,15 @@ func (st *state) resolve(f *found, a attrib) {
 		org := append(st.words(k, np[1]-1), strings.ToLower(st.word(np[1]-1)))
 		if p := st.ppl.find(org, names.Unknown, true, np[0]); p != nil {
 			f.who, f.attribution = p, event.AttributionNominal
+			return
+		}
+	}
+	if len(run) == 0 && np[1]-np[0] == 1 && st.toks[np[0]].upper {
+		// King says: a title word that is the surname of someone named.
+		w := stripPossessive(st.word(np[0]))
+		if p := st.ppl.recent(np[0], func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
+			f.who, f.attribution, f.role = p, event.AttributionExplicit, p.role
+			st.ppl.mention(np[0], p, true)
 			return
 		}
 	}
@@ -85,6 +98,35 @@ func (st *state) resolve(f *found, a attrib) {
 	if f.who != nil {
 		st.ppl.mention(np[0], f.who, true)
 	}
+}
+
+// author finds the owner of a document phrase (Bush's Facebook post,
+// Clinton's response): the end of the possessive name before its head, or
+// 0 when the phrase is no document of someone's.
+func (st *state) author(np [2]int) int {
+	head := np[1] - 1
+	if np[1]-np[0] < 2 || !st.toks[head].lower || !documentNoun(st.word(head)) {
+		return 0
+	}
+	for k := head - 1; k >= np[0]; k-- {
+		if st.toks[k].upper && possessive(st.word(k)) {
+			return k + 1
+		}
+	}
+	return 0
+}
+
+// documentNoun reports whether a word names something written or said
+// that speaks for its author: a statement, a letter, a tweet.
+func documentNoun(w string) bool {
+	switch w {
+	case "statement", "post", "letter", "tweet", "tweets", "email", "e-mail", "emails", "memo", "op-ed", "editorial",
+		"book", "speech", "remarks", "comments", "response", "reply", "message", "note", "column", "essay",
+		"blog", "website", "ad", "video", "interview", "testimony", "dictum", "words", "answer", "release",
+		"announcement", "manifesto", "memoir", "autobiography", "account", "page", "posting":
+		return true
+	}
+	return false
 }
 
 // speakerNamed finds or adds the person (or organisation) a speaker's name
@@ -216,17 +258,43 @@ func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 	if !st.x.lex.IsRole(head) {
 		return nil
 	}
-	if p := st.rolesMatch(words, head, at); p != nil {
-		return p
+	// "A spokeswoman", "one official" bring in someone new.
+	if !st.ru && (st.isWord(np[0], "a") || st.isWord(np[0], "an") || st.isWord(np[0], "one") || st.isWord(np[0], "another")) {
+		return nil
 	}
+	p := st.rolesMatch(words, head, at)
 	// A definite description no title matches stands for the person the
 	// text is about at that point: the most recent subject, within a few
 	// paragraphs (the gambling tycoon told Reuters; сказал белорусский
-	// лидер). "A spokeswoman", "one official" bring in someone new.
-	if st.ru || st.isWord(np[0], "the") {
-		return st.salient(at, g)
+	// лидер).
+	if p == nil && (st.ru || st.isWord(np[0], "the")) {
+		p = st.salient(at, g)
 	}
-	return nil
+	if p != nil && partyConflict(words, p.roles) {
+		return nil // the Democratic front-runner is no Republican
+	}
+	return p
+}
+
+// partyConflict reports whether a description names one American party
+// and the person's titles the other.
+func partyConflict(words, roles []string) bool {
+	party := func(ws []string) int {
+		for _, w := range ws {
+			switch w {
+			case "democratic", "democrat", "democrats":
+				return 1
+			case "republican", "republicans", "gop":
+				return 2
+			}
+			if len(w) > 2 && w[1] == '-' && (w[0] == 'd' || w[0] == 'r') {
+				return 1 + int(w[0]-'d')/int('r'-'d') // d-ill. is a Democrat, r-ky. a Republican
+			}
+		}
+		return 0
+	}
+	a, b := party(words), party(roles)
+	return a != 0 && b != 0 && a != b
 }
 
 // rolesMatch finds the person whose titles the description's words match.

@@ -52,13 +52,6 @@ func isCyrillic(r rune) bool {
 	return r >= 0x500 && unicode.Is(unicode.Cyrillic, r)
 }
 
-func isDigit(r rune) bool {
-	if r < utf8.RuneSelf {
-		return '0' <= r && r <= '9'
-	}
-	return unicode.IsDigit(r)
-}
-
 // runeCount counts the code points of s.
 func runeCount(s string) int {
 	n := 0
