@@ -14,8 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/logging"
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
 	"github.com/newswire/newswire/services/fetcher/internal/poll"
 )
 

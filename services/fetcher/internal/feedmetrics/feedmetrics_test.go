@@ -10,7 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
+	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/services/fetcher/internal/poll"
 )
 

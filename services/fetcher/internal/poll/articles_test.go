@@ -10,9 +10,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
-	"github.com/newswire/newswire/services/fetcher/internal/feedparse"
-	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
+	"github.com/newswire/newswire/pkg/feed/feedlist"
+	"github.com/newswire/newswire/pkg/feed/feedparse"
+	"github.com/newswire/newswire/pkg/feedstate"
 )
 
 // FuzzFeedToArticles runs feed bytes through the whole path to articles:
@@ -20,7 +20,7 @@ import (
 // articles are valid records, and the same document a second time yields
 // nothing new.
 func FuzzFeedToArticles(f *testing.F) {
-	dir := filepath.Join("..", "feedparse", "testdata")
+	dir := filepath.Join("..", "..", "..", "..", "pkg", "feed", "feedparse", "testdata")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		f.Fatal(err)

@@ -17,15 +17,15 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/feed/feedlist"
+	"github.com/newswire/newswire/pkg/feed/feedparse"
+	"github.com/newswire/newswire/pkg/feed/fulltext"
+	"github.com/newswire/newswire/pkg/feed/httpfetch"
+	"github.com/newswire/newswire/pkg/feed/identity"
+	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/fetcher/internal/cadence"
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
-	"github.com/newswire/newswire/services/fetcher/internal/feedparse"
-	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
-	"github.com/newswire/newswire/services/fetcher/internal/fulltext"
-	"github.com/newswire/newswire/services/fetcher/internal/httpfetch"
-	"github.com/newswire/newswire/services/fetcher/internal/identity"
 )
 
 // Fetcher gets a document over HTTP.

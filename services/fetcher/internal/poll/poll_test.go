@@ -19,14 +19,14 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/feed/feedlist"
+	"github.com/newswire/newswire/pkg/feed/feedparse"
+	"github.com/newswire/newswire/pkg/feed/httpfetch"
+	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/fetcher/internal/cadence"
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
-	"github.com/newswire/newswire/services/fetcher/internal/feedparse"
-	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
-	"github.com/newswire/newswire/services/fetcher/internal/httpfetch"
 )
 
 // site serves whatever the test puts at a path, and counts requests.
@@ -287,7 +287,7 @@ func TestPollCharsets(t *testing.T) {
 }
 
 func TestPollFetchesArticlePages(t *testing.T) {
-	page, err := os.ReadFile(filepath.Join("..", "fulltext", "testdata", "article.html"))
+	page, err := os.ReadFile(filepath.Join("..", "..", "..", "..", "pkg", "feed", "fulltext", "testdata", "article.html"))
 	if err != nil {
 		t.Fatal(err)
 	}

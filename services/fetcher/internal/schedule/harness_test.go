@@ -14,13 +14,13 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
+	"github.com/newswire/newswire/pkg/feed/feedlist"
+	"github.com/newswire/newswire/pkg/feed/httpfetch"
+	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/fetcher/internal/cadence"
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
-	"github.com/newswire/newswire/services/fetcher/internal/feedstate"
-	"github.com/newswire/newswire/services/fetcher/internal/httpfetch"
 	"github.com/newswire/newswire/services/fetcher/internal/poll"
 )
 

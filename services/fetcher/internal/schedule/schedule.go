@@ -27,8 +27,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newswire/newswire/pkg/backoff"
+	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/logging"
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
 	"github.com/newswire/newswire/services/fetcher/internal/poll"
 )
 

@@ -7,8 +7,8 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/kafkatest"
-	"github.com/newswire/newswire/services/fetcher/internal/feedlist"
 )
 
 // Three fetchers share one schedule: every feed is polled by one of them

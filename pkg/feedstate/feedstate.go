@@ -1,7 +1,8 @@
 // Package feedstate keeps what the fetcher knows about each feed in Redis:
 // the validators and body hash of the last response, the outcome of the
 // last poll, and which items were already emitted with which content, so a
-// restart (or another replica) emits nothing twice.
+// restart (or another replica) emits nothing twice. The fetcher writes it;
+// operators' tools (the newswire CLI, the console) read it through List.
 package feedstate
 
 import (

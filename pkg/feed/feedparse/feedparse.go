@@ -14,9 +14,9 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/rss"
 
-	"github.com/newswire/newswire/services/fetcher/internal/charset"
-	"github.com/newswire/newswire/services/fetcher/internal/htmltext"
-	"github.com/newswire/newswire/services/fetcher/internal/identity"
+	"github.com/newswire/newswire/pkg/feed/charset"
+	"github.com/newswire/newswire/pkg/feed/htmltext"
+	"github.com/newswire/newswire/pkg/feed/identity"
 )
 
 // Limits keep one hostile feed from costing more than its share.

@@ -1,9 +1,10 @@
-// Package httpfetch makes the fetcher's HTTP requests politely and within
-// bounds: an identifying User-Agent, conditional requests, total and dial
-// timeouts, gzip and brotli with a cap on the decompressed size, a redirect
-// limit, a concurrency limit per host and, unless allowed, no connections to
-// loopback, private or link-local addresses (checked at dial time, after DNS,
-// so a name that rebinds to such an address is refused too).
+// Package httpfetch makes the HTTP requests that read feeds and article
+// pages, politely and within bounds: an identifying User-Agent, conditional
+// requests, total and dial timeouts, gzip and brotli with a cap on the
+// decompressed size, a redirect limit, a concurrency limit per host and,
+// unless allowed, no connections to loopback, private or link-local
+// addresses (checked at dial time, after DNS, so a name that rebinds to such
+// an address is refused too).
 package httpfetch
 
 import (

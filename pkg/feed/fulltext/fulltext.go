@@ -17,8 +17,8 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
-	"github.com/newswire/newswire/services/fetcher/internal/charset"
-	"github.com/newswire/newswire/services/fetcher/internal/htmltext"
+	"github.com/newswire/newswire/pkg/feed/charset"
+	"github.com/newswire/newswire/pkg/feed/htmltext"
 )
 
 // Limits keep one page from costing more than its share.
