@@ -13,6 +13,7 @@ import (
 	"github.com/newswire/newswire/pkg/admin"
 	"github.com/newswire/newswire/pkg/backoff"
 	"github.com/newswire/newswire/pkg/config"
+	"github.com/newswire/newswire/pkg/feed/articles"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/feed/httpfetch"
 	"github.com/newswire/newswire/pkg/feedstate"
@@ -31,29 +32,19 @@ const service = "fetcher"
 // settings are the fetcher's own variables, beside config.Common.
 type settings struct {
 	config.Common
-	FeedsFile    string
-	AllowPrivate bool
-	HTTP         httpfetch.Options
-	Limits       cadence.Limits
-	Schedule     schedule.Options
-	MaxPages     int
+	FeedsFile string
+	HTTP      httpfetch.Options
+	Pages     articles.PageOptions
+	Limits    cadence.Limits
+	Schedule  schedule.Options
 }
 
 func readSettings(e *config.Env) (settings, error) {
 	s := settings{
-		Common:       config.ReadCommon(e, service),
-		FeedsFile:    e.String("FEEDS_FILE", "config/feeds.yaml"),
-		AllowPrivate: e.Bool("FETCH_ALLOW_PRIVATE", false),
-		MaxPages:     e.Int("FETCH_MAX_PAGES", 20, 0, 1000),
-	}
-	s.HTTP = httpfetch.Options{
-		UserAgent:    e.String("FETCH_USER_AGENT", "Newswire/1.0 (news feed reader; +https://github.com/newswire/newswire)"),
-		Timeout:      e.Duration("FETCH_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute),
-		DialTimeout:  e.Duration("FETCH_DIAL_TIMEOUT", 5*time.Second, 100*time.Millisecond, time.Minute),
-		MaxBytes:     int64(e.Int("FETCH_MAX_BYTES", 8<<20, 1<<10, 1<<30)),
-		MaxRedirects: e.Int("FETCH_MAX_REDIRECTS", 5, 0, 20),
-		PerHost:      e.Int("FETCH_PER_HOST", 4, 1, 256),
-		AllowPrivate: s.AllowPrivate,
+		Common:    config.ReadCommon(e, service),
+		FeedsFile: e.String("FEEDS_FILE", "config/feeds.yaml"),
+		HTTP:      httpfetch.ReadOptions(e),
+		Pages:     articles.ReadPageOptions(e),
 	}
 	s.Limits = cadence.Limits{
 		Default:    e.Duration("FETCH_DEFAULT_INTERVAL", 5*time.Minute, time.Second, 24*time.Hour),
@@ -131,7 +122,7 @@ func run() error {
 	state := feedstate.New(rdb, s.Redis.KeyPrefix)
 	adm.Handle("GET /feeds", state.Handler(log))
 	poller := poll.New(httpfetch.New(s.HTTP), state, writer, poll.Options{
-		Topic: s.Topics.Articles, Limits: s.Limits, MaxPages: s.MaxPages,
+		Topic: s.Topics.Articles, Limits: s.Limits, Pages: s.Pages,
 	}, log)
 	sched := schedule.New(rdb, s.Redis.KeyPrefix, poller, s.Schedule, feedmetrics.New(adm.Registry(), log), log)
 

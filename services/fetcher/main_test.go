@@ -13,7 +13,7 @@ func TestReadSettings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	if s.AllowPrivate || s.Schedule.Replica != "fetcher-0" || s.Schedule.Lease != 2*time.Minute || s.Limits.Default != 5*time.Minute {
+	if s.HTTP.AllowPrivate || s.Pages.Max != 20 || s.Schedule.Replica != "fetcher-0" || s.Schedule.Lease != 2*time.Minute || s.Limits.Default != 5*time.Minute {
 		t.Errorf("defaults: %+v", s)
 	}
 	tests := []struct {

@@ -25,6 +25,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/newswire/newswire/pkg/config"
 )
 
 // Errors callers branch on.
@@ -357,4 +359,19 @@ var nonPublic = []netip.Prefix{
 	netip.MustParsePrefix("64:ff9b::/96"), // NAT64 can reach IPv4 private ranges
 	netip.MustParsePrefix("2001:db8::/32"),
 	netip.MustParsePrefix("fc00::/7"),
+}
+
+// ReadOptions reads the FETCH_* variables that bound a client. The fetcher
+// and the CLI's feed check read the same ones, so a check meets a feed as
+// the fetcher does.
+func ReadOptions(e *config.Env) Options {
+	return Options{
+		UserAgent:    e.String("FETCH_USER_AGENT", "Newswire/1.0 (news feed reader; +https://github.com/newswire/newswire)"),
+		Timeout:      e.Duration("FETCH_TIMEOUT", 30*time.Second, time.Second, 10*time.Minute),
+		DialTimeout:  e.Duration("FETCH_DIAL_TIMEOUT", 5*time.Second, 100*time.Millisecond, time.Minute),
+		MaxBytes:     int64(e.Int("FETCH_MAX_BYTES", 8<<20, 1<<10, 1<<30)),
+		MaxRedirects: e.Int("FETCH_MAX_REDIRECTS", 5, 0, 20),
+		PerHost:      e.Int("FETCH_PER_HOST", 4, 1, 256),
+		AllowPrivate: e.Bool("FETCH_ALLOW_PRIVATE", false),
+	}
 }

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/brotli"
+
+	"github.com/newswire/newswire/pkg/config"
 )
 
 // testOptions allow loopback, since httptest listens there; the guard has
@@ -424,6 +426,31 @@ func TestPublic(t *testing.T) {
 		t.Run(tt.ip, func(t *testing.T) {
 			if got := Public(netip.MustParseAddr(tt.ip)); got != tt.want {
 				t.Errorf("Public(%s) = %v, want %v", tt.ip, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestReadOptions(t *testing.T) {
+	o := ReadOptions(config.FromMap(nil))
+	if o.Timeout != 30*time.Second || o.MaxBytes != 8<<20 || o.MaxRedirects != 5 || o.PerHost != 4 || o.AllowPrivate || !strings.HasPrefix(o.UserAgent, "Newswire/") {
+		t.Errorf("defaults: %+v", o)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string // the variable the error names
+	}{
+		{"not a duration", map[string]string{"FETCH_TIMEOUT": "soon"}, "FETCH_TIMEOUT"},
+		{"too small", map[string]string{"FETCH_MAX_BYTES": "10"}, "FETCH_MAX_BYTES"},
+		{"not a boolean", map[string]string{"FETCH_ALLOW_PRIVATE": "maybe"}, "FETCH_ALLOW_PRIVATE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := config.FromMap(tt.env)
+			ReadOptions(e)
+			if err := e.Err(); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err = %v, want it to name %s", err, tt.want)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/newswire/newswire/pkg/feed/articles"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/services/fetcher/internal/poll"
 )
@@ -19,7 +20,7 @@ func TestPolled(t *testing.T) {
 	m := New(reg, zaptest.NewLogger(t))
 	feed := feedlist.Feed{URL: "https://x.example/rss"}
 	m.Polled(feed, poll.Result{Status: poll.StatusOK, Code: 200, NewItems: 2, Bytes: 100, Next: time.Minute,
-		Pages: poll.Pages{Extracted: 1, Failed: 1}}, 30*time.Millisecond)
+		Pages: articles.Pages{Extracted: 1, Failed: 1}}, 30*time.Millisecond)
 	m.Polled(feed, poll.Result{Status: poll.StatusError, Code: 503, Failures: 1, Err: errors.New("HTTP status 503")}, time.Second)
 	m.Polled(feed, poll.Result{Status: poll.StatusError, Failures: 2, Err: errors.New("dial: refused")}, time.Second)
 	m.Overdue(7)

@@ -9,29 +9,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
-	"unicode"
 
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/feed/articles"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/feed/feedparse"
-	"github.com/newswire/newswire/pkg/feed/fulltext"
 	"github.com/newswire/newswire/pkg/feed/httpfetch"
-	"github.com/newswire/newswire/pkg/feed/identity"
 	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/fetcher/internal/cadence"
 )
-
-// Fetcher gets a document over HTTP.
-type Fetcher interface {
-	Get(ctx context.Context, url string, v httpfetch.Validators, accept string) (*httpfetch.Response, error)
-}
 
 // State is where feed state lives.
 type State interface {
@@ -46,24 +38,18 @@ type Producer interface {
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
-const (
-	feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
-	pageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
-)
-
 // Options tune a Poller.
 type Options struct {
 	Topic  string
 	Limits cadence.Limits
-	// MaxPages bounds the article pages fetched in one poll, for feeds that
-	// carry only summaries; PageWorkers fetch them side by side.
-	MaxPages    int
-	PageWorkers int
+	// Pages bounds the article pages fetched in one poll, for feeds that
+	// carry only summaries.
+	Pages articles.PageOptions
 }
 
 // Poller polls feeds.
 type Poller struct {
-	http  Fetcher
+	http  articles.Fetcher
 	state State
 	out   Producer
 	opts  Options
@@ -72,8 +58,7 @@ type Poller struct {
 }
 
 // New returns a poller.
-func New(f Fetcher, s State, out Producer, opts Options, log *zap.Logger) *Poller {
-	opts.PageWorkers = max(opts.PageWorkers, 1)
+func New(f articles.Fetcher, s State, out Producer, opts Options, log *zap.Logger) *Poller {
 	return &Poller{http: f, state: s, out: out, opts: opts, log: log, now: time.Now}
 }
 
@@ -92,21 +77,12 @@ type Result struct {
 	NewItems int
 	Updated  int
 	Bytes    int
-	Pages    Pages
+	Pages    articles.Pages
 	// Next is when the feed is due again, from now; Failures counts the
 	// polls that failed in a row, this one included.
 	Next     time.Duration
 	Failures int
 	Err      error
-}
-
-// Pages counts the article pages of a poll: extracted, or left at the
-// summary because the fetch or the extraction failed, or because the
-// poll's page budget was spent.
-type Pages struct {
-	Extracted  int
-	Failed     int
-	OverBudget int
 }
 
 // Poll polls feed once and sets when it is due again. Errors are in
@@ -159,7 +135,7 @@ func (p *Poller) Poll(ctx context.Context, feed feedlist.Feed) Result {
 // poll fetches and handles the feed, and returns how long the feed asked
 // to be left alone.
 func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Feed) (Result, time.Duration) {
-	resp, err := p.http.Get(ctx, feed.URL, httpfetch.Validators{ETag: st.ETag, LastModified: st.LastModified}, feedAccept)
+	resp, err := p.http.Get(ctx, feed.URL, httpfetch.Validators{ETag: st.ETag, LastModified: st.LastModified}, articles.FeedAccept)
 	if err != nil {
 		res := Result{Err: fmt.Errorf("fetch feed: %w", err)}
 		if resp != nil {
@@ -191,15 +167,15 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 		return res, asked
 	}
 
-	articles, seen, pending, err := p.fresh(ctx, feed, parsed)
+	arts, seen, pending, err := p.fresh(ctx, feed, parsed)
 	if err != nil {
 		res.Err = err
 		return res, asked
 	}
-	res.Pages = p.fetchPages(ctx, feed, articles, pending)
-	if len(articles) > 0 {
-		msgs := make([]kafka.Message, 0, len(articles))
-		for _, a := range articles {
+	res.Pages = articles.FillPages(ctx, p.http, feed, arts, pending, p.opts.Pages, p.log)
+	if len(arts) > 0 {
+		msgs := make([]kafka.Message, 0, len(arts))
+		for _, a := range arts {
 			m, err := stream.Event{
 				Topic: p.opts.Topic, Key: a.ID, ID: fmt.Sprintf("%s/%d", a.ID, a.Revision),
 				Type: event.CETypeArticle, Source: feed.URL, Time: a.FetchedAt, Value: a,
@@ -221,7 +197,7 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 			return res, asked
 		}
 	}
-	for _, a := range articles {
+	for _, a := range arts {
 		if a.Revision > 1 {
 			res.Updated++
 		} else {
@@ -242,202 +218,20 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 	} else if !newest.IsZero() {
 		st.LastItem = newest
 	}
-	p.log.Debug("feed polled", zap.String(logging.KeyFeed, feed.URL), zap.Int(logging.KeyCount, len(articles)))
+	p.log.Debug("feed polled", zap.String(logging.KeyFeed, feed.URL), zap.Int(logging.KeyCount, len(arts)))
 	res.Status = StatusOK
 	return res, max(asked, parsed.TTL)
-}
-
-// fetchPages replaces the summary of each pending article by the text of
-// its page, at most MaxPages of them. An article whose page cannot be had
-// keeps its summary: it is never held back.
-func (p *Poller) fetchPages(ctx context.Context, feed feedlist.Feed, articles []event.Article, pending []int) Pages {
-	var (
-		pages Pages
-		mu    sync.Mutex
-		wg    sync.WaitGroup
-		slots = make(chan struct{}, p.opts.PageWorkers)
-	)
-	if len(pending) > p.opts.MaxPages {
-		pages.OverBudget = len(pending) - p.opts.MaxPages
-		pending = pending[:p.opts.MaxPages]
-	}
-	for _, i := range pending {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			a := &articles[i]
-			text, err := p.page(ctx, a.URL)
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				pages.Failed++
-				p.log.Info("article page not used, summary kept", zap.String(logging.KeyFeed, feed.URL),
-					zap.String(logging.KeyURL, a.URL), zap.Error(err))
-				return
-			}
-			pages.Extracted++
-			if a.Summary == "" {
-				a.Summary = a.Body
-			}
-			a.Body = text
-			if feed.Language == "" && a.Language == "und" {
-				a.Language = DetectLanguage(a.Title + " " + text)
-			}
-		})
-	}
-	wg.Wait()
-	return pages
-}
-
-func (p *Poller) page(ctx context.Context, url string) (string, error) {
-	resp, err := p.http.Get(ctx, url, httpfetch.Validators{}, pageAccept)
-	if err != nil {
-		return "", fmt.Errorf("fetch article page: %w", err)
-	}
-	text, err := fulltext.Extract(resp.Body, resp.ContentType, resp.FinalURL)
-	if err != nil {
-		return "", fmt.Errorf("extract article from %s: %w", url, err)
-	}
-	return text, nil
 }
 
 // fresh returns the articles of the items not emitted yet, or changed since,
 // what to remember of them, and which of them (by index) carry only a
 // summary, so their page is worth fetching.
 func (p *Poller) fresh(ctx context.Context, feed feedlist.Feed, parsed *feedparse.Feed) ([]event.Article, map[string]feedstate.Seen, []int, error) {
-	ids, hashes := identify(feed, parsed)
+	ids, hashes := articles.Identify(feed, parsed)
 	known, err := p.state.LookupItems(ctx, feed.URL, ids)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	articles, seen, pending := changedArticles(feed, parsed, ids, hashes, known, p.now().UTC())
-	return articles, seen, pending, nil
-}
-
-// identify returns each item's ID and content hash.
-func identify(feed feedlist.Feed, parsed *feedparse.Feed) (ids, hashes []string) {
-	ids = make([]string, len(parsed.Items))
-	hashes = make([]string, len(parsed.Items))
-	for i, it := range parsed.Items {
-		ids[i] = identity.ArticleID(feed.URL, identity.Item{GUID: it.GUID, Link: it.Link, Title: it.Title, Content: it.Body})
-		hashes[i] = identity.ContentHash(it.Title, it.Body)
-	}
-	return ids, hashes
-}
-
-// changedArticles turns the items that are new, or whose content changed
-// since they were emitted (known), into articles.
-func changedArticles(feed feedlist.Feed, parsed *feedparse.Feed, ids, hashes []string, known map[string]feedstate.Seen, now time.Time) ([]event.Article, map[string]feedstate.Seen, []int) {
-	var (
-		articles []event.Article
-		seen     = map[string]feedstate.Seen{}
-		pending  []int
-		handled  = make(map[string]bool, len(ids))
-	)
-	for i, it := range parsed.Items {
-		id := ids[i]
-		if handled[id] {
-			// A GUID repeated within one document: the first wins, always,
-			// or the two would take turns as new revisions.
-			continue
-		}
-		handled[id] = true
-		prev, wasSeen := known[id]
-		if wasSeen && prev.ContentHash == hashes[i] {
-			continue
-		}
-		rev := 1
-		if wasSeen {
-			rev = prev.Revision + 1
-		}
-		seen[id] = feedstate.Seen{Revision: rev, ContentHash: hashes[i]}
-		published := it.Published
-		if published.IsZero() || published.After(now.Add(time.Hour)) {
-			published = now
-		}
-		url := it.Link
-		if url == "" {
-			url = feed.URL
-		}
-		if !it.FullText && it.Link != "" && it.Link != feed.URL {
-			pending = append(pending, len(articles))
-		}
-		articles = append(articles, event.Article{
-			ID:          id,
-			URL:         url,
-			Title:       it.Title,
-			Source:      sourceName(feed, parsed),
-			Language:    language(feed, parsed, it),
-			PublishedAt: published,
-			FetchedAt:   now,
-			Body:        it.Body,
-			FeedURL:     feed.URL,
-			Revision:    rev,
-			Authors:     it.Authors,
-			Summary:     it.Summary,
-		})
-	}
-	return articles, seen, pending
-}
-
-func sourceName(feed feedlist.Feed, parsed *feedparse.Feed) string {
-	if feed.Name != "" {
-		return feed.Name
-	}
-	if parsed.Title != "" {
-		return parsed.Title
-	}
-	return feed.URL
-}
-
-// language is the configured language, else the feed's own, else a guess
-// from the script of the item's text.
-func language(feed feedlist.Feed, parsed *feedparse.Feed, it feedparse.Item) string {
-	if feed.Language != "" {
-		return feed.Language
-	}
-	if l := parsed.Language; len(l) >= 2 {
-		if len(l) > 2 && (l[2] == '-' || l[2] == '_') {
-			return l[:2]
-		}
-		return l
-	}
-	return DetectLanguage(it.Title + " " + it.Body)
-}
-
-// DetectLanguage guesses between the languages Newswire reads from the
-// script and the letters only one of them uses.
-func DetectLanguage(s string) string {
-	var cyr, lat, be, uk int
-	for i, r := range s {
-		if i > 4096 {
-			break
-		}
-		switch {
-		case unicode.Is(unicode.Cyrillic, r):
-			cyr++
-			switch r {
-			case 'ў', 'Ў':
-				be++
-			case 'ї', 'Ї', 'є', 'Є', 'ґ', 'Ґ':
-				uk++
-			case 'і', 'І':
-				be++
-				uk++
-			}
-		case unicode.Is(unicode.Latin, r):
-			lat++
-		}
-	}
-	switch {
-	case cyr == 0 && lat == 0:
-		return "und"
-	case cyr <= lat:
-		return "en"
-	case be > uk && be*50 > cyr:
-		return "be"
-	case uk > be && uk*50 > cyr:
-		return "uk"
-	}
-	return "ru"
+	arts, seen, pending := articles.Changed(feed, parsed, ids, hashes, known, p.now().UTC())
+	return arts, seen, pending, nil
 }

@@ -19,6 +19,7 @@ import (
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/feed/articles"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/feed/feedparse"
 	"github.com/newswire/newswire/pkg/feed/httpfetch"
@@ -117,7 +118,7 @@ func newHarness(tb testing.TB, o httpfetch.Options) *harness {
 	}
 	o.AllowPrivate = true // httptest listens on loopback
 	state := feedstate.New(rdb, prefix)
-	p := New(httpfetch.New(o), state, writer, Options{Topic: topic, Limits: testLimits, MaxPages: 5, PageWorkers: 2}, log)
+	p := New(httpfetch.New(o), state, writer, Options{Topic: topic, Limits: testLimits, Pages: articles.PageOptions{Max: 5, Workers: 2}}, log)
 	return &harness{poller: p, state: state, kafka: cluster, topic: topic, seen: map[[2]int64]bool{}}
 }
 
@@ -303,7 +304,7 @@ func TestPollFetchesArticlePages(t *testing.T) {
 		summaryOnly("2", broken, "Broken page"),
 	)))}
 	res := h.poller.Poll(t.Context(), feed)
-	if res.Err != nil || res.Pages != (Pages{Extracted: 1, Failed: 1}) {
+	if res.Err != nil || res.Pages != (articles.Pages{Extracted: 1, Failed: 1}) {
 		t.Fatalf("poll: %+v", res)
 	}
 	got := byTitle(h.emitted(t))
@@ -319,7 +320,7 @@ func TestPollFetchesArticlePages(t *testing.T) {
 
 	// A feed with content:encoded needs no page.
 	fullFeed := feedlist.Feed{URL: s.handle("/full", static("application/rss+xml", rss(item("f", s.URL+"/news/3", "Full", "full text"))))}
-	if res := h.poller.Poll(t.Context(), fullFeed); res.Err != nil || res.Pages != (Pages{}) {
+	if res := h.poller.Poll(t.Context(), fullFeed); res.Err != nil || res.Pages != (articles.Pages{}) {
 		t.Fatalf("full-text feed: %+v", res)
 	}
 	if n := s.hitsOf("/news/3"); n != 0 {
@@ -466,23 +467,6 @@ func TestPollBrokenFeedsCostOnlyThemselves(t *testing.T) {
 			}
 			if ok := h.poller.Poll(t.Context(), healthy); ok.Err != nil {
 				t.Errorf("healthy feed after %s: %v", tt.name, ok.Err)
-			}
-		})
-	}
-}
-
-func TestDetectLanguage(t *testing.T) {
-	tests := []struct{ text, want string }{
-		{"The president said", "en"},
-		{"Президент заявил", "ru"},
-		{"Прэзідэнт сказаў", "be"},
-		{"Президент сказав, що її", "uk"},
-		{"12345 !!!", "und"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.text, func(t *testing.T) {
-			if got := DetectLanguage(tt.text); got != tt.want {
-				t.Errorf("DetectLanguage(%q) = %s, want %s", tt.text, got, tt.want)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package poll
+package articles
 
 import (
 	"encoding/json"
@@ -20,7 +20,7 @@ import (
 // articles are valid records, and the same document a second time yields
 // nothing new.
 func FuzzFeedToArticles(f *testing.F) {
-	dir := filepath.Join("..", "..", "..", "..", "pkg", "feed", "feedparse", "testdata")
+	dir := filepath.Join("..", "feedparse", "testdata")
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		f.Fatal(err)
@@ -43,8 +43,8 @@ func FuzzFeedToArticles(f *testing.F) {
 		if err != nil {
 			return
 		}
-		ids, hashes := identify(feed, parsed)
-		articles, seen, pending := changedArticles(feed, parsed, ids, hashes, nil, now)
+		ids, hashes := Identify(feed, parsed)
+		articles, seen, pending := Changed(feed, parsed, ids, hashes, nil, now)
 		if len(seen) != len(articles) || len(pending) > len(articles) {
 			t.Fatalf("%d articles, %d remembered, %d pending", len(articles), len(seen), len(pending))
 		}
@@ -72,8 +72,25 @@ func FuzzFeedToArticles(f *testing.F) {
 		for id, s := range seen {
 			known[id] = s
 		}
-		if again, _, _ := changedArticles(feed, parsed, ids, hashes, known, now); len(again) != 0 {
+		if again, _, _ := Changed(feed, parsed, ids, hashes, known, now); len(again) != 0 {
 			t.Errorf("the same document again gave %d articles", len(again))
 		}
 	})
+}
+
+func TestDetectLanguage(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"The president said", "en"},
+		{"Президент заявил", "ru"},
+		{"Прэзідэнт сказаў", "be"},
+		{"Президент сказав, що її", "uk"},
+		{"12345 !!!", "und"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			if got := DetectLanguage(tt.text); got != tt.want {
+				t.Errorf("DetectLanguage(%q) = %s, want %s", tt.text, got, tt.want)
+			}
+		})
+	}
 }
