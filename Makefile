@@ -31,9 +31,10 @@ help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 .PHONY: build
-build: ## Build bin/fetcher, bin/extractor, bin/publisher and the tools
+build: ## Build bin/fetcher, bin/extractor, bin/publisher, bin/console, bin/newswire (the CLI) and the tools
 	@mkdir -p $(BIN)
 	@for s in $(SERVICES); do (cd services/$$s && $(GO) build -trimpath -o $(BIN)/$$s .); done
+	@cd cli && $(GO) build -trimpath -o $(BIN)/newswire .
 	@cd devstack && $(GO) build -trimpath -o $(BIN)/devstack .
 	@echo "built: $$(ls $(BIN) | tr '\n' ' ')"
 

@@ -95,6 +95,10 @@ func (c *Connection) Writer(log *zap.Logger) *kafka.Writer {
 	}
 }
 
+// Dialer returns the dialer of readers that are no group members, such as
+// the one-partition readers of operators' tools.
+func (c *Connection) Dialer() *kafka.Dialer { return c.dialer }
+
 // Client returns a client for administrative requests.
 func (c *Connection) Client() *kafka.Client {
 	return &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Transport: c.transport, Timeout: 10 * time.Second}

@@ -84,7 +84,7 @@ func Parse(b []byte) ([]Feed, error) {
 	out := feeds[:0]
 	var errs []error
 	for i, f := range feeds {
-		if err := f.check(); err != nil {
+		if err := f.Check(); err != nil {
 			errs = append(errs, fmt.Errorf("feed %d (%s): %w", i+1, f.URL, err))
 			continue
 		}
@@ -167,7 +167,8 @@ func parseOPML(b []byte) ([]Feed, error) {
 	return feeds, nil
 }
 
-func (f Feed) check() error {
+// Check says what is wrong with the entry, if anything.
+func (f Feed) Check() error {
 	u, err := url.Parse(f.URL)
 	if err != nil {
 		return fmt.Errorf("url: %w", err)

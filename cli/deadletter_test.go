@@ -1,0 +1,91 @@
+package main
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/newswire/newswire/cli/internal/replay"
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/stream"
+)
+
+func TestDeadletter(t *testing.T) {
+	p := startPipeline(t, 1)
+	at := time.Date(2026, 3, 2, 11, 30, 0, 0, time.UTC)
+	origin := func(topic string, offset int64, value string) kafka.Message {
+		return kafka.Message{Topic: topic, Partition: 0, Offset: offset, Key: []byte("key-" + value), Value: []byte(value),
+			Headers: []kafka.Header{{Key: stream.HeaderType, Value: []byte("dev.newswire.article.v1")}}}
+	}
+	p.produce(t,
+		stream.DeadLetter(p.topics.Deadletter, "extractor", origin(p.topics.Articles, 41, `{"id":`), errors.New("malformed record: unexpected end of JSON input"), at),
+		stream.DeadLetter(p.topics.Deadletter, "publisher", origin(p.topics.Quotes, 7, `{"id":"q1"}`), errors.New("invalid record: article_id is missing; source is missing"), at.Add(time.Minute)),
+		stream.DeadLetter(p.topics.Deadletter, "extractor", origin(p.topics.Articles, 42, `{"id":"big"}`), errors.New("article body of 9000000 bytes is over the limit"), at.Add(2*time.Minute)),
+		kafka.Message{Topic: p.topics.Deadletter, Key: []byte("orphan"), Value: []byte("?")}, // no headers at all
+	)
+
+	lists := []struct {
+		args []string
+		file string
+	}{
+		{nil, "deadletter-list.golden"},
+		{[]string{"--service", "extractor", "--error", "JSON"}, "deadletter-list-selected.golden"},
+		{[]string{"--topic", "nothing"}, "deadletter-list-none.golden"},
+	}
+	for _, tt := range lists {
+		t.Run("list "+strings.Join(tt.args, " "), func(t *testing.T) {
+			a, out, _ := newApp(p.env)
+			if err := a.run(t.Context(), append([]string{"deadletter", "list"}, tt.args...)); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tt.file, out.String())
+		})
+	}
+
+	a, out, _ := newApp(p.env)
+	if err := a.run(t.Context(), []string{"deadletter", "replay", "--service", "extractor", "--dry-run"}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "deadletter-replay-dry-run.golden", out.String())
+
+	a, out, _ = newApp(p.env)
+	if err := a.run(t.Context(), []string{"deadletter", "replay", "--offset", "0:2,0:3", "--topic", p.topics.Articles}); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "deadletter-replay.golden", stable(out.String()))
+	got := kafkatest.ReadAll(t, p.cluster.Brokers(), p.topics.Articles, 1, 10*time.Second)
+	if len(got) != 1 {
+		t.Fatalf("%d records back in the origin topic, want 1: offset 3 names no origin", len(got))
+	}
+	back := got[0]
+	if string(back.Key) != `key-{"id":"big"}` || string(back.Value) != `{"id":"big"}` || stream.Header(back, stream.HeaderType) != "dev.newswire.article.v1" ||
+		!strings.HasPrefix(stream.Header(back, replay.Header), "replay-") {
+		t.Errorf("replayed record: key %s value %s headers %v", back.Key, back.Value, back.Headers)
+	}
+	for _, h := range back.Headers {
+		if strings.HasPrefix(h.Key, "dlq_") {
+			t.Errorf("replayed record keeps header %s", h.Key)
+		}
+	}
+	if n := len(kafkatest.ReadAll(t, p.cluster.Brokers(), p.topics.Quotes, 0, time.Second)); n != 0 {
+		t.Errorf("the dry run or the selection let %d records through to the quotes topic", n)
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"deadletter", "replay"}, "say which dead letters to replay"},
+		{[]string{"deadletter", "replay", "--offset", "12"}, `--offset: "12" is not PARTITION:OFFSET`},
+		{[]string{"deadletter", "list", "--deadletter-topic", "no-such-topic"}, "no such topic"},
+		{[]string{"deadletter", "purge"}, "usage"},
+	} {
+		a, _, _ := newApp(p.env)
+		if err := a.run(t.Context(), tt.args); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%v: err = %v, want one saying %s", tt.args, err, tt.want)
+		}
+	}
+}

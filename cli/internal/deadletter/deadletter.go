@@ -1,0 +1,259 @@
+// Package deadletter shows the records the services could not process
+// (news.deadletter, with why and where from in dlq_* headers) and sends
+// chosen ones back to the topic they came from once the cause is fixed.
+package deadletter
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/newswire/newswire/cli/internal/display"
+	"github.com/newswire/newswire/cli/internal/replay"
+	"github.com/newswire/newswire/cli/internal/topiclog"
+	"github.com/newswire/newswire/pkg/stream"
+)
+
+// Letter is one dead letter as its headers describe it.
+type Letter struct {
+	Msg     kafka.Message
+	Error   string
+	Service string
+	// Where the record was consumed from; Partition and Offset are -1 when
+	// the headers do not say.
+	Topic     string
+	Partition int
+	Offset    int64
+	Time      time.Time // when it was dead-lettered; zero when unknown
+}
+
+// Parse reads a dead letter's headers.
+func Parse(m kafka.Message) Letter {
+	l := Letter{
+		Msg:       m,
+		Error:     stream.Header(m, stream.HeaderDLQError),
+		Service:   stream.Header(m, stream.HeaderDLQService),
+		Topic:     stream.Header(m, stream.HeaderDLQTopic),
+		Partition: -1,
+		Offset:    -1,
+	}
+	if p, err := strconv.Atoi(stream.Header(m, stream.HeaderDLQPartition)); err == nil && p >= 0 {
+		l.Partition = p
+	}
+	if o, err := strconv.ParseInt(stream.Header(m, stream.HeaderDLQOffset), 10, 64); err == nil && o >= 0 {
+		l.Offset = o
+	}
+	if t, err := time.Parse(time.RFC3339Nano, stream.Header(m, stream.HeaderDLQTime)); err == nil {
+		l.Time = t
+	}
+	return l
+}
+
+// Position is a dead letter's place in the dead-letter topic.
+type Position struct {
+	Partition int
+	Offset    int64
+}
+
+func (p Position) String() string { return fmt.Sprintf("%d:%d", p.Partition, p.Offset) }
+
+// ParsePositions reads positions written PARTITION:OFFSET, separated by
+// commas or spaces ("0:12,3:7").
+func ParsePositions(s string) ([]Position, error) {
+	var out []Position
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' }) {
+		ps, os, ok := strings.Cut(f, ":")
+		if !ok {
+			return nil, fmt.Errorf("%q is not PARTITION:OFFSET (such as 0:12): the dead-letter topic has several partitions", f)
+		}
+		p, err := strconv.Atoi(ps)
+		if err != nil || p < 0 || p > 1<<20 {
+			return nil, fmt.Errorf("%q: partition %q is not a partition number", f, ps)
+		}
+		o, err := strconv.ParseInt(os, 10, 64)
+		if err != nil || o < 0 {
+			return nil, fmt.Errorf("%q: offset %q is not an offset", f, os)
+		}
+		out = append(out, Position{Partition: p, Offset: o})
+	}
+	return out, nil
+}
+
+// Selection chooses dead letters; every field set must match.
+type Selection struct {
+	Service   string     // the service that refused the record
+	Topic     string     // the topic it came from
+	Error     string     // part of the error, ignoring case
+	Positions []Position // places in the dead-letter topic
+}
+
+// Empty reports whether the selection chooses everything.
+func (s Selection) Empty() bool {
+	return s.Service == "" && s.Topic == "" && s.Error == "" && len(s.Positions) == 0
+}
+
+// Match reports whether the letter is chosen.
+func (s Selection) Match(l Letter) bool {
+	if s.Service != "" && !strings.EqualFold(l.Service, s.Service) {
+		return false
+	}
+	if s.Topic != "" && l.Topic != s.Topic {
+		return false
+	}
+	if s.Error != "" && !strings.Contains(strings.ToLower(l.Error), strings.ToLower(s.Error)) {
+		return false
+	}
+	if len(s.Positions) == 0 {
+		return true
+	}
+	for _, p := range s.Positions {
+		if p.Partition == l.Msg.Partition && p.Offset == l.Msg.Offset {
+			return true
+		}
+	}
+	return false
+}
+
+// Log reads a whole topic.
+type Log interface {
+	Bounds(ctx context.Context, topic string) ([]topiclog.Span, error)
+	Read(ctx context.Context, topic string, s topiclog.Span, fn func(kafka.Message) error) error
+}
+
+// Find returns the chosen dead letters of topic, in partition and offset
+// order.
+func Find(ctx context.Context, log Log, topic string, sel Selection) ([]Letter, error) {
+	spans, err := log.Bounds(ctx, topic)
+	if err != nil {
+		return nil, err
+	}
+	var out []Letter
+	for _, s := range spans {
+		err := log.Read(ctx, topic, s, func(m kafka.Message) error {
+			if l := Parse(m); sel.Match(l) {
+				out = append(out, l)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// MaxErrorRunes bounds the error shown in the table.
+const MaxErrorRunes = 100
+
+// List writes a table of the chosen dead letters of topic.
+func List(ctx context.Context, log Log, topic string, sel Selection, style display.Style, out io.Writer) error {
+	letters, err := Find(ctx, log, topic, sel)
+	if err != nil {
+		return err
+	}
+	if len(letters) == 0 {
+		_, err := fmt.Fprintf(out, "no dead letters in %s%s\n", topic, matching(sel))
+		return err
+	}
+	t := style.NewTable("POSITION", "DEAD-LETTERED", "SERVICE", "FROM", "KEY", "ERROR")
+	for _, l := range letters {
+		t.Row(display.Text(Position{l.Msg.Partition, l.Msg.Offset}.String()), display.Text(stamp(l.Time)),
+			display.Text(l.Service), display.Text(origin(l)), display.Faint(display.Truncate(display.Clean(string(l.Msg.Key)), 40)),
+			display.Bad(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
+	}
+	if _, err := t.WriteTo(out); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(out, "%s%s\n", display.Count(len(letters), "dead letter"), matching(sel))
+	return err
+}
+
+func matching(sel Selection) string {
+	if sel.Empty() {
+		return ""
+	}
+	return " matching the selection"
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "?"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func origin(l Letter) string {
+	if l.Topic == "" {
+		return "?"
+	}
+	if l.Partition < 0 || l.Offset < 0 {
+		return l.Topic
+	}
+	return fmt.Sprintf("%s/%d@%d", l.Topic, l.Partition, l.Offset)
+}
+
+// ErrNoSelection is returned by Replay when nothing narrows what to send
+// back and all was not asked for.
+var ErrNoSelection = errors.New("say which dead letters to replay (--service, --topic, --error, --offset) or --all")
+
+// ReplayOptions say what to send back.
+type ReplayOptions struct {
+	Topic     string // the dead-letter topic
+	Selection Selection
+	All       bool
+	DryRun    bool
+	RunID     string
+}
+
+// Replay sends the chosen dead letters back to the topics they came from,
+// without their dlq_* headers and with a newswire-replay header, and
+// reports each on out. Letters that do not say where they came from are
+// left where they are.
+func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayOptions, style display.Style, out io.Writer) (int, error) {
+	if opts.Selection.Empty() && !opts.All {
+		return 0, ErrNoSelection
+	}
+	letters, err := Find(ctx, log, opts.Topic, opts.Selection)
+	if err != nil {
+		return 0, err
+	}
+	verb := "replay"
+	if opts.DryRun {
+		verb = "would replay (dry run)"
+	}
+	batch := replay.NewBatcher(producer, 500)
+	n := 0
+	for _, l := range letters {
+		pos := Position{l.Msg.Partition, l.Msg.Offset}
+		if l.Topic == "" {
+			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn("left alone: its headers do not name the topic it came from"))
+			continue
+		}
+		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, l.Topic, style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
+		n++
+		if opts.DryRun {
+			continue
+		}
+		if err := batch.Add(ctx, replay.Copy(l.Msg, l.Topic, opts.RunID, isDLQHeader)); err != nil {
+			return int(batch.Written), err
+		}
+	}
+	if err := batch.Flush(ctx); err != nil {
+		return int(batch.Written), err
+	}
+	switch {
+	case opts.DryRun:
+		fmt.Fprintf(out, "would replay %s; nothing was produced\n", display.Count(n, "dead letter"))
+	default:
+		fmt.Fprintf(out, "replayed %s (header %s: %s); they stay in %s as a record of what happened\n", display.Count(n, "dead letter"), replay.Header, opts.RunID, opts.Topic)
+	}
+	return n, nil
+}
+
+func isDLQHeader(key string) bool { return strings.HasPrefix(key, "dlq_") }
