@@ -9,7 +9,7 @@ BIN        := $(CURDIR)/bin
 TOOLS      := $(CURDIR)/.cache/tools
 # Every module of the workspace; `go test ./...` at the root would skip them.
 MODULES    := $(shell $(GO) list -m -f '{{.Dir}}' 2>/dev/null)
-SERVICES   := fetcher extractor publisher
+SERVICES   := fetcher extractor publisher console
 TEST_FLAGS ?= -race -count=1 -timeout 12m
 BENCH_OUT  := $(CURDIR)/.cache/bench
 GOLANGCI_LINT_VERSION := v2.15.0

@@ -1,6 +1,7 @@
 // Command devstack runs the whole pipeline on one machine for `make run`
 // and `make demo`: an embedded Kafka-protocol broker, a Redis, the three
-// services as child processes, and a readable account of what flows.
+// services and the console as child processes, and a readable account of
+// what flows.
 //
 //	devstack run    watch the feeds of config/feeds.yaml
 //	devstack demo   the same, offline, on the recorded feeds of fixtures/feeds
@@ -43,7 +44,8 @@ environment:
   KAFKA_BROKERS   use these brokers instead of starting the embedded one on 127.0.0.1:9092
   REDIS_ADDR      the Redis to use (default 127.0.0.1:6379); started when none answers
   NEWSWIRE_DATA   where broker data and logs are kept (default .data)
-  DEVSTACK_PORT   first of the services' admin ports (default 8081: fetcher 8081, extractor 8082, publisher 8083)
+  DEVSTACK_PORT   first of the services' admin ports (default 8081: fetcher 8081, extractor 8082, publisher 8083, console 8084)
+  CONSOLE_ADDR    where the console serves its page (default 127.0.0.1:8090)
 `
 
 func main() {
@@ -107,6 +109,7 @@ func run(demo bool) error {
 	brokers := env.List("KAFKA_BROKERS", nil)
 	feedsFile := env.String("FEEDS_FILE", "config/feeds.yaml")
 	port := env.Int("DEVSTACK_PORT", 8081, 1024, 65000)
+	consoleAddr := env.String("CONSOLE_ADDR", "127.0.0.1:8090")
 	if err := env.Err(); err != nil {
 		return err
 	}
@@ -193,11 +196,11 @@ func run(demo bool) error {
 		"LOG_LEVEL=info",
 		"TOPIC_PARTITIONS=6",
 	}
-	names := []string{"fetcher", "extractor", "publisher"}
+
 	var wg sync.WaitGroup
 	svcCtx, stopServices := context.WithCancel(context.Background())
 	metricsURL := map[string]string{}
-	for i, name := range names {
+	for i, name := range services {
 		addr := "127.0.0.1:" + strconv.Itoa(port+i)
 		metricsURL[name] = "http://" + addr + "/metrics"
 		logPath := filepath.Join(logDir, name+".log")
@@ -208,9 +211,12 @@ func run(demo bool) error {
 		}
 		defer logFile.Close()
 		envs := append(append([]string{}, common...), "HTTP_ADDR="+addr)
-		if name == "fetcher" {
+		switch name {
+		case "fetcher":
 			envs = append(envs, "FEEDS_FILE="+feedsFile)
 			envs = append(envs, extra...)
+		case "console":
+			envs = append(envs, "CONSOLE_ADDR="+consoleAddr)
 		}
 		wg.Add(1)
 		go func() {
@@ -236,6 +242,7 @@ func run(demo bool) error {
 		defer watchers.Done()
 		report(watchCtx, metricsURL, topics, out.say)
 	}()
+	out.say("console on " + consoleURL(consoleAddr) + " (live quotations, trending entities, feed health)")
 	out.say("press Ctrl-C to stop")
 
 	<-ctx.Done()
@@ -315,6 +322,22 @@ func serveRecordedFeeds(dataDir string) (*http.Server, string, error) {
 	return srv, path, nil
 }
 
+// services are the binaries devstack runs, in the order of their admin
+// ports.
+var services = []string{"fetcher", "extractor", "publisher", "console"}
+
+// consoleURL is the address a browser opens for the console.
+func consoleURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port)
+}
+
 // binaries is the folder holding the service binaries: devstack's own.
 func binaries() (string, error) {
 	self, err := os.Executable()
@@ -322,7 +345,7 @@ func binaries() (string, error) {
 		return "", fmt.Errorf("find the service binaries: %w", err)
 	}
 	dir := filepath.Dir(self)
-	for _, name := range []string{"fetcher", "extractor", "publisher"} {
+	for _, name := range services {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
 			return "", errors.New("no " + name + " beside devstack in " + dir + ": run `make build` first")
 		}

@@ -2,7 +2,8 @@
 # Makes sure what the tests talk to is there: a Redis answering on
 # 127.0.0.1:6379 (started, and installed from Debian's packages, when
 # missing) and kcat, the librdkafka client the contract tests read topics
-# with. Safe to run again and again.
+# with, and Chromium, which the console's browser test drives. Safe to
+# run again and again.
 set -euo pipefail
 
 REDIS_HOST=127.0.0.1
@@ -51,4 +52,10 @@ fi
 if ! command -v kcat >/dev/null; then
   say "installing kcat (Debian package)"
   apt_install kcat
+fi
+
+# The console's browser test drives a headless Chromium.
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  say "installing chromium (Debian package), for the console's browser test"
+  apt_install chromium
 fi

@@ -1,0 +1,84 @@
+package quotes
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+)
+
+func view(id string, rev int) View {
+	return View{ID: id, Revision: rev, Speaker: "Sergey Lavrov", Text: "words of " + id, Source: "BelTA", FirstSeenAt: time.Unix(int64(rev), 0).UTC()}
+}
+
+func ids(vs []View) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = fmt.Sprintf("%s/%d", v.ID, v.Revision)
+	}
+	return out
+}
+
+func TestFold(t *testing.T) {
+	enc := func(vs ...View) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			b, _ := json.Marshal(v)
+			out[i] = string(b)
+		}
+		return out
+	}
+	tests := []struct {
+		name string
+		raw  []string // newest first, as the list holds them
+		n    int
+		want []string
+	}{
+		{"in order", enc(view("c", 1), view("b", 1), view("a", 1)), 10, []string{"c/1", "b/1", "a/1"}},
+		{"a revision moves to the top", enc(view("a", 2), view("c", 1), view("b", 1), view("a", 1)), 10, []string{"a/2", "c/1", "b/1"}},
+		{"a redelivered old revision changes nothing", enc(view("a", 1), view("a", 2), view("b", 1)), 10, []string{"a/2", "b/1"}},
+		{"at most n", enc(view("c", 1), view("b", 1), view("a", 1)), 2, []string{"c/1", "b/1"}},
+		{"a revision beyond n still counts", enc(view("b", 1), view("a", 1), view("b", 3)), 1, []string{"b/3"}},
+		{"foreign entries skipped", append([]string{"not json", `{"text":"no id"}`}, enc(view("a", 1))...), 10, []string{"a/1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := ids(fold(tt.raw, tt.n)); !slices.Equal(got, tt.want) {
+				t.Errorf("fold = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStore(t *testing.T) {
+	prefix := kafkatest.Name(t, "console") + ":"
+	s := New(redistest.Connect(t, prefix), prefix, 3)
+	ctx := t.Context()
+	if got, err := s.Recent(ctx, 10); err != nil || len(got) != 0 {
+		t.Fatalf("empty store: %v, %v", got, err)
+	}
+	if err := s.Add(ctx, []View{view("a", 1), view("b", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Add(ctx, []View{view("c", 1), view("a", 2), view("a", 2), view("d", 1), view("e", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Recent(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"e/1", "d/1", "a/2"}; !slices.Equal(ids(got), want) {
+		t.Errorf("Recent = %v, want %v (keep 3)", ids(got), want)
+	}
+	if got[0].Speaker != "Sergey Lavrov" || got[0].Text != "words of e" {
+		t.Errorf("view %+v", got[0])
+	}
+	// The list is capped: revisions and redeliveries leave room, no more.
+	if n, err := s.rdb.LLen(ctx, s.key).Result(); err != nil || n != 6 {
+		t.Errorf("list length %d (%v), want 6", n, err)
+	}
+}

@@ -1,0 +1,104 @@
+package trending
+
+import (
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+)
+
+// mention records, as the publisher does, that an article mentioned an
+// entity at a time.
+func mention(tb testing.TB, rdb *redis.Client, prefix, entity, article string, at time.Time) {
+	tb.Helper()
+	if err := rdb.ZAdd(tb.Context(), prefix+"trend:"+entity, redis.Z{Score: float64(at.UnixMilli()), Member: article}).Err(); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func names(rows []Row) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fmt.Sprintf("%s %d/%d", r.Name, r.Hour, r.Day)
+	}
+	return out
+}
+
+func TestTop(t *testing.T) {
+	prefix := kafkatest.Name(t, "console") + ":"
+	rdb := redistest.Connect(t, prefix)
+	idx := New(rdb, prefix)
+	ctx := t.Context()
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+
+	board, err := idx.Top(ctx, 5, now)
+	if err != nil || len(board.Hour) != 0 || len(board.Day) != 0 {
+		t.Fatalf("empty index: %+v, %v", board, err)
+	}
+	entities := []Entity{
+		{ID: "Q7747", Name: "Sergey Lavrov", Type: "PERSON", WikidataID: "Q7747"},
+		{ID: "Q184", Name: "Belarus", Type: "GPE", WikidataID: "Q184"},
+		{ID: "Q148", Name: "China", Type: "GPE", WikidataID: "Q148"},
+		{ID: "nw:quiet", Name: "Quiet", Type: "ORG"},
+	}
+	if err := idx.Add(ctx, entities, now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	// Lavrov: 3 articles this hour, 1 earlier today. Belarus: 1 this hour,
+	// 5 earlier. China: 2 earlier today, 1 two days ago. Quiet: none.
+	for i := range 3 {
+		mention(t, rdb, prefix, "Q7747", fmt.Sprint("l", i), now.Add(-time.Duration(i+1)*10*time.Minute))
+	}
+	mention(t, rdb, prefix, "Q7747", "l-old", now.Add(-5*time.Hour-30*time.Minute))
+	mention(t, rdb, prefix, "Q184", "b-new", now.Add(-30*time.Minute))
+	for i := range 5 {
+		mention(t, rdb, prefix, "Q184", fmt.Sprint("b", i), now.Add(-time.Duration(i+2)*time.Hour))
+	}
+	mention(t, rdb, prefix, "Q148", "c1", now.Add(-3*time.Hour))
+	mention(t, rdb, prefix, "Q148", "c2", now.Add(-23*time.Hour-30*time.Minute))
+	mention(t, rdb, prefix, "Q148", "c-old", now.Add(-48*time.Hour))
+	// An entity the console never saw named shows by its ID.
+	mention(t, rdb, prefix, "Q1", "x", now.Add(-time.Minute))
+	if err := rdb.ZAdd(ctx, prefix+"console:entities", redis.Z{Score: float64(now.UnixMilli()), Member: "Q1"}).Err(); err != nil {
+		t.Fatal(err)
+	}
+
+	board, err = idx.Top(ctx, 3, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Sergey Lavrov 3/4", "Belarus 1/6", "Q1 1/1"}; !slices.Equal(names(board.Hour), want) {
+		t.Errorf("last hour: %v, want %v", names(board.Hour), want)
+	}
+	if want := []string{"Belarus 1/6", "Sergey Lavrov 3/4", "China 0/2"}; !slices.Equal(names(board.Day), want) {
+		t.Errorf("last day: %v, want %v", names(board.Day), want)
+	}
+	lavrov := board.Hour[0]
+	if lavrov.Type != "PERSON" || lavrov.WikidataID != "Q7747" || len(lavrov.Hourly) != 24 {
+		t.Fatalf("row %+v", lavrov)
+	}
+	wantHourly := make([]int64, 24)
+	wantHourly[23] = 3 // the last hour
+	wantHourly[18] = 1 // five and a half hours ago
+	if !slices.Equal(lavrov.Hourly, wantHourly) {
+		t.Errorf("hourly %v, want %v", lavrov.Hourly, wantHourly)
+	}
+	china := board.Day[2]
+	if china.Hourly[0] != 1 || china.Hourly[20] != 1 {
+		t.Errorf("China hourly %v: 23h30m ago is the first hour, 3h ago the 21st", china.Hourly)
+	}
+
+	// Entities last seen more than a window ago leave the index.
+	if err := idx.Add(ctx, []Entity{{ID: "Q2", Name: "Later"}}, now.Add(26*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	left, err := rdb.ZRange(ctx, prefix+"console:entities", 0, -1).Result()
+	if err != nil || !slices.Equal(left, []string{"Q2"}) {
+		t.Errorf("index after a day: %v, %v", left, err)
+	}
+}
