@@ -106,7 +106,7 @@ func FuzzParse(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for _, feed := range feeds {
-			if err := feed.check(); err != nil {
+			if err := feed.Check(); err != nil {
 				t.Errorf("accepted an invalid feed %+v: %v", feed, err)
 			}
 			if seen[feed.URL] {
