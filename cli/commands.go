@@ -63,8 +63,17 @@ func (c *common) redisFlags() {
 
 // parse parses flags wherever they stand among the arguments
 // (`feeds check URL --name X` as well as `feeds check --name X URL`) and
-// returns the positional ones.
-func (c *common) parse(args []string) ([]string, error) {
+// returns the positional ones, of which there must be want.
+func (c *common) parse(args []string, want int) ([]string, error) {
+	pos, err := c.parseAll(args)
+	if err == nil && len(pos) != want {
+		c.fs.Usage()
+		return nil, errUsage
+	}
+	return pos, err
+}
+
+func (c *common) parseAll(args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := c.fs.Parse(args); err != nil {
@@ -156,13 +165,9 @@ func (a *app) tail(ctx context.Context, args []string) error {
 	c.fs.StringVar(&f.Language, "language", "", "only records in this language (en, ru, …)")
 	c.fs.StringVar(&topic, "topic", "", "read this topic instead of the kind's (TOPIC_ENRICHED_QUOTES, TOPIC_ENRICHED_ENTITIES, TOPIC_ARTICLES)")
 	c.fs.BoolVar(&fromStart, "from-beginning", false, "start with the oldest record kept instead of the next one written")
-	pos, err := c.parse(args)
+	pos, err := c.parse(args, 1)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		c.fs.Usage()
-		return errUsage
 	}
 	s, err := a.settings(c)
 	if err != nil {
@@ -186,13 +191,9 @@ func (a *app) feedsList(ctx context.Context, args []string) error {
 	c.redisFlags()
 	var failing bool
 	c.fs.BoolVar(&failing, "failing", false, "only the feeds whose last poll failed")
-	pos, err := c.parse(args)
+	_, err := c.parse(args, 0)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		c.fs.Usage()
-		return errUsage
 	}
 	s, err := a.settings(c)
 	if err != nil {
@@ -219,13 +220,9 @@ func (a *app) feedsCheck(ctx context.Context, args []string) error {
 	c.fs.StringVar(&feed.Language, "language", "", "the language, as the feed list would give it")
 	c.fs.IntVar(&pages.Max, "max-pages", pages.Max, "article pages fetched for items that carry only a summary (default FETCH_MAX_PAGES)")
 	c.fs.BoolVar(&http.AllowPrivate, "allow-private", http.AllowPrivate, "allow loopback and private addresses (default FETCH_ALLOW_PRIVATE)")
-	pos, err := c.parse(args)
+	pos, err := c.parse(args, 1)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		c.fs.Usage()
-		return errUsage
 	}
 	if err := a.env.Err(); err != nil {
 		return fmt.Errorf("configuration: %w", err)
@@ -243,13 +240,9 @@ func (a *app) feedsImport(args []string) error {
 	c := a.flags("feeds import-opml", "FILE [--into feeds.yaml]")
 	var into string
 	c.fs.StringVar(&into, "into", "", "the YAML feed list to add the feeds to (created when missing); without it the list is printed")
-	pos, err := c.parse(args)
+	pos, err := c.parse(args, 1)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		c.fs.Usage()
-		return errUsage
 	}
 	opml, err := readLimited(pos[0])
 	if err != nil {
@@ -340,13 +333,9 @@ func (a *app) replay(ctx context.Context, args []string) error {
 	c.fs.StringVar(&to, "to", "", "end of the range, excluded (default now)")
 	c.fs.StringVar(&topic, "topic", "", "the articles topic (default TOPIC_ARTICLES, else news.articles)")
 	c.fs.BoolVar(&dry, "dry-run", false, "count what would be replayed; produce nothing")
-	pos, err := c.parse(args)
+	_, err := c.parse(args, 0)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 0 {
-		c.fs.Usage()
-		return errUsage
 	}
 	now := a.now()
 	r, err := timerange.Parse(from, to, now)
@@ -418,13 +407,9 @@ func (a *app) deadletterReplay(ctx context.Context, args []string) error {
 }
 
 func (a *app) deadletterSetup(c *common, args []string, sel *deadletter.Selection, positions, dlq *string) (config.Common, *stream.Connection, *topiclog.Log, error) {
-	pos, err := c.parse(args)
+	_, err := c.parse(args, 0)
 	if err != nil {
 		return config.Common{}, nil, nil, err
-	}
-	if len(pos) != 0 {
-		c.fs.Usage()
-		return config.Common{}, nil, nil, errUsage
 	}
 	if sel.Positions, err = deadletter.ParsePositions(*positions); err != nil {
 		return config.Common{}, nil, nil, usageError(fmt.Errorf("--offset: %w", err))

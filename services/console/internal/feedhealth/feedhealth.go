@@ -18,18 +18,11 @@ const (
 	Pending = "pending" // not polled yet
 )
 
-// Feed is one row of the health table.
+// Feed is one row of the health table: the fetcher's summary of the feed
+// (as GET /feeds on its admin server gives it), its state, and its rate.
 type Feed struct {
-	URL         string     `json:"url"`
-	State       string     `json:"state"`
-	Status      string     `json:"status"` // the fetcher's: ok, not_modified, unchanged, error, ""
-	HTTPStatus  int        `json:"http_status,omitempty"`
-	LastError   string     `json:"last_error,omitempty"`
-	Failures    int        `json:"failures"`
-	LastPoll    *time.Time `json:"last_poll,omitempty"`
-	LastSuccess *time.Time `json:"last_success,omitempty"`
-	NextPoll    *time.Time `json:"next_poll,omitempty"`
-	Items       int        `json:"items"` // in the feed's last document
+	feedstate.Summary
+	State string `json:"state"`
 	// ItemsPerDay is the feed's publishing rate from the mean gap between
 	// its items; 0 when the fetcher could not tell.
 	ItemsPerDay float64 `json:"items_per_day"`
@@ -76,11 +69,7 @@ func Read(ctx context.Context, l Lister) (Report, error) {
 
 // From makes the row of one feed.
 func From(f feedstate.Feed) Feed {
-	s := f.Summarize()
-	v := Feed{
-		URL: f.URL, Status: s.Status, HTTPStatus: s.HTTPStatus, LastError: s.LastError, Failures: s.Failures,
-		LastPoll: s.LastPoll, LastSuccess: s.LastSuccess, NextPoll: s.NextPoll, Items: s.Items,
-	}
+	v := Feed{Summary: f.Summarize()}
 	switch {
 	case f.Failures > 0:
 		v.State = Failing

@@ -185,7 +185,7 @@
         el("td", { "data-time": f.last_poll || "" }, ago(f.last_poll)),
         el("td", { "data-time": f.next_poll || "" }, f.next_poll ? ago(f.next_poll) : "–"),
         el("td", { class: "num" }, f.items_per_day > 0 ? (f.items_per_day >= 10 ? Math.round(f.items_per_day) : f.items_per_day.toFixed(1)) : "–"),
-        el("td", { class: "num" }, String(f.failures)),
+        el("td", { class: "num" }, String(f.consecutive_failures)),
       ));
     }
     const parts = [`${report.feeds.length} feeds`, `${report.healthy} healthy`];
