@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -13,10 +13,12 @@ import (
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
+	"github.com/newswire/newswire/services/publisher/internal/fold"
 	"github.com/newswire/newswire/services/publisher/internal/story"
 	"github.com/newswire/newswire/services/publisher/internal/trend"
 )
@@ -215,6 +217,9 @@ func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSec
 	// Warm up: the consumer joins its group before the clock starts.
 	time.Sleep(2 * time.Second)
 	total := perSecond * seconds
+	// The publisher's records carry their fold key and new headers: the send
+	// time is looked up by key, the input's and the fold key alike.
+	var sentAt sync.Map
 	go func() {
 		tick := time.NewTicker(10 * time.Millisecond)
 		defer tick.Stop()
@@ -225,7 +230,14 @@ func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSec
 			for range perSecond / 100 {
 				m := quoteMsg(b, fmt.Sprintf("%s-l%d", r.topics.Quotes, sent), "belta.by", fmt.Sprintf("Latency probe %d of %s, long enough to count.", sent, r.topics.Quotes))
 				m.Topic = r.topics.Quotes
-				m.Headers = append(m.Headers, kafka.Header{Key: "sent", Value: []byte(strconv.FormatInt(time.Now().UnixNano(), 10))})
+				q, err := event.Decode[event.Quote](m.Value)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				now := time.Now()
+				sentAt.Store(string(m.Key), now)
+				sentAt.Store(fold.QuoteKey(q), now)
 				batch = append(batch, m)
 				sent++
 			}
@@ -240,8 +252,11 @@ func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSec
 		if err != nil {
 			b.Fatalf("read latency probes: %d of %d: %v", len(out), total, err)
 		}
-		sent, _ := strconv.ParseInt(stream.Header(m, "sent"), 10, 64)
-		out = append(out, time.Since(time.Unix(0, sent)))
+		at, ok := sentAt.Load(string(m.Key))
+		if !ok {
+			b.Fatalf("record %s was never sent", m.Key)
+		}
+		out = append(out, time.Since(at.(time.Time)))
 	}
 	return out
 }
