@@ -12,6 +12,8 @@ MODULES    := $(shell $(GO) list -m -f '{{.Dir}}' 2>/dev/null)
 SERVICES   := fetcher extractor publisher console
 TEST_FLAGS ?= -race -count=1 -timeout 12m
 BENCH_OUT  := $(CURDIR)/.cache/bench
+# The shared corpora and data, beside the checkout.
+SHARED     ?= $(abspath $(CURDIR)/../shared)
 GOLANGCI_LINT_VERSION := v2.15.0
 BENCHSTAT_VERSION     := v0.0.0-20260908200009-22c9c6c9d4da
 GOVULNCHECK_VERSION   := v1.9.0
@@ -43,11 +45,21 @@ services: ## Start what the tests need (Redis, kcat) when it is missing
 	@scripts/ensure-services.sh
 
 .PHONY: test
-test: services build ## Run every module's tests with the race detector
+test: services build ## Run every module's tests with the race detector, then each fuzz test briefly
 	@for m in $(MODULES); do \
 		echo "== test $${m#$(CURDIR)/}"; \
 		(cd $$m && NEWSWIRE_BIN=$(BIN) $(GO) test $(TEST_FLAGS) ./...) || exit 1; \
 	done
+	@FUZZTIME=$${FUZZTIME:-3s} scripts/fuzz.sh
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz test for FUZZTIME each (default 1m)
+	@FUZZTIME=$${FUZZTIME:-1m} scripts/fuzz.sh
+
+.PHONY: eval
+eval: ## Score quotation and entity extraction on the shared corpora (PolNeAR, NEREL, seed, own gold sets)
+	@cd services/extractor && $(GO) run ./cmd/evalquotes
+	@cd services/extractor && $(GO) run ./cmd/evalentities -nerel $(SHARED)/corpora/nerel -seed ../../fixtures/seed/belta-lavrov-central-asia.gold.json -en testdata/entities-en
 
 .PHONY: vet
 vet: ## go vet every module

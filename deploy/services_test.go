@@ -23,7 +23,11 @@ type service struct {
 	consumes []string
 	// reaches is where its NetworkPolicy lets it go (the rule).
 	reaches []string
-	vars    envscan.Vars // every variable its code reads, with defaults
+	// shared are the folders of pkg/, beside pkg/config, whose code reads
+	// variables for it (the fetcher's FETCH_* client settings live with
+	// the feed code the CLI shares).
+	shared []string
+	vars   envscan.Vars // every variable its code reads, with defaults
 }
 
 // runtimeVars are read by the Go runtime rather than by config.Env.
@@ -34,13 +38,17 @@ var runtimeVars = map[string]bool{"GOMEMLIMIT": true, "GOMAXPROCS": true, "GOGC"
 func loadServices(tb testing.TB) []*service {
 	tb.Helper()
 	all := []*service{
-		{name: "fetcher", reaches: []string{"dns", "internet", "kafka", "redis"}},
+		{name: "fetcher", reaches: []string{"dns", "internet", "kafka", "redis"}, shared: []string{"feed"}},
 		{name: "extractor", consumes: []string{"TOPIC_ARTICLES"}, reaches: []string{"dns", "kafka"}},
 		{name: "publisher", consumes: []string{"TOPIC_QUOTES", "TOPIC_ENTITIES"}, reaches: []string{"dns", "kafka", "redis"}},
 	}
 	for _, s := range all {
 		s.deployment = "newswire-" + s.name
-		vars, err := envscan.Scan(filepath.Join(repoRoot, "pkg", "config"), filepath.Join(repoRoot, "services", s.name))
+		dirs := []string{filepath.Join(repoRoot, "pkg", "config"), filepath.Join(repoRoot, "services", s.name)}
+		for _, d := range s.shared {
+			dirs = append(dirs, filepath.Join(repoRoot, "pkg", d))
+		}
+		vars, err := envscan.Scan(dirs...)
 		if err != nil {
 			tb.Fatalf("scan the variables of %s: %v", s.name, err)
 		}

@@ -37,7 +37,7 @@ type generatedFeed struct {
 }
 
 func quotationOf(i int) string {
-	return fmt.Sprintf("Generated quotation number %d is about trade, security and the weather in Minsk", i)
+	return fmt.Sprintf("Generated quotation number %d is about trade, security and the weather in Minsk.", i)
 }
 
 func (g *generatedFeed) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
@@ -45,7 +45,7 @@ func (g *generatedFeed) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
 	var b strings.Builder
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>Generated</title><language>en</language>`)
 	for i := n - 1; i >= 0; i-- {
-		body := fmt.Sprintf("<p>Officials met in Minsk on day %d of the talks.</p><p>%s said: “%s.”</p>", i, speakers[i%len(speakers)], quotationOf(i))
+		body := fmt.Sprintf("<p>Officials met in Minsk on day %d of the talks.</p><p>%s said: “%s”</p>", i, speakers[i%len(speakers)], quotationOf(i))
 		fmt.Fprintf(&b, `<item><title>Generated article %d</title><link>https://example.org/news/%d</link><guid>gen-%d</guid><content:encoded>%s</content:encoded></item>`,
 			i, i, i, html.EscapeString(body))
 	}
@@ -91,6 +91,8 @@ func TestFaultSuite(t *testing.T) {
 		"FETCH_ALLOW_PRIVATE":   "true",
 		"FETCH_MIN_INTERVAL":    "1s",
 		"FETCH_MAX_BACKOFF":     "2s",
+		"FETCH_TIMEOUT":         "3s",
+		"FETCH_LEASE":           "5s", // a killed fetcher's feed is polled again soon
 		"KAFKA_SESSION_TIMEOUT": "2s",
 		"DEDUPE_LEASE":          "2s",
 		"DRAIN_TIMEOUT":         "5s",

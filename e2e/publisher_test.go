@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,7 +26,7 @@ import (
 type quoteSource struct {
 	t      *testing.T
 	writer *kafka.Writer
-	next   int
+	next   atomic.Int64 // written by one goroutine, read by the test
 }
 
 func newQuoteSource(t *testing.T, c *kafkatest.Cluster) *quoteSource {
@@ -47,8 +48,7 @@ func (s *quoteSource) write(n int) {
 	s.t.Helper()
 	msgs := make([]kafka.Message, 0, n)
 	for range n {
-		i := s.next
-		s.next++
+		i := int(s.next.Add(1) - 1)
 		name := "Speaker " + fmt.Sprint(i%7)
 		text := fmt.Sprintf("Quotation %d says something worth reporting today.", i)
 		article := fmt.Sprintf("article-%d", i)
@@ -127,14 +127,14 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 		})
 		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
 		pub.Kill()
-		t.Logf("kill %d: %d quotations produced so far", k+1, src.next)
+		t.Logf("kill %d: %d quotations produced so far", k+1, src.next.Load())
 	}
 	close(stopWriting)
 	wg.Wait()
 	src.write(perRound)
 
 	last := harness.Start(t, bin, "publisher", env)
-	total := src.next
+	total := int(src.next.Load())
 	var got map[string]int
 	harness.Eventually(t, 90*time.Second, fmt.Sprintf("all %d quotations downstream", total), func() bool {
 		got = forwarded(t, cluster)

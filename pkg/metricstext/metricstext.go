@@ -36,32 +36,63 @@ func Scrape(ctx context.Context, url string) ([]Sample, error) {
 	return Parse(resp.Body)
 }
 
-// Parse parses the text exposition format's samples.
+// Parse parses the text exposition format's samples: `name{labels}
+// value [timestamp]`, label values possibly holding spaces and escaped
+// quotes. Lines that are not samples are skipped.
 func Parse(r io.Reader) ([]Sample, error) {
 	var out []Sample
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
 	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || line[0] == '#' {
-			continue
+		if s, ok := parseLine(strings.TrimSpace(sc.Text())); ok {
+			out = append(out, s)
 		}
-		sp := strings.LastIndexByte(line, ' ')
-		if sp < 0 {
-			continue
-		}
-		v, err := strconv.ParseFloat(line[sp+1:], 64)
-		if err != nil {
-			continue
-		}
-		series := line[:sp]
-		name, labels := series, ""
-		if i := strings.IndexByte(series, '{'); i >= 0 {
-			name, labels = series[:i], series[i:]
-		}
-		out = append(out, Sample{Name: name, Labels: labels, Value: v})
 	}
 	return out, sc.Err()
+}
+
+func parseLine(line string) (Sample, bool) {
+	if line == "" || line[0] == '#' {
+		return Sample{}, false
+	}
+	end := strings.IndexAny(line, "{ \t")
+	if end <= 0 {
+		return Sample{}, false
+	}
+	name, rest, labels := line[:end], line[end:], ""
+	if rest[0] == '{' {
+		close := labelsEnd(rest)
+		if close < 0 {
+			return Sample{}, false
+		}
+		labels, rest = rest[:close+1], rest[close+1:]
+	}
+	fields := strings.Fields(rest)
+	if len(fields) == 0 || len(fields) > 2 {
+		return Sample{}, false
+	}
+	v, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return Sample{}, false
+	}
+	return Sample{Name: name, Labels: labels, Value: v}, true
+}
+
+// labelsEnd returns the index of the brace closing the label set that s
+// opens, skipping quoted values.
+func labelsEnd(s string) int {
+	quoted := false
+	for i := 1; i < len(s); i++ {
+		switch {
+		case quoted && s[i] == '\\':
+			i++
+		case s[i] == '"':
+			quoted = !quoted
+		case !quoted && s[i] == '}':
+			return i
+		}
+	}
+	return -1
 }
 
 // Sum adds the samples of a metric whose labels contain every filter

@@ -50,3 +50,25 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestParseLines(t *testing.T) {
+	cases := []struct {
+		line string
+		want *Sample
+	}{
+		{`a 1`, &Sample{Name: "a", Value: 1}},
+		{`a{x="1 2}"} 3 1700000000000`, &Sample{Name: "a", Labels: `{x="1 2}"}`, Value: 3}},
+		{`a{x="q\"}"} 4`, &Sample{Name: "a", Labels: `{x="q\"}"}`, Value: 4}},
+		{`0000000 0 0`, &Sample{Name: "0000000", Value: 0}},
+		{`a 1 2 3`, nil},
+		{`a{x="1"`, nil},
+		{`a`, nil},
+		{`a NaNo`, nil},
+	}
+	for _, c := range cases {
+		got, ok := parseLine(c.line)
+		if (c.want == nil) != !ok || (ok && got != *c.want) {
+			t.Errorf("parseLine(%q) = %+v, %v; want %+v", c.line, got, ok, c.want)
+		}
+	}
+}

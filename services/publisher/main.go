@@ -7,7 +7,11 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 
 	"go.uber.org/zap"
 
@@ -27,11 +31,12 @@ const service = "publisher"
 
 type settings struct {
 	config.Common
-	Group    string
-	Window   time.Duration
-	Lease    time.Duration
-	FailOpen bool
-	MaxBatch int
+	Group     string
+	Window    time.Duration
+	Lease     time.Duration
+	FailOpen  bool
+	MaxBatch  int
+	Consumers int
 }
 
 func readSettings(e *config.Env) (settings, error) {
@@ -42,6 +47,9 @@ func readSettings(e *config.Env) (settings, error) {
 		Lease:    e.Duration("DEDUPE_LEASE", 15*time.Second, time.Second, 10*time.Minute),
 		FailOpen: e.Bool("DEDUPE_FAIL_OPEN", false),
 		MaxBatch: e.Int("PUBLISH_MAX_BATCH", 1000, 1, 100000),
+		// Several group members in one process overlap one batch's Redis and
+		// Kafka round trips with another's work.
+		Consumers: e.Int("PUBLISH_CONSUMERS", 2, 1, 64),
 	}
 	return s, e.Err()
 }
@@ -90,18 +98,23 @@ func run() error {
 		Quotes: s.Topics.Quotes, Entities: s.Topics.Entities,
 		EnrichedQuotes: s.Topics.EnrichedQuotes, EnrichedEntities: s.Topics.EnrichedEntities,
 	}, publish.Options{FailOpen: s.FailOpen}, log, adm.Registry())
-	consumer := stream.NewConsumer(stream.ConsumerConfig{
-		Service:      service,
-		Group:        s.Group,
-		Topics:       []string{s.Topics.Quotes, s.Topics.Entities},
-		Deadletter:   s.Topics.Deadletter,
-		MaxBatch:     s.MaxBatch,
-		DrainTimeout: s.DrainTimeout,
-	}, conn, pub, writer, log, adm.Registry())
+	consumers := make([]*stream.Consumer, s.Consumers)
+	for i := range consumers {
+		// Each member's metrics carry its number; the sums are the service's.
+		reg := prometheus.WrapRegistererWith(prometheus.Labels{"consumer": strconv.Itoa(i + 1)}, adm.Registry())
+		consumers[i] = stream.NewConsumer(stream.ConsumerConfig{
+			Service:      service,
+			Group:        s.Group,
+			Topics:       []string{s.Topics.Quotes, s.Topics.Entities},
+			Deadletter:   s.Topics.Deadletter,
+			MaxBatch:     s.MaxBatch,
+			DrainTimeout: s.DrainTimeout,
+		}, conn, pub, writer, log.With(zap.Int("consumer", i+1)), reg)
+		adm.AddReadiness("consumer "+strconv.Itoa(i+1), consumers[i].Ready)
+		adm.AddLiveness("consumer "+strconv.Itoa(i+1), consumers[i].Healthy)
+	}
 	adm.AddReadiness("kafka", conn.Ping)
 	adm.AddReadiness("redis", redisconn.Ping(rdb))
-	adm.AddReadiness("consumer", consumer.Ready)
-	adm.AddLiveness("consumer", consumer.Healthy)
 
 	return lifecycle.Run(ctx, log, s.DrainTimeout, adm,
 		[]lifecycle.Part{{Name: "admin server", Run: adm.Run}},
@@ -110,8 +123,12 @@ func run() error {
 			if err := conn.EnsureTopicsRetrying(ctx, log, topics...); err != nil {
 				return fmt.Errorf("create topics: %w", err)
 			}
-			log.Info("publisher started", zap.String(logging.KeyGroup, s.Group))
-			return consumer.Run(ctx)
+			log.Info("publisher started", zap.String(logging.KeyGroup, s.Group), zap.Int("consumers", len(consumers)))
+			var g errgroup.Group
+			for _, c := range consumers {
+				g.Go(func() error { return c.Run(ctx) })
+			}
+			return g.Wait()
 		}},
 	)
 }

@@ -120,15 +120,20 @@ func TestScanServices(t *testing.T) {
 	root := filepath.Join("..", "..", "..")
 	tests := []struct {
 		service string
+		shared  []string // folders of pkg/ that read variables for it
 		own     []string
 	}{
-		{"fetcher", []string{"FEEDS_FILE", "FETCH_ALLOW_PRIVATE"}},
-		{"extractor", []string{"CONSUMER_GROUP", "EXTRACT_WORKERS", "MAX_ARTICLE_BYTES"}},
-		{"publisher", []string{"CONSUMER_GROUP", "DEDUPE_WINDOW", "DEDUPE_FAIL_OPEN"}},
+		{"fetcher", []string{"feed"}, []string{"FEEDS_FILE", "FETCH_ALLOW_PRIVATE", "FETCH_MAX_PAGES"}},
+		{"extractor", nil, []string{"CONSUMER_GROUP", "EXTRACT_WORKERS", "MAX_ARTICLE_BYTES"}},
+		{"publisher", nil, []string{"CONSUMER_GROUP", "DEDUPE_WINDOW", "DEDUPE_FAIL_OPEN"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.service, func(t *testing.T) {
-			vars, err := envscan.Scan(filepath.Join(root, "pkg", "config"), filepath.Join(root, "services", tt.service))
+			dirs := []string{filepath.Join(root, "pkg", "config"), filepath.Join(root, "services", tt.service)}
+			for _, d := range tt.shared {
+				dirs = append(dirs, filepath.Join(root, "pkg", d))
+			}
+			vars, err := envscan.Scan(dirs...)
 			if err != nil {
 				t.Fatal(err)
 			}

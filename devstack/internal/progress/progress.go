@@ -62,9 +62,14 @@ func FormatQuote(q event.EnrichedQuote) string {
 	return fmt.Sprintf("[%s] %s: “%s”%s", q.Source, speaker, text, rev)
 }
 
-// FeedErrors follows the fetcher's JSON log and reports failed polls.
+// FeedErrors follows the fetcher's JSON log from its current end and
+// reports failed polls.
 func FeedErrors(ctx context.Context, logPath string, say func(string)) {
+	// The log is appended to across runs: only this run's lines count.
 	var offset int64
+	if info, err := os.Stat(logPath); err == nil {
+		offset = info.Size()
+	}
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	for {
