@@ -25,10 +25,11 @@ import (
 // Services are the pipeline's binaries.
 var Services = []string{"fetcher", "extractor", "publisher"}
 
-// binaries are what Binaries provides: the services and devstack, whose
-// broker mode the tests restart.
+// binaries are what Binaries provides: the services, the console and
+// devstack, whose broker mode the tests restart.
 var binaries = []struct{ name, dir string }{
-	{"fetcher", "services/fetcher"}, {"extractor", "services/extractor"}, {"publisher", "services/publisher"}, {"devstack", "devstack"},
+	{"fetcher", "services/fetcher"}, {"extractor", "services/extractor"}, {"publisher", "services/publisher"},
+	{"console", "services/console"}, {"devstack", "devstack"},
 }
 
 var (
