@@ -126,26 +126,26 @@ type Log interface {
 	Read(ctx context.Context, topic string, s topiclog.Span, fn func(kafka.Message) error) error
 }
 
-// Find returns the chosen dead letters of topic, in partition and offset
-// order.
-func Find(ctx context.Context, log Log, topic string, sel Selection) ([]Letter, error) {
+// Each hands fn the chosen dead letters of topic, in partition and offset
+// order, one at a time: the topic keeps weeks of records, each holding a
+// whole record that could be large.
+func Each(ctx context.Context, log Log, topic string, sel Selection, fn func(Letter) error) error {
 	spans, err := log.Bounds(ctx, topic)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var out []Letter
 	for _, s := range spans {
 		err := log.Read(ctx, topic, s, func(m kafka.Message) error {
 			if l := Parse(m); sel.Match(l) {
-				out = append(out, l)
+				return fn(l)
 			}
 			return nil
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // MaxErrorRunes bounds the error shown in the table.
@@ -153,24 +153,24 @@ const MaxErrorRunes = 100
 
 // List writes a table of the chosen dead letters of topic.
 func List(ctx context.Context, log Log, topic string, sel Selection, style display.Style, out io.Writer) error {
-	letters, err := Find(ctx, log, topic, sel)
-	if err != nil {
-		return err
-	}
-	if len(letters) == 0 {
-		_, err := fmt.Fprintf(out, "no dead letters in %s%s\n", topic, matching(sel))
-		return err
-	}
 	t := style.NewTable("POSITION", "DEAD-LETTERED", "SERVICE", "FROM", "KEY", "ERROR")
-	for _, l := range letters {
+	err := Each(ctx, log, topic, sel, func(l Letter) error {
 		t.Row(display.Text(Position{l.Msg.Partition, l.Msg.Offset}.String()), display.Text(stamp(l.Time)),
 			display.Text(l.Service), display.Text(origin(l)), display.Faint(display.Truncate(display.Clean(string(l.Msg.Key)), 40)),
 			display.Bad(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if t.Len() == 0 {
+		_, err := fmt.Fprintf(out, "no dead letters in %s%s\n", topic, matching(sel))
+		return err
 	}
 	if _, err := t.WriteTo(out); err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(out, "%s%s\n", display.Count(len(letters), "dead letter"), matching(sel))
+	_, err = fmt.Fprintf(out, "%s%s\n", display.Count(t.Len(), "dead letter"), matching(sel))
 	return err
 }
 
@@ -219,32 +219,29 @@ func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayO
 	if opts.Selection.Empty() && !opts.All {
 		return 0, ErrNoSelection
 	}
-	letters, err := Find(ctx, log, opts.Topic, opts.Selection)
-	if err != nil {
-		return 0, err
-	}
 	verb := "replay"
 	if opts.DryRun {
 		verb = "would replay (dry run)"
 	}
 	batch := replay.NewBatcher(producer, 500)
 	n := 0
-	for _, l := range letters {
+	err := Each(ctx, log, opts.Topic, opts.Selection, func(l Letter) error {
 		pos := Position{l.Msg.Partition, l.Msg.Offset}
 		if l.Topic == "" {
 			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn("left alone: its headers do not name the topic it came from"))
-			continue
+			return nil
 		}
 		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, l.Topic, style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
 		n++
 		if opts.DryRun {
-			continue
+			return nil
 		}
-		if err := batch.Add(ctx, replay.Copy(l.Msg, l.Topic, opts.RunID, isDLQHeader)); err != nil {
-			return int(batch.Written), err
-		}
+		return batch.Add(ctx, replay.Copy(l.Msg, l.Topic, opts.RunID, isDLQHeader))
+	})
+	if err == nil {
+		err = batch.Flush(ctx)
 	}
-	if err := batch.Flush(ctx); err != nil {
+	if err != nil {
 		return int(batch.Written), err
 	}
 	switch {
