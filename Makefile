@@ -41,7 +41,7 @@ build: ## Build bin/fetcher, bin/extractor, bin/publisher, bin/console, bin/news
 	@echo "built: $$(ls $(BIN) | tr '\n' ' ')"
 
 .PHONY: services
-services: ## Start what the tests need (Redis, kcat) when it is missing
+services: ## Start what the tests need (Redis, kcat, Chromium) when it is missing
 	@scripts/ensure-services.sh
 
 .PHONY: test
