@@ -168,6 +168,14 @@ func TestPipelineCarriesFeedsToEnrichedTopics(t *testing.T) {
 		}
 	}
 
+	// The recorded feed hides a script in the seed article's HTML: no text
+	// we emit carries it.
+	for _, m := range p.read(t, "news.articles", 1) {
+		if strings.Contains(string(m.Value), "alert(") || strings.Contains(string(m.Value), "<script") {
+			t.Errorf("article %s carries the feed's script", m.Key)
+		}
+	}
+
 	// A restarted fetcher emits nothing it emitted before.
 	articles := len(p.read(t, "news.articles", 1))
 	if err := p.fetcher.Stop(t, 15*time.Second); err != nil {

@@ -62,6 +62,9 @@ type Options struct {
 	MaxRedirects int   // 0 follows none
 	PerHost      int   // concurrent requests per host
 	AllowPrivate bool
+	// isPublic decides which dialled addresses the guard lets through:
+	// Public by default; tests stand a loopback server in for a public one.
+	isPublic func(netip.AddrPort) bool
 }
 
 // Client fetches documents.
@@ -89,7 +92,10 @@ func New(o Options) *Client {
 	}
 	dialer := &net.Dialer{Timeout: o.DialTimeout, KeepAlive: 30 * time.Second}
 	if !o.AllowPrivate {
-		dialer.Control = refusePrivate
+		if o.isPublic == nil {
+			o.isPublic = func(ap netip.AddrPort) bool { return Public(ap.Addr()) }
+		}
+		dialer.Control = refusePrivate(o.isPublic)
 	}
 	transport := &http.Transport{
 		Proxy:                 nil, // a proxy would see through the address guard
@@ -316,20 +322,19 @@ func CacheLifetime(h http.Header, now time.Time) time.Duration {
 	return max(0, expires.Sub(now))
 }
 
-// refusePrivate runs after DNS, on the address actually dialled.
-func refusePrivate(network, address string, _ syscall.RawConn) error {
-	host, _, err := net.SplitHostPort(address)
-	if err != nil {
-		return fmt.Errorf("dial %s: %w", address, err)
+// refusePrivate returns the dialer's control function: it runs after DNS,
+// on the address actually dialled, for every connection of every redirect.
+func refusePrivate(isPublic func(netip.AddrPort) bool) func(network, address string, _ syscall.RawConn) error {
+	return func(_, address string, _ syscall.RawConn) error {
+		ap, err := netip.ParseAddrPort(address)
+		if err != nil {
+			return fmt.Errorf("dial %s: %w", address, err)
+		}
+		if !isPublic(ap) {
+			return fmt.Errorf("dial %s: %w", address, ErrPrivate)
+		}
+		return nil
 	}
-	ip, err := netip.ParseAddr(host)
-	if err != nil {
-		return fmt.Errorf("dial %s: %w", address, err)
-	}
-	if !Public(ip) {
-		return fmt.Errorf("dial %s: %w", address, ErrPrivate)
-	}
-	return nil
 }
 
 // Public reports whether ip is a global unicast address outside the
