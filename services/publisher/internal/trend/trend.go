@@ -10,6 +10,7 @@ package trend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -58,7 +59,7 @@ func (c *Counter) Counts(ctx context.Context, ms []Mention, now time.Time) ([]ev
 		}
 		return nil
 	})
-	if err != nil && err != redis.Nil {
+	if err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("read mention counts: %w", err)
 	}
 	out := make([]event.MentionCounts, len(ms))
