@@ -125,6 +125,7 @@ func run() error {
 		Topic: s.Topics.Articles, Limits: s.Limits, Pages: s.Pages,
 	}, log)
 	sched := schedule.New(rdb, s.Redis.KeyPrefix, poller, s.Schedule, feedmetrics.New(adm.Registry(), log), log)
+	adm.AddLiveness("scheduler", sched.Healthy)
 
 	return lifecycle.Run(ctx, log, s.DrainTimeout, adm,
 		[]lifecycle.Part{{Name: "admin server", Run: adm.Run}},

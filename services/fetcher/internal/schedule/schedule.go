@@ -74,6 +74,9 @@ type Scheduler struct {
 	claim *redis.Script
 	done  *redis.Script
 	seq   atomic.Int64
+	// lastTurn is when the claiming loop last went round (Unix ns; 0 before
+	// Run): the liveness check.
+	lastTurn atomic.Int64
 }
 
 type keys struct {
@@ -309,6 +312,7 @@ func (s *Scheduler) Run(ctx context.Context, drain time.Duration) error {
 	// Redis round trip per poll.
 	batch := max(1, s.opts.Workers/8)
 	for {
+		s.lastTurn.Store(time.Now().UnixNano())
 		wait := time.Duration(-1) // until a worker is free
 		if free := s.opts.Workers - busy; free >= batch || (free > 0 && busy < batch) {
 			got, idle, err := s.take(ctx, s.opts.Workers-busy)
@@ -345,6 +349,21 @@ func (s *Scheduler) Run(ctx context.Context, drain time.Duration) error {
 		case <-tick:
 		}
 	}
+}
+
+// Healthy fails when the claiming loop has not gone round for longer than
+// polls may take: every poll ends by its lease, so a loop silent for two
+// leases is stuck, and a restart cures it.
+func (s *Scheduler) Healthy(context.Context) error {
+	last := s.lastTurn.Load()
+	if last == 0 {
+		return nil // not started: waiting for Kafka or Redis is readiness's business
+	}
+	limit := 2*s.opts.Lease + 10*s.opts.Idle
+	if idle := time.Since(time.Unix(0, last)); idle > limit {
+		return fmt.Errorf("scheduler stuck: no turn for %s (limit %s)", idle.Round(time.Second), limit)
+	}
+	return nil
 }
 
 // run polls one claimed feed and hands it back.
