@@ -26,7 +26,7 @@ func FuzzFeedToArticles(f *testing.F) {
 		f.Fatal(err)
 	}
 	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".golden.json") {
+		if e.IsDir() || strings.HasSuffix(e.Name(), ".golden.json") {
 			continue
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
