@@ -49,3 +49,23 @@ func Sleep(ctx context.Context, d time.Duration) bool {
 		return false
 	}
 }
+
+// Retry calls try until it succeeds or ctx ends, waiting p's delays in
+// between and telling failed of each failure. It returns nil, or ctx's
+// error when the caller gave up waiting (a shutdown during start-up is not
+// a failure of the service).
+func Retry(ctx context.Context, p Policy, try func(context.Context) error, failed func(err error, attempt int)) error {
+	for attempt := 1; ; attempt++ {
+		err := try(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		failed(err, attempt)
+		if !Sleep(ctx, p.Delay(attempt)) {
+			return ctx.Err()
+		}
+	}
+}

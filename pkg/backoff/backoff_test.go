@@ -2,6 +2,7 @@ package backoff
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 )
@@ -31,5 +32,26 @@ func TestSleepStopsWithContext(t *testing.T) {
 	}
 	if !Sleep(context.Background(), time.Millisecond) {
 		t.Error("Sleep did not report a full wait")
+	}
+}
+
+func TestRetry(t *testing.T) {
+	p := Policy{Min: time.Millisecond, Max: time.Millisecond}
+	calls, failures := 0, 0
+	err := Retry(context.Background(), p, func(context.Context) error {
+		calls++
+		if calls < 3 {
+			return errors.New("not yet")
+		}
+		return nil
+	}, func(error, int) { failures++ })
+	if err != nil || calls != 3 || failures != 2 {
+		t.Errorf("Retry = %v after %d calls and %d failures, want nil, 3 and 2", err, calls, failures)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	err = Retry(ctx, p, func(context.Context) error { cancel(); return errors.New("down") }, func(error, int) {})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Retry after cancel = %v, want context.Canceled", err)
 	}
 }

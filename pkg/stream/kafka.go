@@ -140,17 +140,11 @@ func (c *Connection) EnsureTopics(ctx context.Context, topics ...string) error {
 // EnsureTopicsRetrying is EnsureTopics retried until it succeeds or ctx
 // ends, so a service started before its broker waits instead of crashing.
 func (c *Connection) EnsureTopicsRetrying(ctx context.Context, log *zap.Logger, topics ...string) error {
-	delays := backoff.Policy{Min: 200 * time.Millisecond, Max: 5 * time.Second}
-	for attempt := 1; ; attempt++ {
-		err := c.EnsureTopics(ctx, topics...)
-		if err == nil {
-			return nil
-		}
-		log.Warn("kafka not ready, retrying topic creation", zap.Error(err), zap.Int("attempt", attempt))
-		if !backoff.Sleep(ctx, delays.Delay(attempt)) {
-			return err
-		}
-	}
+	return backoff.Retry(ctx, backoff.Policy{Min: 200 * time.Millisecond, Max: 5 * time.Second},
+		func(ctx context.Context) error { return c.EnsureTopics(ctx, topics...) },
+		func(err error, attempt int) {
+			log.Warn("kafka not ready, retrying topic creation", zap.Error(err), zap.Int("attempt", attempt))
+		})
 }
 
 // kafkaLogger passes kafka-go's printf-style messages to zap under one

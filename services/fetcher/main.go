@@ -146,15 +146,9 @@ func run() error {
 // syncRetrying syncs the feed list into the shared schedule, waiting for
 // Redis when it is not up yet.
 func syncRetrying(ctx context.Context, log *zap.Logger, sched *schedule.Scheduler, feeds []feedlist.Feed, state *feedstate.Store) error {
-	delays := backoff.Policy{Min: 200 * time.Millisecond, Max: 5 * time.Second}
-	for attempt := 1; ; attempt++ {
-		err := sched.Sync(ctx, feeds, state)
-		if err == nil {
-			return nil
-		}
-		log.Warn("redis not ready, retrying feed list sync", zap.Error(err), zap.Int(logging.KeyAttempt, attempt))
-		if !backoff.Sleep(ctx, delays.Delay(attempt)) {
-			return err
-		}
-	}
+	return backoff.Retry(ctx, backoff.Policy{Min: 200 * time.Millisecond, Max: 5 * time.Second},
+		func(ctx context.Context) error { return sched.Sync(ctx, feeds, state) },
+		func(err error, attempt int) {
+			log.Warn("redis not ready, retrying feed list sync", zap.Error(err), zap.Int(logging.KeyAttempt, attempt))
+		})
 }
