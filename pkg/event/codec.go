@@ -3,9 +3,10 @@ package event
 import (
 	"errors"
 	"fmt"
-	json "github.com/segmentio/encoding/json"
 	"strings"
 	"time"
+
+	"github.com/segmentio/encoding/json"
 )
 
 // ErrInvalid marks a record that decoded but breaks the contract: a

@@ -2,11 +2,11 @@ package stream
 
 import (
 	"fmt"
-	json "github.com/segmentio/encoding/json"
 	"strconv"
 	"time"
 	"unicode/utf8"
 
+	"github.com/segmentio/encoding/json"
 	"github.com/segmentio/kafka-go"
 )
 
