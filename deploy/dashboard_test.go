@@ -61,6 +61,7 @@ func TestDashboard(t *testing.T) {
 	}
 
 	metrics := codeMetrics(t)
+	services := loadServices(t)
 	ids := map[int]bool{}
 	cells := map[[2]int]string{} // every grid cell a panel covers
 	var queries int
@@ -92,7 +93,7 @@ func TestDashboard(t *testing.T) {
 			if !strings.Contains(target.Expr, `namespace="$namespace"`) {
 				t.Errorf("panel %q query %d ignores the namespace variable", p.Title, i)
 			}
-			checkExpr(t, fmt.Sprintf("panel %q query %d", p.Title, i), grafanaVars.Replace(target.Expr), metrics)
+			checkExpr(t, fmt.Sprintf("panel %q query %d", p.Title, i), grafanaVars.Replace(target.Expr), metrics, services)
 		}
 	}
 	if queries == 0 {

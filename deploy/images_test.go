@@ -185,12 +185,23 @@ func TestDockerfiles(t *testing.T) {
 			if !copied {
 				t.Errorf("ENTRYPOINT %s is not the binary the build stage writes (%s)", entry[0], buildOutput(t, build, s.name))
 			}
-			def, err := s.vars.StringDefault("HTTP_ADDR")
-			if err != nil {
-				t.Fatal(err)
+			var listens []string // the ports of HTTP_ADDR and the page's address
+			for _, v := range []string{"HTTP_ADDR", s.ui} {
+				if v == "" {
+					continue
+				}
+				def, err := s.vars.StringDefault(v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, port, err := net.SplitHostPort(def)
+				if err != nil {
+					t.Fatalf("%s defaults to %q: %v", v, def, err)
+				}
+				listens = append(listens, port)
 			}
-			if _, port, _ := net.SplitHostPort(def); lastArgs(final, "EXPOSE") != port {
-				t.Errorf("EXPOSE %q, but HTTP_ADDR defaults to %s", lastArgs(final, "EXPOSE"), def)
+			if expose := strings.Fields(lastArgs(final, "EXPOSE")); !slices.Equal(expose, listens) {
+				t.Errorf("EXPOSE %v, but the %s listens by default on %v", expose, s.name, listens)
 			}
 		})
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	promlabels "github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
@@ -175,6 +176,7 @@ func TestOverlays(t *testing.T) {
 				{"labels and namespace", checkMetadata},
 				{"deployments", checkDeployments},
 				{"environment", checkEnvironment},
+				{"shared redis", checkSharedRedis},
 				{"mounted files", checkMountedFiles},
 				{"services", checkServices},
 				{"disruption budgets", checkDisruptionBudgets},
@@ -219,19 +221,17 @@ func checkDeployments(t *testing.T, r *rendered) {
 			if err != nil || !sel.Matches(podLabels) {
 				t.Errorf("selector %v does not match the pod labels %v (%v)", d.Spec.Selector, podLabels, err)
 			}
-			if r.autoscaled && d.Spec.Replicas != nil {
+			autoscaled := r.autoscaled && s.scaling != singleReplica
+			if autoscaled && d.Spec.Replicas != nil {
 				t.Errorf("spec.replicas is %d: an autoscaler owns the count, and each apply would reset it", *d.Spec.Replicas)
 			}
-			if !r.autoscaled && (d.Spec.Replicas == nil || *d.Spec.Replicas != 1) {
+			if !autoscaled && (d.Spec.Replicas == nil || *d.Spec.Replicas != 1) {
 				t.Errorf("spec.replicas = %s, want one replica", ptrString(d.Spec.Replicas))
 			}
 
 			// Probes on the admin server, at the port HTTP_ADDR names.
 			e := r.env(t, c)
-			_, port, err := net.SplitHostPort(s.value(t, e, "HTTP_ADDR"))
-			if err != nil {
-				t.Fatalf("HTTP_ADDR: %v", err)
-			}
+			admin := addrPort(t, s, e, "HTTP_ADDR")
 			probes := []struct {
 				kind  string
 				probe *corev1.Probe
@@ -249,12 +249,20 @@ func checkDeployments(t *testing.T, r *rendered) {
 				if p.probe.HTTPGet.Path != p.path {
 					t.Errorf("%s probe on %s, want %s", p.kind, p.probe.HTTPGet.Path, p.path)
 				}
-				if got := containerPort(c, p.probe.HTTPGet.Port.String()); strconv.Itoa(int(got)) != port {
-					t.Errorf("%s probe on port %s (%d), but HTTP_ADDR listens on %s", p.kind, p.probe.HTTPGet.Port.String(), got, port)
+				if got := containerPort(c, p.probe.HTTPGet.Port.String()); got != admin {
+					t.Errorf("%s probe on port %s (%d), but HTTP_ADDR listens on %d", p.kind, p.probe.HTTPGet.Port.String(), got, admin)
 				}
 				// The admin server gives each check 2s.
 				if p.probe.TimeoutSeconds < 3 {
 					t.Errorf("%s probe timeout %ds is under the checks' own 2s", p.kind, p.probe.TimeoutSeconds)
+				}
+			}
+
+			// The page, on a port of its own named "ui" (the Service and the
+			// NetworkPolicy name it).
+			if s.ui != "" {
+				if got, want := containerPort(c, "ui"), addrPort(t, s, e, s.ui); got != want {
+					t.Errorf("container port \"ui\" is %d, but %s listens on %d", got, s.ui, want)
 				}
 			}
 
@@ -341,6 +349,22 @@ func ptrString(p *int32) string {
 	return strconv.Itoa(int(*p))
 }
 
+// addrPort returns the port of the host:port address in the variable name.
+func addrPort(t *testing.T, s *service, e env, name string) int32 {
+	t.Helper()
+	_, port, err := net.SplitHostPort(s.value(t, e, name))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	n, err := strconv.ParseInt(port, 10, 32)
+	if err != nil {
+		t.Fatalf("%s: port %q: %v", name, port, err)
+	}
+	return int32(n)
+}
+
+// containerPort returns the number of a container's port, named or given
+// by number; 0 when the container has no such port.
 func containerPort(c *corev1.Container, port string) int32 {
 	for _, p := range c.Ports {
 		if p.Name == port || strconv.Itoa(int(p.ContainerPort)) == port {
@@ -375,6 +399,32 @@ func checkEnvironment(t *testing.T, r *rendered) {
 				t.Errorf("REDIS_PASSWORD_FILE set = %v, want %v (only services that use Redis get its password)", ok, usesRedis)
 			}
 		})
+	}
+}
+
+// checkSharedRedis: the services using Redis read each other's keys (the
+// console reads the publisher's trend counts and the fetcher's feed state),
+// so they must all see the same Redis, database and key prefix.
+func checkSharedRedis(t *testing.T, r *rendered) {
+	type seen struct{ value, service string }
+	first := map[string]seen{} // by variable
+	for _, s := range r.services {
+		if !slices.Contains(s.reaches, "redis") {
+			continue
+		}
+		_, c := r.deployment(t, s)
+		e := r.env(t, c)
+		for _, name := range []string{"REDIS_ADDR", "REDIS_DB", "REDIS_KEY_PREFIX"} {
+			v := s.value(t, e, name)
+			prev, ok := first[name]
+			if !ok {
+				first[name] = seen{v, s.name}
+				continue
+			}
+			if v != prev.value {
+				t.Errorf("%s is %q for the %s but %q for the %s", name, v, s.name, prev.value, prev.service)
+			}
+		}
 	}
 }
 
@@ -460,25 +510,60 @@ func hasKey(items []corev1.KeyToPath, data map[string]string, file string) bool 
 
 func checkServices(t *testing.T, r *rendered) {
 	for _, s := range r.services {
-		d, c := r.deployment(t, s)
-		svc := manifest.Find[corev1.Service](r.set, s.deployment)
-		if svc == nil {
-			t.Errorf("no Service %s", s.deployment)
-			continue
-		}
-		if !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(d.Spec.Template.Labels)) || len(svc.Spec.Selector) == 0 {
-			t.Errorf("Service %s selects %v, not the pods of %s", svc.Name, svc.Spec.Selector, d.Name)
-		}
-		var found bool
-		for _, p := range svc.Spec.Ports {
-			if p.Name == "metrics" {
-				found = containerPort(c, p.TargetPort.String()) != 0
+		t.Run(s.name, func(t *testing.T) {
+			d, c := r.deployment(t, s)
+			e := r.env(t, c)
+			// The metrics Service, for the ServiceMonitor.
+			svc := r.serviceFor(t, d, s.deployment)
+			if got, want := servicePort(svc, c, "metrics"), addrPort(t, s, e, "HTTP_ADDR"); svc != nil && got != want {
+				t.Errorf("Service %s: port \"metrics\" leads to container port %d, but HTTP_ADDR listens on %d", svc.Name, got, want)
 			}
-		}
-		if !found {
-			t.Errorf("Service %s has no port \"metrics\" on a port of container %s", svc.Name, c.Name)
+			if s.ui == "" {
+				return
+			}
+			// The page's Service: a cluster IP, so that `kubectl port-forward`
+			// and an Ingress have something to point at.
+			ui := r.serviceFor(t, d, s.deployment+"-ui")
+			if ui == nil {
+				return
+			}
+			if ui.Spec.ClusterIP == corev1.ClusterIPNone || (ui.Spec.Type != "" && ui.Spec.Type != corev1.ServiceTypeClusterIP) {
+				t.Errorf("Service %s is %q with clusterIP %q, want a ClusterIP Service", ui.Name, ui.Spec.Type, ui.Spec.ClusterIP)
+			}
+			if got, want := servicePort(ui, c, "ui"), addrPort(t, s, e, s.ui); got != want {
+				t.Errorf("Service %s: port \"ui\" leads to container port %d, but %s listens on %d", ui.Name, got, s.ui, want)
+			}
+		})
+	}
+}
+
+// serviceFor returns the Service of that name, which must select the pods
+// of d.
+func (r *rendered) serviceFor(t *testing.T, d *appsv1.Deployment, name string) *corev1.Service {
+	t.Helper()
+	svc := manifest.Find[corev1.Service](r.set, name)
+	if svc == nil {
+		t.Errorf("no Service %s", name)
+		return nil
+	}
+	if len(svc.Spec.Selector) == 0 || !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(d.Spec.Template.Labels)) {
+		t.Errorf("Service %s selects %v, not the pods of %s", svc.Name, svc.Spec.Selector, d.Name)
+	}
+	return svc
+}
+
+// servicePort returns the container port that the Service's port of that
+// name leads to; 0 when there is none.
+func servicePort(svc *corev1.Service, c *corev1.Container, name string) int32 {
+	if svc == nil {
+		return 0
+	}
+	for _, p := range svc.Spec.Ports {
+		if p.Name == name {
+			return containerPort(c, p.TargetPort.String())
 		}
 	}
+	return 0
 }
 
 func checkDisruptionBudgets(t *testing.T, r *rendered) {
@@ -521,9 +606,16 @@ func checkNetworkPolicies(t *testing.T, r *rendered) {
 	policies := manifest.All[networkingv1.NetworkPolicy](r.set)
 	for _, s := range r.services {
 		t.Run(s.name, func(t *testing.T) {
-			d, _ := r.deployment(t, s)
+			d, c := r.deployment(t, s)
+			e := r.env(t, c)
 			podLabels := labels.Set(d.Spec.Template.Labels)
-			reaches := map[string]bool{}
+			// Who may come in, on which port: Prometheus on the admin port;
+			// the cluster's pods on the page's, for a service with a page.
+			entries := map[string]int32{"monitoring": addrPort(t, s, e, "HTTP_ADDR")}
+			if s.ui != "" {
+				entries["cluster"] = addrPort(t, s, e, s.ui)
+			}
+			reaches, admits := map[string]bool{}, map[string]bool{}
 			var denyAll bool
 			for _, np := range policies {
 				sel, err := metav1.LabelSelectorAsSelector(&np.Spec.PodSelector)
@@ -536,6 +628,22 @@ func checkNetworkPolicies(t *testing.T, r *rendered) {
 				if slices.Contains(np.Spec.PolicyTypes, networkingv1.PolicyTypeEgress) && len(np.Spec.Egress) == 0 &&
 					slices.Contains(np.Spec.PolicyTypes, networkingv1.PolicyTypeIngress) && len(np.Spec.Ingress) == 0 {
 					denyAll = true
+				}
+				for _, rule := range np.Spec.Ingress {
+					for _, peer := range rule.From {
+						kind, err := source(peer)
+						if err != nil {
+							t.Errorf("NetworkPolicy %s: %v", np.Name, err)
+							continue
+						}
+						admits[kind] = true
+						if err := onlyPort(c, rule.Ports, entries[kind]); err != nil {
+							t.Errorf("NetworkPolicy %s admits %s: %v", np.Name, kind, err)
+						}
+					}
+					if len(rule.From) == 0 {
+						t.Errorf("NetworkPolicy %s admits anyone", np.Name)
+					}
 				}
 				for _, rule := range np.Spec.Egress {
 					for _, peer := range rule.To {
@@ -556,8 +664,47 @@ func checkNetworkPolicies(t *testing.T, r *rendered) {
 			if got := sortedKeys(reaches); !slices.Equal(got, s.reaches) {
 				t.Errorf("may reach %v, want exactly %v", got, s.reaches)
 			}
+			if got, want := sortedKeys(admits), sortedKeys(entries); !slices.Equal(got, want) {
+				t.Errorf("admits %v, want exactly %v", got, want)
+			}
 		})
 	}
+}
+
+// source classifies where an ingress peer comes from: the monitoring
+// namespace, or any pod of the cluster. Addresses (ipBlock) are refused: they
+// would let in what is outside the cluster.
+func source(peer networkingv1.NetworkPolicyPeer) (string, error) {
+	switch ns := peer.NamespaceSelector; {
+	case peer.IPBlock != nil:
+		return "", fmt.Errorf("ingress from addresses %s", peer.IPBlock.CIDR)
+	case ns == nil:
+		return "", fmt.Errorf("ingress from pods %v of this namespace, which no service needs", peer.PodSelector)
+	case peer.PodSelector != nil:
+		return "", fmt.Errorf("ingress from pods %v of namespaces %v, which no service needs", peer.PodSelector, ns)
+	case len(ns.MatchLabels) == 0 && len(ns.MatchExpressions) == 0:
+		return "cluster", nil
+	case len(ns.MatchLabels) == 1 && ns.MatchLabels["kubernetes.io/metadata.name"] == "monitoring" && len(ns.MatchExpressions) == 0:
+		return "monitoring", nil
+	}
+	return "", fmt.Errorf("ingress from namespaces %v, neither monitoring nor the whole cluster", peer.NamespaceSelector)
+}
+
+// onlyPort checks that an ingress rule's ports are exactly the container
+// port want, by name or number.
+func onlyPort(c *corev1.Container, ports []networkingv1.NetworkPolicyPort, want int32) error {
+	if len(ports) == 0 {
+		return fmt.Errorf("on every port, want only %d", want)
+	}
+	for _, p := range ports {
+		if p.Port == nil {
+			return fmt.Errorf("on every port, want only %d", want)
+		}
+		if got := containerPort(c, p.Port.String()); got != want || p.EndPort != nil {
+			return fmt.Errorf("on port %s (container port %d), want only %d", p.Port.String(), got, want)
+		}
+	}
+	return nil
 }
 
 // destination classifies where an egress peer leads, and checks the ports.
@@ -629,7 +776,25 @@ func checkAutoscaling(t *testing.T, r *rendered) {
 		t.Run(s.name, func(t *testing.T) {
 			d, c := r.deployment(t, s)
 			e := r.env(t, c)
-			if len(s.consumes) == 0 {
+			var byHPA, byKEDA int
+			for _, hpa := range hpas {
+				if hpa.Spec.ScaleTargetRef.Name == d.Name {
+					byHPA++
+				}
+			}
+			for _, so := range scaled {
+				if so.Spec.ScaleTargetRef.Name == d.Name {
+					byKEDA++
+				}
+			}
+			want := map[scaling][2]int{scaledOnCPU: {1, 0}, scaledOnLag: {0, 1}, singleReplica: {0, 0}}[s.scaling]
+			if got := [2]int{byHPA, byKEDA}; got != want {
+				t.Fatalf("%d HPAs and %d ScaledObjects target %s, want %d and %d (it scales on %s)", got[0], got[1], d.Name, want[0], want[1], s.scaling)
+			}
+			switch s.scaling {
+			case singleReplica:
+				return
+			case scaledOnCPU:
 				hpa := manifest.Find[autoscalingv2.HorizontalPodAutoscaler](r.set, s.deployment)
 				if hpa == nil || hpa.Spec.ScaleTargetRef.Name != d.Name || hpa.Spec.ScaleTargetRef.Kind != "Deployment" {
 					t.Fatalf("no HorizontalPodAutoscaler targets %s", d.Name)
@@ -641,7 +806,7 @@ func checkAutoscaling(t *testing.T, r *rendered) {
 			if so == nil || so.Spec.ScaleTargetRef.Name != d.Name {
 				t.Fatalf("no ScaledObject targets %s", d.Name)
 			}
-			group := s.value(t, e, "CONSUMER_GROUP")
+			group := s.value(t, e, s.group)
 			brokers := s.value(t, e, "KAFKA_BROKERS")
 			var triggered []string
 			for _, tr := range so.Spec.Triggers {
@@ -830,6 +995,11 @@ func checkTopics(t *testing.T, r *rendered) {
 	}
 }
 
+// checkKafkaUsers: each service authenticates as a KafkaUser of its own,
+// allowed exactly what it does: read its topics in its own group, write the
+// topics it produces, and create both (every service makes sure of the
+// topics it uses at start-up; on a topic the Topic Operator made, it only
+// gets "already exists"). Read implies Describe.
 func checkKafkaUsers(t *testing.T, r *rendered) {
 	users := manifest.All[manifest.KafkaUser](r.set)
 	if !r.kafkaAuth {
@@ -840,38 +1010,52 @@ func checkKafkaUsers(t *testing.T, r *rendered) {
 	}
 	topics := topicsByName(r.set)
 	for _, s := range r.services {
-		_, c := r.deployment(t, s)
-		e := r.env(t, c)
-		name := s.value(t, e, "KAFKA_SASL_USERNAME")
-		u := manifest.Find[manifest.KafkaUser](r.set, name)
-		if u == nil {
-			t.Errorf("the %s authenticates as %q, but no KafkaUser has that name", s.name, name)
-			continue
-		}
-		mech := s.value(t, e, "KAFKA_SASL_MECHANISM")
-		if strings.ToUpper(u.Spec.Authentication.Type) != mech {
-			t.Errorf("KafkaUser %s authenticates with %s, the %s with %s", name, u.Spec.Authentication.Type, s.name, mech)
-		}
-		allowed := map[string][]string{} // "topic/name" → operations
-		for _, acl := range u.Spec.Authorization.ACLs {
-			key := acl.Resource.Type + "/" + acl.Resource.Name
-			allowed[key] = append(allowed[key], acl.Operations...)
-			if acl.Resource.Type == "topic" {
-				if _, ok := topics[acl.Resource.Name]; !ok {
+		t.Run(s.name, func(t *testing.T) {
+			_, c := r.deployment(t, s)
+			e := r.env(t, c)
+			name := s.value(t, e, "KAFKA_SASL_USERNAME")
+			u := manifest.Find[manifest.KafkaUser](r.set, name)
+			if u == nil {
+				t.Fatalf("the %s authenticates as %q, but no KafkaUser has that name", s.name, name)
+			}
+			mech := s.value(t, e, "KAFKA_SASL_MECHANISM")
+			if strings.ToUpper(u.Spec.Authentication.Type) != mech {
+				t.Errorf("KafkaUser %s authenticates with %s, the %s with %s", name, u.Spec.Authentication.Type, s.name, mech)
+			}
+
+			want := map[string][]string{} // "topic/news.quotes" → operations
+			for _, v := range s.consumes {
+				want["topic/"+s.value(t, e, v)] = []string{"Create", "Read"}
+			}
+			for _, v := range s.produces {
+				want["topic/"+s.value(t, e, v)] = []string{"Create", "Describe", "Write"}
+			}
+			if s.group != "" {
+				want["group/"+s.value(t, e, s.group)] = []string{"Read"}
+			}
+			got := map[string][]string{}
+			for _, acl := range u.Spec.Authorization.ACLs {
+				key := acl.Resource.Type + "/" + acl.Resource.Name
+				got[key] = append(got[key], acl.Operations...)
+				if acl.Resource.PatternType != "literal" || (acl.Host != "" && acl.Host != "*") {
+					t.Errorf("KafkaUser %s: ACL on %s with pattern %q and host %q, want literal names from any host", name, key, acl.Resource.PatternType, acl.Host)
+				}
+				if _, ok := topics[acl.Resource.Name]; acl.Resource.Type == "topic" && !ok {
 					t.Errorf("KafkaUser %s: ACL on topic %s, which no KafkaTopic creates", name, acl.Resource.Name)
 				}
 			}
-		}
-		for _, v := range s.consumes {
-			if topic := s.value(t, e, v); !slices.Contains(allowed["topic/"+topic], "Read") {
-				t.Errorf("KafkaUser %s may not read %s", name, topic)
+			for _, key := range sortedKeys(got) {
+				slices.Sort(got[key])
+				if ops := slices.Compact(got[key]); !slices.Equal(ops, want[key]) {
+					t.Errorf("KafkaUser %s may %v on %s; the %s needs %v", name, ops, key, s.name, want[key])
+				}
 			}
-		}
-		if len(s.consumes) > 0 {
-			if group := s.value(t, e, "CONSUMER_GROUP"); !slices.Contains(allowed["group/"+group], "Read") {
-				t.Errorf("KafkaUser %s may not join group %s", name, group)
+			for _, key := range sortedKeys(want) {
+				if _, ok := got[key]; !ok {
+					t.Errorf("KafkaUser %s may do nothing on %s; the %s needs %v", name, key, s.name, want[key])
+				}
 			}
-		}
+		})
 	}
 }
 
@@ -885,17 +1069,27 @@ func checkMonitoring(t *testing.T, r *rendered) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, s := range r.services {
-		svc := manifest.Find[corev1.Service](r.set, s.deployment)
-		if svc == nil || !sel.Matches(labels.Set(svc.Labels)) {
-			t.Errorf("ServiceMonitor %s does not select Service %s", sm.Name, s.deployment)
+	// It selects each service's metrics Service, and nothing without the
+	// ports it scrapes (the console's page).
+	var selected, want []string
+	for _, svc := range manifest.All[corev1.Service](r.set) {
+		if !sel.Matches(labels.Set(svc.Labels)) {
 			continue
 		}
+		selected = append(selected, svc.Name)
 		for _, ep := range sm.Spec.Endpoints {
 			if !slices.ContainsFunc(svc.Spec.Ports, func(p corev1.ServicePort) bool { return p.Name == ep.Port }) {
-				t.Errorf("ServiceMonitor endpoint port %q is not a port of Service %s", ep.Port, svc.Name)
+				t.Errorf("ServiceMonitor %s selects Service %s, which has no port %q to scrape", sm.Name, svc.Name, ep.Port)
 			}
 		}
+	}
+	for _, s := range r.services {
+		want = append(want, s.deployment)
+	}
+	slices.Sort(selected)
+	slices.Sort(want)
+	if !slices.Equal(selected, want) {
+		t.Errorf("ServiceMonitor %s selects the Services %v, want %v", sm.Name, selected, want)
 	}
 
 	metrics := codeMetrics(t)
@@ -905,7 +1099,7 @@ func checkMonitoring(t *testing.T, r *rendered) {
 		for _, g := range pr.Spec.Groups {
 			for _, rule := range g.Rules {
 				alerts++
-				checkExpr(t, "alert "+rule.Alert, rule.Expr, metrics)
+				checkExpr(t, "alert "+rule.Alert, rule.Expr, metrics, r.services)
 				if rule.For != "" {
 					if _, err := time.ParseDuration(rule.For); err != nil {
 						t.Errorf("alert %s: for %q: %v", rule.Alert, rule.For, err)
@@ -927,8 +1121,18 @@ func checkMonitoring(t *testing.T, r *rendered) {
 	}
 }
 
-// checkExpr parses a PromQL expression and checks every metric it names.
-func checkExpr(t *testing.T, what, expr string, metrics map[string]string) {
+// servicePattern lists, for each label by which a query can pick services
+// out, the value it has for a service.
+var servicePattern = map[string]func(*service) string{
+	"deployment": func(s *service) string { return s.deployment }, // kube-state-metrics
+	"job":        func(s *service) string { return s.deployment }, // the ServiceMonitor: the Service's name
+	"container":  func(s *service) string { return s.name },
+}
+
+// checkExpr parses a PromQL expression and checks every metric it names,
+// and that a regular expression picking services by name leaves none out
+// (an alert written for three services must not miss the fourth).
+func checkExpr(t *testing.T, what, expr string, metrics map[string]string, services []*service) {
 	t.Helper()
 	e, err := parser.NewParser(parser.Options{}).ParseExpr(expr)
 	if err != nil {
@@ -936,8 +1140,23 @@ func checkExpr(t *testing.T, what, expr string, metrics map[string]string) {
 		return
 	}
 	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
-		if vs, ok := n.(*parser.VectorSelector); ok && !knownMetric(vs.Name, metrics) {
+		vs, ok := n.(*parser.VectorSelector)
+		if !ok {
+			return nil
+		}
+		if !knownMetric(vs.Name, metrics) {
 			t.Errorf("%s: metric %s exists neither in the code nor in a documented exporter", what, vs.Name)
+		}
+		for _, m := range vs.LabelMatchers {
+			value, ok := servicePattern[m.Name]
+			if !ok || m.Type != promlabels.MatchRegexp {
+				continue
+			}
+			for _, s := range services {
+				if !m.Matches(value(s)) {
+					t.Errorf("%s: %s leaves out the %s", what, m, s.name)
+				}
+			}
 		}
 		return nil
 	})

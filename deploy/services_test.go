@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -14,6 +15,15 @@ import (
 // repoRoot is the repository, seen from this module.
 const repoRoot = ".."
 
+// scaling is who sets a service's number of replicas.
+type scaling string
+
+const (
+	scaledOnLag   scaling = "its group's lag (KEDA)"
+	scaledOnCPU   scaling = "CPU (an HPA)"
+	singleReplica scaling = "nothing (one replica in every overlay)"
+)
+
 // service is what the tests know of one Newswire service.
 type service struct {
 	name       string // fetcher
@@ -21,8 +31,18 @@ type service struct {
 	// consumes lists the TOPIC_* variables naming the topics it reads in its
 	// consumer group (its main.go); none for the fetcher.
 	consumes []string
+	// group is the variable naming that consumer group.
+	group string
+	// produces lists the TOPIC_* variables naming the topics it writes.
+	produces []string
 	// reaches is where its NetworkPolicy lets it go (the issue's rule).
 	reaches []string
+	// ui is the variable of the address where it serves a page to people,
+	// beside HTTP_ADDR (the console's CONSOLE_ADDR). A ClusterIP Service
+	// <deployment>-ui fronts it, and its NetworkPolicy admits the cluster's
+	// pods to it; Prometheus alone reaches any other service.
+	ui      string
+	scaling scaling
 	// shared are the folders of pkg/, beside pkg/config, whose code reads
 	// variables for it (the fetcher's FETCH_* client settings live with
 	// the feed code the CLI shares).
@@ -38,9 +58,39 @@ var runtimeVars = map[string]bool{"GOMEMLIMIT": true, "GOMAXPROCS": true, "GOGC"
 func loadServices(tb testing.TB) []*service {
 	tb.Helper()
 	all := []*service{
-		{name: "fetcher", reaches: []string{"dns", "internet", "kafka", "redis"}, shared: []string{"feed"}},
-		{name: "extractor", consumes: []string{"TOPIC_ARTICLES"}, reaches: []string{"dns", "kafka"}},
-		{name: "publisher", consumes: []string{"TOPIC_QUOTES", "TOPIC_ENTITIES"}, reaches: []string{"dns", "kafka", "redis"}},
+		{
+			name:     "fetcher",
+			produces: []string{"TOPIC_ARTICLES"},
+			reaches:  []string{"dns", "internet", "kafka", "redis"},
+			scaling:  scaledOnCPU,
+			shared:   []string{"feed"},
+		},
+		{
+			name:     "extractor",
+			consumes: []string{"TOPIC_ARTICLES"},
+			group:    "CONSUMER_GROUP",
+			produces: []string{"TOPIC_QUOTES", "TOPIC_ENTITIES", "TOPIC_DEADLETTER"},
+			reaches:  []string{"dns", "kafka"},
+			scaling:  scaledOnLag,
+		},
+		{
+			name:     "publisher",
+			consumes: []string{"TOPIC_QUOTES", "TOPIC_ENTITIES"},
+			group:    "CONSUMER_GROUP",
+			produces: []string{"TOPIC_ENRICHED_QUOTES", "TOPIC_ENRICHED_ENTITIES", "TOPIC_DEADLETTER"},
+			reaches:  []string{"dns", "kafka", "redis"},
+			scaling:  scaledOnLag,
+		},
+		{
+			// Every replica pushes to its pages only what it consumes, so a
+			// second one in the group would split the live stream.
+			name:     "console",
+			consumes: []string{"TOPIC_ENRICHED_QUOTES", "TOPIC_ENRICHED_ENTITIES"},
+			group:    "CONSOLE_GROUP",
+			reaches:  []string{"dns", "kafka", "redis"},
+			ui:       "CONSOLE_ADDR",
+			scaling:  singleReplica,
+		},
 	}
 	for _, s := range all {
 		s.deployment = "newswire-" + s.name
@@ -56,6 +106,46 @@ func loadServices(tb testing.TB) []*service {
 	}
 	return all
 }
+
+// TestEveryServiceIsCovered: the table above names every service of the
+// repository and of `make images`, so a new service cannot ship without the
+// manifests and the checks the others have.
+func TestEveryServiceIsCovered(t *testing.T) {
+	var table []string
+	for _, s := range loadServices(t) {
+		table = append(table, s.name)
+	}
+	sort.Strings(table)
+
+	dirs, err := filepath.Glob(filepath.Join(repoRoot, "services", "*", "main.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inRepo []string
+	for _, d := range dirs {
+		inRepo = append(inRepo, filepath.Base(filepath.Dir(d)))
+	}
+	sort.Strings(inRepo)
+	if !slices.Equal(inRepo, table) {
+		t.Errorf("services/ holds %v, the deploy tests know %v", inRepo, table)
+	}
+
+	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := makeServices.FindSubmatch(makefile)
+	if m == nil {
+		t.Fatal("the Makefile sets no SERVICES")
+	}
+	images := strings.Fields(string(m[1]))
+	sort.Strings(images)
+	if !slices.Equal(images, table) {
+		t.Errorf("`make images` builds %v, the deploy tests know %v", images, table)
+	}
+}
+
+var makeServices = regexp.MustCompile(`(?m)^SERVICES\s*:?=\s*(.+)$`)
 
 var metricName = regexp.MustCompile(`Name:\s*"(newswire_[a-z0-9_]+)"`)
 
