@@ -2,6 +2,8 @@ module github.com/newswire/newswire/deploy
 
 go 1.26.8
 
+toolchain go1.26.11
+
 replace github.com/newswire/newswire/pkg => ../pkg
 
 require (

@@ -2,9 +2,11 @@ package deploy_test
 
 import (
 	"bufio"
+	"debug/buildinfo"
 	"debug/elf"
 	"encoding/json"
 	"fmt"
+	"go/version"
 	"net"
 	"os"
 	"os/exec"
@@ -17,7 +19,6 @@ import (
 	"testing"
 
 	"golang.org/x/mod/modfile"
-	"golang.org/x/mod/semver"
 )
 
 // instruction is one Dockerfile instruction, continuation lines joined.
@@ -115,20 +116,27 @@ func TestDockerfiles(t *testing.T) {
 				}
 			}
 
-			// The build stage: a Go at least as new as the modules ask, static.
+			// The build stage: static, with the project's Go (go.work's
+			// toolchain, which `make build` uses too) or newer, and at least
+			// the Go every module asks for.
 			build := stages[0]
-			m := goImageTag.FindStringSubmatch(build.image)
-			if m == nil {
-				t.Fatalf("build stage FROM %s is not a golang image with a full version", build.image)
-			}
-			for _, mod := range []string{filepath.Join(repoRoot, "pkg", "go.mod"), filepath.Join(repoRoot, "services", s.name, "go.mod")} {
-				if want := goDirective(t, mod); semver.Compare("v"+m[1], "v"+want) < 0 {
-					t.Errorf("builder Go %s is older than the go %s of %s", m[1], want, mod)
-				}
-			}
 			env := stageEnv(build)
 			if env["CGO_ENABLED"] != "0" || env["GOWORK"] != "off" {
 				t.Errorf("build stage ENV %v: want CGO_ENABLED=0 and GOWORK=off", env)
+			}
+			if _, ok := env["GOTOOLCHAIN"]; !ok {
+				t.Error("the build stage does not set GOTOOLCHAIN: the golang image's own (local) builds with the image's Go, whatever the go.mod's toolchain line says")
+			}
+			tc := builderToolchain(t, build)
+			mod := readModFile(t, filepath.Join(repoRoot, "services", s.name, "go.mod"))
+			builder, project := tc.builds(mod), projectToolchain(t)
+			if version.Compare(builder, project) < 0 {
+				t.Errorf("the build stage builds with %s (%s, GOTOOLCHAIN=%q), older than the project's %s (go.work)", builder, build.image, env["GOTOOLCHAIN"], project)
+			}
+			for _, file := range []string{filepath.Join(repoRoot, "pkg", "go.mod"), filepath.Join(repoRoot, "services", s.name, "go.mod")} {
+				if want := "go" + readModFile(t, file).Go.Version; version.Compare(builder, want) < 0 {
+					t.Errorf("the build stage builds with %s, older than the %s that %s asks for", builder, want, file)
+				}
 			}
 
 			// Everything copied from the context exists and is let in by
@@ -207,17 +215,135 @@ func TestDockerfiles(t *testing.T) {
 	}
 }
 
-func goDirective(tb testing.TB, file string) string {
+func readModFile(tb testing.TB, file string) *modfile.File {
 	tb.Helper()
 	src, err := os.ReadFile(file)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	mf, err := modfile.ParseLax(file, src, nil)
+	mf, err := modfile.Parse(file, src, nil)
 	if err != nil || mf.Go == nil {
 		tb.Fatalf("%s: no go directive (%v)", file, err)
 	}
-	return mf.Go.Version
+	return mf
+}
+
+// projectToolchain is the Go the project builds with: go.work's toolchain
+// line (else its go line), as in go1.26.11.
+func projectToolchain(tb testing.TB) string {
+	tb.Helper()
+	file := filepath.Join(repoRoot, "go.work")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	wf, err := modfile.ParseWork(file, src, nil)
+	switch {
+	case err != nil:
+		tb.Fatal(err)
+	case wf.Toolchain != nil:
+		return wf.Toolchain.Name
+	case wf.Go != nil:
+		return "go" + wf.Go.Version
+	}
+	tb.Fatalf("%s names no Go version", file)
+	return ""
+}
+
+// toolchain is a GOTOOLCHAIN setting (https://go.dev/doc/toolchain): the
+// Go that runs by default, and whether a module's go.mod may ask for a
+// newer one, which the go command then fetches from the module proxy.
+type toolchain struct {
+	version string // go1.26.8
+	auto    bool
+}
+
+// builderToolchain reads GOTOOLCHAIN from a golang build stage: unset, it is
+// the image's own "local", and "local" is the image's Go version.
+func builderToolchain(tb testing.TB, build stage) toolchain {
+	tb.Helper()
+	m := goImageTag.FindStringSubmatch(build.image)
+	if m == nil {
+		tb.Fatalf("build stage FROM %s is not a golang image with a full version", build.image)
+	}
+	setting := stageEnv(build)["GOTOOLCHAIN"]
+	switch setting {
+	case "":
+		setting = "local"
+	case "auto", "path":
+		setting = "local+" + setting
+	}
+	name, mode, _ := strings.Cut(setting, "+")
+	if name == "local" {
+		name = "go" + m[1]
+	}
+	if !version.IsValid(name) {
+		tb.Fatalf("GOTOOLCHAIN=%s: %s is not a Go version", stageEnv(build)["GOTOOLCHAIN"], name)
+	}
+	return toolchain{version: name, auto: mode == "auto"}
+}
+
+// builds returns the Go that builds the module of mod: the default, or what
+// the go.mod asks for when it is newer and switching is allowed.
+func (tc toolchain) builds(mod *modfile.File) string {
+	v := tc.version
+	if !tc.auto {
+		return v
+	}
+	if want := "go" + mod.Go.Version; version.Compare(want, v) > 0 {
+		v = want
+	}
+	if mod.Toolchain != nil && version.Compare(mod.Toolchain.Name, v) > 0 {
+		v = mod.Toolchain.Name
+	}
+	return v
+}
+
+// String is the setting that makes the go command of any version behave as
+// the build stage's does: "local" spelled as the image's version.
+func (tc toolchain) String() string {
+	if tc.auto {
+		return tc.version + "+auto"
+	}
+	return tc.version
+}
+
+var makeToolchain = regexp.MustCompile(`(?m)^export GOTOOLCHAIN\s*:?=\s*(\S+)`)
+
+// TestOneToolchain: `make build`, every module built on its own (GOWORK=off,
+// as the images and Dependabot-style tools do) and go.work name the same Go.
+func TestOneToolchain(t *testing.T) {
+	project := projectToolchain(t)
+	file := filepath.Join(repoRoot, "go.work")
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wf, err := modfile.ParseWork(file, src, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, use := range wf.Use {
+		mod := filepath.Join(repoRoot, filepath.FromSlash(use.Path), "go.mod")
+		got := "no toolchain line"
+		if tc := readModFile(t, mod).Toolchain; tc != nil {
+			got = tc.Name
+		}
+		if got != project {
+			t.Errorf("%s: %s, want toolchain %s as in go.work", mod, got, project)
+		}
+	}
+	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := makeToolchain.FindSubmatch(makefile)
+	if m == nil {
+		t.Fatal("the Makefile exports no GOTOOLCHAIN")
+	}
+	if name, _, _ := strings.Cut(string(m[1]), "+"); name != project {
+		t.Errorf("the Makefile builds with GOTOOLCHAIN=%s, go.work names %s", m[1], project)
+	}
 }
 
 func stageEnv(st stage) map[string]string {
@@ -288,8 +414,10 @@ func ignoreAllowList(tb testing.TB) []string {
 
 // TestDockerBuildStage replays each build stage outside Docker (no engine
 // runs here): only the files its COPY lines bring, its ENV, its RUN
-// commands. It proves the service compiles from that context alone, and
-// that the binary is static, as the distroless base needs.
+// commands, with the go command told to act as the image's Go would (its
+// version for "local"). It proves the service compiles from that context
+// alone, with the project's Go or newer, and that the binary is static, as
+// the distroless base needs.
 func TestDockerBuildStage(t *testing.T) {
 	for _, s := range loadServices(t) {
 		t.Run(s.name, func(t *testing.T) {
@@ -299,7 +427,7 @@ func TestDockerBuildStage(t *testing.T) {
 			inRoot := func(p string) string { return filepath.Join(root, filepath.FromSlash(p)) }
 			workdir := inRoot("/")
 			env := os.Environ()
-			for _, in := range build.steps {
+			for i, in := range build.steps {
 				switch in.cmd {
 				case "WORKDIR":
 					workdir = inRoot(in.args)
@@ -331,7 +459,8 @@ func TestDockerBuildStage(t *testing.T) {
 				case "RUN":
 					script := strings.ReplaceAll(stripMounts(in.args), " /out/", " "+inRoot("/out")+"/")
 					cmd := exec.CommandContext(t.Context(), "sh", "-c", script)
-					cmd.Dir, cmd.Env = workdir, env
+					tc := builderToolchain(t, stage{image: build.image, steps: build.steps[:i]})
+					cmd.Dir, cmd.Env = workdir, append(env, "GOTOOLCHAIN="+tc.String())
 					if out, err := cmd.CombinedOutput(); err != nil {
 						t.Fatalf("line %d: RUN %s: %v\n%s", in.line, script, err, out)
 					}
@@ -348,6 +477,14 @@ func TestDockerBuildStage(t *testing.T) {
 					t.Errorf("%s is dynamically linked: it cannot run on distroless static", bin)
 				}
 			}
+			info, err := buildinfo.ReadFile(bin)
+			if err != nil {
+				t.Fatalf("%s: %v", bin, err)
+			}
+			if project := projectToolchain(t); version.Compare(info.GoVersion, project) < 0 {
+				t.Errorf("%s was built with %s, older than the project's %s (go.work)", bin, info.GoVersion, project)
+			}
+			t.Logf("%s built with %s", path.Base(bin), info.GoVersion)
 		})
 	}
 }

@@ -2,6 +2,8 @@ module github.com/newswire/newswire/devstack
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	github.com/alicebob/miniredis/v2 v2.40.0
 	github.com/newswire/newswire/pkg v0.0.0

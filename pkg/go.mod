@@ -2,6 +2,8 @@ module github.com/newswire/newswire/pkg
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	codeberg.org/readeck/go-readability/v2 v2.1.3
 	github.com/andybalholm/brotli v1.3.0

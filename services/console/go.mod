@@ -2,6 +2,8 @@ module github.com/newswire/newswire/services/console
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	github.com/chromedp/chromedp v0.23.0
 	github.com/newswire/newswire/pkg v0.0.0

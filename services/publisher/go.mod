@@ -2,6 +2,8 @@ module github.com/newswire/newswire/services/publisher
 
 go 1.26.8
 
+toolchain go1.26.11
+
 require (
 	github.com/newswire/newswire/pkg v0.0.0
 	github.com/prometheus/client_golang v1.25.0
