@@ -228,9 +228,7 @@ func readModFile(tb testing.TB, file string) *modfile.File {
 	return mf
 }
 
-// projectToolchain is the Go the project builds with: go.work's toolchain
-// line (else its go line), as in go1.26.11.
-func projectToolchain(tb testing.TB) string {
+func readWorkFile(tb testing.TB) *modfile.WorkFile {
 	tb.Helper()
 	file := filepath.Join(repoRoot, "go.work")
 	src, err := os.ReadFile(file)
@@ -238,15 +236,24 @@ func projectToolchain(tb testing.TB) string {
 		tb.Fatal(err)
 	}
 	wf, err := modfile.ParseWork(file, src, nil)
-	switch {
-	case err != nil:
+	if err != nil {
 		tb.Fatal(err)
+	}
+	return wf
+}
+
+// projectToolchain is the Go the project builds with: go.work's toolchain
+// line (else its go line), as in go1.26.11.
+func projectToolchain(tb testing.TB) string {
+	tb.Helper()
+	wf := readWorkFile(tb)
+	switch {
 	case wf.Toolchain != nil:
 		return wf.Toolchain.Name
 	case wf.Go != nil:
 		return "go" + wf.Go.Version
 	}
-	tb.Fatalf("%s names no Go version", file)
+	tb.Fatal("go.work names no Go version")
 	return ""
 }
 
@@ -308,22 +315,11 @@ func (tc toolchain) String() string {
 	return tc.version
 }
 
-var makeToolchain = regexp.MustCompile(`(?m)^export GOTOOLCHAIN\s*:?=\s*(\S+)`)
-
 // TestOneToolchain: `make build`, every module built on its own (GOWORK=off,
 // as the images and Dependabot-style tools do) and go.work name the same Go.
 func TestOneToolchain(t *testing.T) {
 	project := projectToolchain(t)
-	file := filepath.Join(repoRoot, "go.work")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wf, err := modfile.ParseWork(file, src, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, use := range wf.Use {
+	for _, use := range readWorkFile(t).Use {
 		mod := filepath.Join(repoRoot, filepath.FromSlash(use.Path), "go.mod")
 		got := "no toolchain line"
 		if tc := readModFile(t, mod).Toolchain; tc != nil {
@@ -333,16 +329,9 @@ func TestOneToolchain(t *testing.T) {
 			t.Errorf("%s: %s, want toolchain %s as in go.work", mod, got, project)
 		}
 	}
-	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := makeToolchain.FindSubmatch(makefile)
-	if m == nil {
-		t.Fatal("the Makefile exports no GOTOOLCHAIN")
-	}
-	if name, _, _ := strings.Cut(string(m[1]), "+"); name != project {
-		t.Errorf("the Makefile builds with GOTOOLCHAIN=%s, go.work names %s", m[1], project)
+	setting := makeVariable(t, "GOTOOLCHAIN")
+	if name, _, _ := strings.Cut(setting, "+"); name != project {
+		t.Errorf("the Makefile builds with GOTOOLCHAIN=%s, go.work names %s", setting, project)
 	}
 }
 

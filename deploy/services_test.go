@@ -130,22 +130,28 @@ func TestEveryServiceIsCovered(t *testing.T) {
 		t.Errorf("services/ holds %v, the deploy tests know %v", inRepo, table)
 	}
 
-	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := makeServices.FindSubmatch(makefile)
-	if m == nil {
-		t.Fatal("the Makefile sets no SERVICES")
-	}
-	images := strings.Fields(string(m[1]))
+	images := strings.Fields(makeVariable(t, "SERVICES"))
 	sort.Strings(images)
 	if !slices.Equal(images, table) {
 		t.Errorf("`make images` builds %v, the deploy tests know %v", images, table)
 	}
 }
 
-var makeServices = regexp.MustCompile(`(?m)^SERVICES\s*:?=\s*(.+)$`)
+// makeVariable returns the value the root Makefile gives a variable
+// (`NAME := value`, or `export NAME := value`).
+func makeVariable(tb testing.TB, name string) string {
+	tb.Helper()
+	makefile, err := os.ReadFile(filepath.Join(repoRoot, "Makefile"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	assign := regexp.MustCompile(`(?m)^(?:export\s+)?` + regexp.QuoteMeta(name) + `\s*:?=\s*(.*?)\s*$`)
+	m := assign.FindSubmatch(makefile)
+	if m == nil {
+		tb.Fatalf("the Makefile does not set %s", name)
+	}
+	return string(m[1])
+}
 
 var metricName = regexp.MustCompile(`Name:\s*"(newswire_[a-z0-9_]+)"`)
 
