@@ -14,6 +14,9 @@ type attrib struct {
 	np       [2]int // the subject phrase
 	appos    [2]int // an apposition after the subject: X, a Fed governor, said
 	weak     bool   // found only as the subject of the sentence, with no reporting verb
+	// newSentence is set when the words after a question or exclamation
+	// may open a sentence of their own rather than attribute it.
+	newSentence bool
 }
 
 // maximum tokens an attribution may reach from its quotation.

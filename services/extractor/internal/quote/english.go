@@ -44,6 +44,13 @@ func (st *state) attributeEN(sp span) attrib {
 			return b
 		}
 	}
+	if a.ok && a.newSentence {
+		// “…?” Her critics cited it: a speaker introducing the quotation
+		// (Clinton famously responded: “…?”) comes first.
+		if b := st.beforeEN(sp); b.ok && b.adjacent {
+			return b
+		}
+	}
 	if a.ok {
 		return a
 	}
@@ -74,15 +81,22 @@ func (st *state) afterEN(sp span) attrib {
 	if i >= len(st.toks) || st.toks[i].kind != tWord || i > sp.close+3 {
 		return attrib{}
 	}
-	if lastInside == "." && st.toks[i].upper {
+	newSentence := false
+	if (lastInside == "." || lastInside == "?" || lastInside == "!") && st.toks[i].upper {
 		// A new sentence, unless it is only the attribution: “….” Trump said.
 		np := st.phraseForward(i, len(st.toks))
 		v := st.skipAdverbs(np[1])
-		if np[1] == np[0] || v >= len(st.toks) || !st.isVerbEN(strings.ToLower(st.word(v))) ||
-			v+1 < len(st.toks) && !isSentenceEnd(st.s, st.toks[v+1]) && !st.isPunct(v+1, ",") {
+		if np[1] > np[0] && v < len(st.toks) && st.isVerbEN(strings.ToLower(st.word(v))) &&
+			(v+1 >= len(st.toks) || isSentenceEnd(st.s, st.toks[v+1]) || st.isPunct(v+1, ",")) {
+			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
+		}
+		if lastInside == "." {
 			return attrib{}
 		}
-		return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
+		// A question or an exclamation cannot end in a comma: its
+		// attribution may run on (“…?” Trump asked reporters), or a new
+		// sentence begins (“…?” Her critics cited it).
+		newSentence = true
 	}
 	w := strings.ToLower(st.word(i))
 	switch {
@@ -157,7 +171,7 @@ func (st *state) afterEN(sp span) attrib {
 	if j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
 		v := strings.ToLower(st.word(j))
 		if st.isVerbEN(v) || verbLike(v) {
-			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos}
+			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos, newSentence: newSentence}
 		}
 	}
 	return st.laterInSentence(i)
@@ -589,7 +603,15 @@ func (st *state) sentenceStart(i int) int {
 	lo := max(0, i-windowBefore)
 	for k := i - 1; k >= lo; k-- {
 		t := st.toks[k]
-		if t.kind == tPara || isSentenceEnd(st.s, t) && !st.inWordQuote(k) || st.isPunct(k, ";") && !t.quoted {
+		if t.kind == tPara || st.isPunct(k, ";") && !t.quoted {
+			return k + 1
+		}
+		if isSentenceEnd(st.s, t) && !st.inWordQuote(k) {
+			// The mark closing a quoted sentence belongs to it: “….” Chris
+			// Christie, hoping to surge, called.
+			if k+1 < i && st.toks[k+1].kind == tMark && !st.toks[k+1].space {
+				return k + 2
+			}
 			return k + 1
 		}
 	}
