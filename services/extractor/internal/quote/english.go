@@ -37,10 +37,12 @@ func (st *state) introducedBy(br int) attrib {
 // said), else before it (X said: “…”; according to X, “…”).
 func (st *state) attributeEN(sp span) attrib {
 	a := st.afterEN(sp)
-	if a.ok && !a.weak && a.verb != "" && !st.isVerbEN(a.verb) && !st.plausibleSubject(a.np) {
+	if a.ok && !a.weak && a.verb != "" && !st.isVerbEN(a.verb) {
 		// “…,” part of a lashing they've administered: no speaker after
-		// the quotation; one named before it is likelier.
-		if b := st.beforeEN(sp); b.ok {
+		// the quotation; one named before it is likelier. When Trump said
+		// he would “…,” the crowd applauded: a verb that reports no
+		// speech yields to one before the quotation that does.
+		if b := st.beforeEN(sp); b.ok && (!st.plausibleSubject(a.np) || !b.weak && st.isVerbEN(b.verb)) {
 			return b
 		}
 	}
@@ -100,6 +102,10 @@ func (st *state) afterEN(sp span) attrib {
 	}
 	w := strings.ToLower(st.word(i))
 	switch {
+	case st.toks[i].lower && strings.HasSuffix(w, "ing") && w != "according":
+		// “…,” noting the economy: a participle continues the sentence
+		// whose subject spoke; it inverts no subject.
+		return attrib{}
 	case st.toks[i].lower && (st.isVerbEN(w) || verbLike(w) && i+1 < len(st.toks) && st.toks[i+1].upper):
 		// Inverted: “…,” said Geoff Garin, a Democratic pollster.
 		np := st.phraseForward(i+1, len(st.toks))
@@ -567,7 +573,8 @@ func (st *state) plausibleSubject(np [2]int) bool {
 	if pronounGender(w) != pronounNone {
 		return true
 	}
-	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w)
+	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w) ||
+		st.author(np) > np[0]
 }
 
 // nounAt reports whether a word that may be a verb is a noun here: after

@@ -149,7 +149,7 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 	}
 	np := st.phraseBackwardFrom(j, lo)
-	if appos[1] > 0 && (np[1] == np[0] || !st.toks[np[1]-1].upper) {
+	if appos[1] > 0 && (np[1] == np[0] || !st.toks[np[1]-1].upper || st.objectOfPreposition(np, lo)) {
 		// Giovanni Maria Vian, the editor in chief of the Vatican's
 		// newspaper, L'Osservatore Romano, said: the name stands before
 		// more appositions.
@@ -169,7 +169,64 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 	if np[1] == np[0] {
 		return np, [2]int{}
 	}
+	if appos[1] == 0 && st.objectOfPreposition(np, lo) {
+		// Sanders’ fundraising email to his supporters notes; the head of
+		// the committee said: the subject is the phrase before the
+		// preposition, with its possessor.
+		p := np[0] - 1
+		head := st.phraseBackwardFrom(p-1, lo)
+		if head[1] == head[0] {
+			return [2]int{}, [2]int{}
+		}
+		k := head[0] - 1
+		if k > lo && st.toks[k].mark == mSingleClose {
+			k-- // Sanders’: the apostrophe is a token of its own
+		}
+		if k >= lo && st.toks[k].kind == tWord && st.toks[k].upper && st.possessiveAt(k) {
+			head[0] = k
+		}
+		if !st.headsSubject(head) {
+			// Based on the statement released by Fox News; his memo to
+			// employees explaining the deal: no subject here.
+			return [2]int{}, [2]int{}
+		}
+		if w := st.word(p); w == "of" || w == "from" {
+			head[1] = np[1] // the senator from Vermont
+		}
+		return head, appos
+	}
 	return np, appos
+}
+
+// headsSubject reports whether a phrase before a preposition can be a
+// subject: a name, a role or an organisation, or a named author's
+// document (Sanders’ fundraising email), not a participle (Based).
+func (st *state) headsSubject(np [2]int) bool {
+	last := st.word(np[1] - 1)
+	if verbLike(strings.ToLower(last)) || strings.HasSuffix(last, "ing") {
+		return false
+	}
+	lw := strings.ToLower(last)
+	return st.toks[np[1]-1].upper || st.x.lex.IsRole(lw) || st.x.lex.IsRole(strings.TrimSuffix(lw, "s")) ||
+		st.x.lex.IsOrgHead(lw) || st.author(np) > np[0]
+}
+
+// objectOfPreposition reports whether a phrase read backwards from a verb
+// is the object of a preposition before it (in Columbus, to his
+// supporters), so no subject. After, before and since open clauses too:
+// after Mr. Trump had said.
+func (st *state) objectOfPreposition(np [2]int, lo int) bool {
+	p := np[0] - 1
+	if p <= lo || st.toks[p].kind != tWord || !st.toks[p].lower {
+		return false
+	}
+	switch w := st.word(p); w {
+	case "after", "before", "since", "like", "unlike", "despite", "for":
+		// A spokesman for the campaign: the campaign speaks through him.
+		return false
+	default:
+		return preposition(w)
+	}
 }
 
 // opensClause reports whether a phrase starting at token i opens its
@@ -321,6 +378,18 @@ func pronounGender(w string) pronoun {
 
 func possessive(w string) bool {
 	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") || strings.HasSuffix(w, "s’")
+}
+
+// possessiveAt is possessive for token k, with the bare apostrophe after
+// a final s that the tokenizer leaves as a mark of its own: Sanders’.
+func (st *state) possessiveAt(k int) bool {
+	w := st.word(k)
+	if possessive(w) {
+		return true
+	}
+	n := k + 1
+	return strings.HasSuffix(w, "s") && !st.toks[k].quoted && n < len(st.toks) &&
+		st.toks[n].mark == mSingleClose && !st.toks[n].space
 }
 
 func stripPossessive(w string) string {

@@ -109,7 +109,7 @@ func (st *state) author(np [2]int) int {
 		return 0
 	}
 	for k := head - 1; k >= np[0]; k-- {
-		if st.toks[k].upper && possessive(st.word(k)) {
+		if st.toks[k].upper && st.possessiveAt(k) {
 			return k + 1
 		}
 	}
