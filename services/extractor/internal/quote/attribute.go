@@ -49,11 +49,18 @@ func (st *state) attributeAll() {
 		if !st.isSpeech(sp, a) {
 			continue
 		}
-		f := found{span: sp, attribution: event.AttributionUnknown}
-		if a.ok {
+		f := found{span: sp, attribution: event.AttributionUnknown, at: -1}
+		shared := last != nil && last.who != nil && st.interrupts(*last, sp) && (!a.ok || a.np[0] > last.close && a.np[0] < sp.open)
+		switch {
+		case shared:
+			// “…,” Thiel wrote in a statement explaining his choice, “…”:
+			// the attribution that broke the quotation serves both parts.
+			f.who, f.role, f.verb, f.attribution, f.at = last.who, last.role, last.verb, last.attribution, last.at
+		case a.ok:
 			st.resolve(&f, a)
+			f.at = a.np[0]
 		}
-		if !a.ok && (st.startsParagraph(sp) && (last == nil || lastPara < para-1) || st.startsSentence(sp) && (last == nil || lastPara < para)) {
+		if !a.ok && !shared && (st.startsParagraph(sp) && (last == nil || lastPara < para-1) || st.startsSentence(sp) && (last == nil || lastPara < para)) {
 			// A quotation opening a paragraph or a sentence after one that
 			// introduced its speaker without quoting: Valastro praised
 			// Christie’s leadership.⏎“We need someone who’s going to …”
@@ -62,7 +69,7 @@ func (st *state) attributeAll() {
 				a = b
 			}
 		}
-		if !a.ok {
+		if !a.ok && !shared {
 			switch {
 			case last != nil && last.group == sp.group:
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
@@ -78,6 +85,15 @@ func (st *state) attributeAll() {
 		}
 		last, lastPara = &st.found[len(st.found)-1], para
 	}
+	// Quotations sharing a sentence share its attribution when it follows
+	// the last of them: Guns are “…” and “…,” Howard Dean proclaimed.
+	for i := len(st.found) - 2; i >= 0; i-- {
+		f, g := &st.found[i], &st.found[i+1]
+		if g.who != nil && g.at > g.close && (f.attribution == event.AttributionUnknown || f.attribution == event.AttributionContinuation) &&
+			st.sameSentence(f.span, g.span) {
+			f.who, f.role, f.verb, f.attribution, f.at = g.who, g.role, g.verb, g.attribution, g.at
+		}
+	}
 	// A quotation running over paragraphs is attributed once, often at its
 	// end: its other paragraphs take that speaker.
 	for i := range st.found {
@@ -88,6 +104,28 @@ func (st *state) attributeAll() {
 		}
 		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
 	}
+}
+
+// interrupts reports whether a quotation continues the one before it in
+// the same sentence, past the attribution that broke it: “…,” X said,
+// “…”.
+func (st *state) interrupts(last found, sp span) bool {
+	return last.at > last.close && last.at < sp.open && st.sameSentence(last.span, sp)
+}
+
+// sameSentence reports whether quotation b follows a in the same sentence:
+// a ends in no full stop, and no sentence end or paragraph stands between
+// them.
+func (st *state) sameSentence(a, b span) bool {
+	if a.openEnded || a.close >= b.open || a.close-1 > a.open && isSentenceEnd(st.s, st.toks[a.close-1]) {
+		return false
+	}
+	for k := a.close + 1; k < b.open; k++ {
+		if t := st.toks[k]; t.kind == tPara || !t.quoted && isSentenceEnd(st.s, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // startsSentence reports whether a quotation opens a sentence inside its

@@ -278,7 +278,7 @@ func (st *state) headline() []Quote {
 		if who == nil {
 			continue
 		}
-		f := found{span: sp, who: who, verb: a.verb, attribution: event.AttributionHeadline, role: who.role}
+		f := found{span: sp, who: who, verb: a.verb, attribution: event.AttributionHeadline, role: who.role, at: a.np[0]}
 		st.found = append(st.found, f)
 	}
 	return st.quotes(event.InTitle)

@@ -77,6 +77,7 @@ type found struct {
 	role        string
 	verb        string
 	attribution string
+	at          int // token where its own attribution names the speaker, or -1
 }
 
 // Extract returns the quotations of d in the order they appear, the
