@@ -100,7 +100,7 @@ func (st *state) register(i, j int) {
 		// Trump, once Donald Trump is known
 		w := stripPossessive(st.word(k))
 		if p := st.ppl.recent(k, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
-			st.ppl.mention(k, p, st.opensSentence(i))
+			st.ppl.mention(k, p, st.opensSentence(i) || st.afterOpeningPhrase(i, j))
 			return
 		}
 		// Clinton said, Sanders told: a surname opening a sentence before
@@ -128,7 +128,17 @@ func (st *state) register(i, j int) {
 			p.role = joinRole(st.text(a), "")
 		}
 	}
-	st.ppl.mention(k, p, st.opensSentence(i))
+	// The subject of its clause, opening the sentence or not: One month
+	// after announcing his support, Marco Rubio still believes.
+	st.ppl.mention(k, p, st.opensSentence(i) || st.afterOpeningPhrase(i, j))
+}
+
+// afterOpeningPhrase reports whether a name run [i, j) is the subject of
+// its sentence after an opening phrase: One month after announcing his
+// support, Marco Rubio still believes. Not a name in a subordinate clause
+// (had Hillary Clinton congratulated him).
+func (st *state) afterOpeningPhrase(i, j int) bool {
+	return st.isPunct(i-1, ",") && !possessive(st.word(j-1)) && st.subjectAfter(j)
 }
 
 // subjectAfter reports whether a name ending before token j is followed
