@@ -75,6 +75,11 @@ func (st *state) attributeAll() {
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
 			case last != nil && (lastPara == para || lastPara == para-1 && st.startsParagraph(sp)):
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
+			case last != nil && last.who != nil && lastPara == para-1 && st.isPunct(sp.open-1, ":") &&
+				!st.namesOther(st.paragraphStart(sp.open), sp.open, last.who):
+				// Then, later that month on CNN: “…”; or a paragraph
+				// between that names no one else: the speaker goes on.
+				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
 			}
 		}
 		st.found = append(st.found, f)
@@ -104,6 +109,24 @@ func (st *state) attributeAll() {
 		}
 		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
 	}
+}
+
+// paragraphStart is the paragraph break before token i, or -1.
+func (st *state) paragraphStart(i int) int {
+	for i--; i >= 0 && st.toks[i].kind != tPara; i-- {
+	}
+	return i
+}
+
+// namesOther reports whether the text between tokens i and j names a
+// person other than who.
+func (st *state) namesOther(i, j int, who *person) bool {
+	for _, m := range st.ppl.mentions {
+		if m.tok > i && m.tok < j && m.who != who && !m.who.org {
+			return true
+		}
+	}
+	return false
 }
 
 // interrupts reports whether a quotation continues the one before it in

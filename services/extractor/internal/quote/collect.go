@@ -24,9 +24,24 @@ func (st *state) collectPeople() {
 		for j < len(st.toks) && (st.toks[j].kind == tWord && st.toks[j].upper || st.nameToken(j, len(st.toks))) && !possessive(st.word(j-1)) {
 			j++
 		}
-		st.register(i, j)
+		if !st.wholeQuotation(i, j) {
+			st.register(i, j)
+		}
 		i = j
 	}
+}
+
+// wholeQuotation reports whether the capitalised run [i, j) is all a
+// quotation holds: a title (Trump went on to promote “Celebrity
+// Apprentice,”), not a person.
+func (st *state) wholeQuotation(i, j int) bool {
+	if i == 0 || st.toks[i-1].kind != tMark || !st.toks[i].quoted {
+		return false
+	}
+	if st.isPunct(j, ",") || j < len(st.toks) && isSentenceEnd(st.s, st.toks[j]) {
+		j++
+	}
+	return j < len(st.toks) && st.toks[j].kind == tMark
 }
 
 // register looks at the capitalised run [i, j).
