@@ -263,9 +263,12 @@ func (st *state) beforeEN(sp span) attrib {
 			a := st.sentenceSubject(lo, v-1)
 			if !a.ok {
 				// It was a potent punch, as Mrs. Clinton echoed the
-				// criticism, saying: the nearest name and reporting verb.
+				// criticism, saying: the nearest name and reporting verb,
+				// or the subject opening the clause the participle ends.
 				if b := st.subjectVerb(lo, v-1); b.ok && !b.weak {
 					a = b
+				} else if c := v - 1; st.isPunct(c, ",") {
+					a = st.sentenceSubject(st.clauseStart(c, lo), c)
 				}
 			}
 			if a.ok {
@@ -400,6 +403,21 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
 	}
 	return attrib{}
+}
+
+// clauseStart is the first token of the clause ending before token c:
+// after the comma before it (and a subordinator opening the clause), or
+// the sentence's start lo.
+func (st *state) clauseStart(c, lo int) int {
+	for k := c - 1; k > lo; k-- {
+		if st.isPunct(k, ",") {
+			if st.toks[k+1].kind == tWord && st.toks[k+1].lower && subordinator(st.word(k+1)) {
+				return k + 2
+			}
+			return k + 1
+		}
+	}
+	return lo
 }
 
 // toInfinitive finds the verb governing a reporting verb in the
