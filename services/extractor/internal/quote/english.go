@@ -354,7 +354,7 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		}
 		w := st.word(v)
 		verbal := st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "s") && len(w) > 3
-		if stopWord(w) && !st.adverb(v) || !verbal {
+		if stopWord(w) && !st.adverb(v) && !st.isVerbEN(w) || !verbal {
 			continue
 		}
 		e := v
