@@ -172,6 +172,7 @@ func (st *state) afterEN(sp span) attrib {
 		if k := st.skipAdverbs(j); k < len(st.toks) && st.toks[k].lower && (st.isVerbEN(st.word(k)) || verbLike(st.word(k))) {
 			break
 		}
+		j = a[1] // Harry Bond, 30, of Raleigh, N.C., who was polled, said
 	}
 	j = st.skipAdverbs(j)
 	if j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {

@@ -254,6 +254,25 @@ func (st *state) opensClause(i, lo int) bool {
 	return true
 }
 
+// shortQuotationAt is the closing mark of a quotation of a few words
+// opening at token k, or k when none opens there.
+func (st *state) shortQuotationAt(k int) int {
+	for _, sp := range st.spans {
+		if sp.open == k {
+			// “Ted Cruz” campaign pins; not “The Apprentice,” whose
+			// comma ends the apposition.
+			if !sp.openEnded && sp.words <= 4 && st.toks[sp.close-1].kind == tWord {
+				return sp.close
+			}
+			return k
+		}
+		if sp.open > k {
+			break
+		}
+	}
+	return k
+}
+
 // titleInMarks reports whether the quotation mark at token k opens or
 // closes a title in quotation marks (author of “Crippled America,”)
 // rather than someone's words.
@@ -341,6 +360,14 @@ func (st *state) appositionAfter(i int) [2]int {
 	k := i + 1
 	for k < len(st.toks) && k-i < maxAppos {
 		t := st.toks[k]
+		if t.kind == tMark {
+			// wearing a cowboy hat and “Ted Cruz” campaign pins: a short
+			// quotation inside.
+			if c := st.shortQuotationAt(k); c > k {
+				k = c + 1
+				continue
+			}
+		}
 		if t.kind == tPara || t.kind == tMark || st.isPunct(k, ",") || isSentenceEnd(st.s, t) || st.isPunct(k, ";") {
 			break
 		}
