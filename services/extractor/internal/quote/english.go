@@ -194,8 +194,8 @@ func (st *state) laterInSentence(i int) attrib {
 		if t.kind != tWord || !t.lower || !st.isVerbEN(st.word(v)) {
 			continue
 		}
-		// …, Mr. Turry said.
-		np := st.phraseBackwardFrom(v-1, i)
+		// …, Mr. Turry said; …, though, Allen did suggest.
+		np := st.phraseBackwardFrom(st.skipAdverbsBack(v-1, i), i)
 		c := np[0] - 1
 		for c > i && st.toks[c].upper && st.x.lex.IsFunction(st.word(c)) {
 			c-- // , Republican candidate Ben Carson said
