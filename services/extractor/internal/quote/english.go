@@ -92,6 +92,9 @@ func (st *state) afterEN(sp span) attrib {
 			(v+1 >= len(st.toks) || isSentenceEnd(st.s, st.toks[v+1]) || st.isPunct(v+1, ",")) {
 			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
 		}
+		if a := st.quoteCredited(i); a.ok {
+			return a
+		}
 		if lastInside == "." {
 			return attrib{}
 		}
@@ -182,6 +185,40 @@ func (st *state) afterEN(sp span) attrib {
 		}
 	}
 	return st.laterInSentence(i)
+}
+
+// quoteCredited reads a sentence at token i that credits the quotation
+// before it: That quote from Alabama Securities Commissioner Thomas Krebs
+// appeared …; The statement was attributed to Dr. Harold Bornstein.
+func (st *state) quoteCredited(i int) attrib {
+	if !st.isWord(i, "that") && !st.isWord(i, "this") && !st.isWord(i, "the") {
+		return attrib{}
+	}
+	j := i + 1
+	switch strings.ToLower(st.word(min(j, len(st.toks)-1))) {
+	case "quote", "quotation", "line", "remark", "comment", "statement", "words":
+	default:
+		return attrib{}
+	}
+	j++
+	switch {
+	case st.isWord(j, "from") || st.isWord(j, "by"):
+		j++
+	case st.isWord(j, "came") && st.isWord(j+1, "from"), st.isWord(j, "was") && st.isWord(j+1, "from"):
+		j += 2
+	case st.isWord(j, "was") && st.isWord(j+1, "attributed") && st.isWord(j+2, "to"):
+		j += 3
+	default:
+		return attrib{}
+	}
+	np := st.phraseForward(j, len(st.toks))
+	if np[1] == np[0] || !st.toks[np[1]-1].upper {
+		return attrib{}
+	}
+	if run, _, possessed := st.nameIn(np); len(run) == 0 || possessed {
+		return attrib{}
+	}
+	return attrib{ok: true, np: np}
 }
 
 // laterInSentence finds an inverted attribution further on in the
