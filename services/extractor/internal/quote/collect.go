@@ -153,7 +153,12 @@ func (st *state) register(i, j int) {
 // support, Marco Rubio still believes. Not a name in a subordinate clause
 // (had Hillary Clinton congratulated him).
 func (st *state) afterOpeningPhrase(i, j int) bool {
-	return st.isPunct(i-1, ",") && !possessive(st.word(j-1)) && st.subjectAfter(j)
+	if possessive(st.word(j-1)) || !st.subjectAfter(j) {
+		return false
+	}
+	// Presidential candidate Ben Carson suggests: the titles before the
+	// name open the sentence.
+	return st.isPunct(i-1, ",") || st.opensSentence(st.roleStart(i))
 }
 
 // subjectAfter reports whether a name ending before token j is followed
