@@ -277,6 +277,10 @@ republican republicans democrat democrats democratic gop conservative liberal am
 according asked speaking following despite among between within without against about above
 below under over into onto upon toward towards via per like unlike such several few more less
 other another same whether why how yes well oh okay ok please thank thanks dear
+moreover furthermore nevertheless nonetheless indeed instead thus therefore hence likewise similarly
+additionally otherwise consequently accordingly specifically notably finally ultimately eventually
+initially recently currently previously apparently clearly obviously certainly perhaps maybe
+regardless overall again already
 в на и но а что как это по с к о от для из за у при до после`
 
 const domains = `foreign affairs defense defence state interior justice finance economy economic internal
