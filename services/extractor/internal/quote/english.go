@@ -150,6 +150,16 @@ func (st *state) afterEN(sp span) attrib {
 		}
 	}
 	j := st.skipParenthesis(np[1])
+	if st.isWord(j, "and") {
+		// “…,” Edward-Isaac Dovere and Gabriel Debenedetti wrote; the
+		// Vermont senator and Democratic candidate told: the first of
+		// the speakers, or of the descriptions of one.
+		if np2 := st.phraseForward(j+1, len(st.toks)); np2[1] > np2[0] && st.toks[np2[1]-1].upper == st.toks[np[1]-1].upper {
+			if v := st.skipAdverbs(np2[1]); v < len(st.toks) && st.toks[v].lower && st.isVerbEN(st.word(v)) {
+				return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np, newSentence: newSentence}
+			}
+		}
+	}
 	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
 		// James Pethokoukis of the American Enterprise Institute wrote
 		k := j + 1
