@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/extractor/internal/names"
 )
 
 // attrib is an attribution found beside a quotation, in token indices.
@@ -50,6 +51,14 @@ func (st *state) attributeAll() {
 			continue
 		}
 		f := found{span: sp, attribution: event.AttributionUnknown, at: -1}
+		if who := st.transcriptLabel(sp); who != nil {
+			// "RAMOS: Secretary Clinton, did you …": a transcript's line
+			// names its speaker first.
+			f.who, f.role, f.attribution, f.at = who, who.role, event.AttributionExplicit, sp.open+1
+			st.found = append(st.found, f)
+			last, lastPara = &st.found[len(st.found)-1], para
+			continue
+		}
 		shared := last != nil && last.who != nil && st.interrupts(*last, sp) && (!a.ok || a.np[0] > last.close && a.np[0] < sp.open)
 		switch {
 		case shared:
@@ -109,6 +118,75 @@ func (st *state) attributeAll() {
 		}
 		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
 	}
+}
+
+// transcriptLabel finds the speaker a quotation opens with, as a
+// transcript's lines do: “CLINTON: I feel …”, "Chris Matthews: Seriously
+// …" with the next paragraph another speaker's line. The label is a known
+// person's surname in capitals, or a first name and a surname. A name
+// before a colon is no label when the line is a title (Austin Powers: The
+// Spy Who Shagged Me) or words addressed to someone (Trump:You …).
+func (st *state) transcriptLabel(sp span) *person {
+	i := sp.open + 1
+	j := st.labelEnd(i)
+	if j < 0 || j >= sp.close || !st.toks[j+1].space {
+		return nil
+	}
+	words := st.words(i, j)
+	caps := allCaps(words[len(words)-1])
+	if !caps && !st.labelAfterParagraph(j) &&
+		(!st.startsParagraph(sp) || len(words) < 2 || st.toks[j+1].kind == tMark || st.titleCase(sp)) {
+		return nil // Holding signs reading “Chris Christie: Bad for New Jersey.”
+	}
+	if caps {
+		last := words[len(words)-1]
+		for _, p := range st.ppl.all {
+			if !p.org && len(p.words) > 1 && strings.EqualFold(p.surname(), last) {
+				return p
+			}
+		}
+		if len(words) < 2 || len(last) < 2 {
+			return nil // VIDEO:, Q:
+		}
+		for k, w := range words {
+			words[k] = w[:1] + strings.ToLower(w[1:])
+		}
+	}
+	if len(words) < 2 && st.ppl.recent(i, func(p *person) bool { return !p.org && p.surname() == words[0] }) == nil {
+		return nil
+	}
+	if len(words) >= 2 && !st.isFirstName(words[0]) {
+		return nil
+	}
+	return st.ppl.find(words, names.Unknown, false, i)
+}
+
+// labelEnd is the colon after a run of up to four capitalised words
+// starting at token i, or -1.
+func (st *state) labelEnd(i int) int {
+	j := i
+	for j < len(st.toks) && j-i < 4 && st.toks[j].kind == tWord && st.toks[j].upper {
+		j++
+	}
+	if j == i || !st.isPunct(j, ":") {
+		return -1
+	}
+	return j
+}
+
+// labelAfterParagraph reports whether the paragraph after token i opens
+// with a speaker's label too: Lopez: Well, no one …
+func (st *state) labelAfterParagraph(i int) bool {
+	for ; i < len(st.toks); i++ {
+		if st.toks[i].kind == tPara {
+			k := i + 1
+			if k < len(st.toks) && st.toks[k].kind == tMark {
+				k++
+			}
+			return k < len(st.toks) && st.labelEnd(k) > 0
+		}
+	}
+	return false
 }
 
 // paragraphStart is the paragraph break before token i, or -1.
