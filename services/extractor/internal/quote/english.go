@@ -155,19 +155,12 @@ func (st *state) afterEN(sp span) attrib {
 		// Vermont senator and Democratic candidate told: the first of
 		// the speakers, or of the descriptions of one.
 		if np2 := st.phraseForward(j+1, len(st.toks)); np2[1] > np2[0] && st.toks[np2[1]-1].upper == st.toks[np[1]-1].upper {
-			if v := st.skipAdverbs(np2[1]); v < len(st.toks) && st.toks[v].lower && st.isVerbEN(st.word(v)) {
+			if v := st.skipAdverbs(st.institutionAfter(np2, np2[1])); v < len(st.toks) && st.toks[v].lower && st.isVerbEN(st.word(v)) {
 				return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np, newSentence: newSentence}
 			}
 		}
 	}
-	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
-		// James Pethokoukis of the American Enterprise Institute wrote
-		k := j + 1
-		for k < len(st.toks) && k-j < 10 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of") || st.isWord(k, "for") || st.isWord(k, "and")) {
-			k++
-		}
-		j = k
-	}
+	j = st.institutionAfter(np, j)
 	var appos [2]int
 	// Cecelia Purner, 67, a retired customer service representative in
 	// Allentown, Pa., said: up to five comma-separated appositions.
@@ -195,6 +188,20 @@ func (st *state) afterEN(sp span) attrib {
 		}
 	}
 	return st.laterInSentence(i)
+}
+
+// institutionAfter passes over the institution after a name ending
+// before token j: James Pethokoukis of the American Enterprise Institute
+// wrote. It returns j when there is none.
+func (st *state) institutionAfter(np [2]int, j int) int {
+	if !st.isWord(j, "of") || !st.toks[np[1]-1].upper {
+		return j
+	}
+	k := j + 1
+	for k < len(st.toks) && k-j < 10 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of") || st.isWord(k, "for") || st.isWord(k, "and")) {
+		k++
+	}
+	return k
 }
 
 // quoteCredited reads a sentence at token i that credits the quotation
