@@ -248,6 +248,7 @@ liberal politician statesman lawmaker negotiator mediator moderator commentator 
 man woman father mother husband wife son daughter brother sister teacher student resident voter
 supporter critic opponent rival challenger incumbent sponsor member delegate
 manager staffer organizer volunteer owner partner employee worker
+councilman councilwoman councilmember alderman alderwoman commissioner sheriff
 президент министр премьер глава председатель посол губернатор мэр руководитель директор
 заместитель помощник спикер секретарь депутат лидер представитель пресс-секретарь дипломат
 политик эксперт аналитик политолог экономист советник канцлер премьер-министр`

@@ -122,7 +122,7 @@ func documentNoun(w string) bool {
 	switch w {
 	case "statement", "post", "letter", "tweet", "tweets", "email", "e-mail", "emails", "memo", "op-ed", "editorial",
 		"book", "speech", "remarks", "comments", "response", "reply", "message", "note", "column", "essay",
-		"blog", "website", "ad", "video", "interview", "testimony", "dictum", "words", "answer", "release",
+		"blog", "website", "ad", "video", "interview", "testimony", "dictum", "words", "answer", "release", "newsletter",
 		"announcement", "manifesto", "memoir", "autobiography", "account", "page", "posting":
 		return true
 	}
@@ -255,7 +255,7 @@ func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 	if st.x.lex.IsOrgHead(head) {
 		return st.ppl.recent(at+1, func(p *person) bool { return p.org && hasWordFold(p.words, head) })
 	}
-	if !st.x.lex.IsRole(head) && !partyMember(head) {
+	if !st.x.lex.IsRole(head) {
 		return nil
 	}
 	// "A spokeswoman", "one official" bring in someone new.
@@ -274,16 +274,6 @@ func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 		return nil // the Democratic front-runner is no Republican
 	}
 	return p
-}
-
-// partyMember reports whether a description's head names someone by their
-// party: the Republican said, the Democrat told.
-func partyMember(w string) bool {
-	switch w {
-	case "republican", "democrat", "independent", "libertarian":
-		return true
-	}
-	return false
 }
 
 // partyConflict reports whether a description names one American party
