@@ -85,7 +85,9 @@ func (st *state) attributeAll() {
 			case last != nil && (lastPara == para || lastPara == para-1 && st.startsParagraph(sp)):
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
 			case last != nil && last.who != nil && lastPara == para-1 && st.isPunct(sp.open-1, ":") &&
-				!st.namesOther(st.paragraphStart(sp.open), sp.open, last.who):
+				!st.namesOther(st.paragraphStart(sp.open), sp.open, last.who),
+				last != nil && last.who != nil && lastPara == para-2 && st.startsParagraph(sp) &&
+					!st.namesOther(last.close, sp.open, last.who):
 				// Then, later that month on CNN: “…”; or a paragraph
 				// between that names no one else: the speaker goes on.
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
