@@ -62,6 +62,20 @@ func (st *state) resolve(f *found, a attrib) {
 			return
 		}
 	}
+	if len(run) == 0 && np[1]-np[0] >= 2 && spokesperson(st.word(np[1]-1)) && st.toks[np[1]-2].upper {
+		// A Twitter spokesman, a State Department spokeswoman: the
+		// organisation speaks through them. Not a Clinton spokesman: a
+		// person's spokesman is someone else.
+		k := np[1] - 2
+		for k > np[0] && st.toks[k-1].upper && !st.x.lex.IsFunction(st.word(k-1)) {
+			k--
+		}
+		org := st.words(k, np[1]-1)
+		if name := strings.Join(org, " "); !st.x.lex.IsFunction(org[0]) && (st.x.lex.IsOrgHead(org[len(org)-1]) || st.isPlace(name)) {
+			f.who, f.attribution, f.role = st.ppl.organisation(org), event.AttributionNominal, joinRole(st.text(np), role)
+			return
+		}
+	}
 	if len(run) == 0 && np[1]-np[0] == 1 && st.toks[np[0]].upper {
 		// King says: a title word that is the surname of someone named.
 		w := stripPossessive(st.word(np[0]))
@@ -98,6 +112,15 @@ func (st *state) resolve(f *found, a attrib) {
 	if f.who != nil {
 		st.ppl.mention(np[0], f.who, true)
 	}
+}
+
+// spokesperson reports whether a role noun speaks for an organisation.
+func spokesperson(w string) bool {
+	switch w {
+	case "spokesman", "spokeswoman", "spokesperson", "representative", "spokesmen", "spokeswomen":
+		return true
+	}
+	return false
 }
 
 // author finds the owner of a document phrase (Bush's Facebook post,
