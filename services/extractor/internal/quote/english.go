@@ -357,8 +357,8 @@ func (st *state) beforeEN(sp span) attrib {
 		}
 		// Not the subject of a reported clause (said every pope was “…”),
 		// nor the object of a verb that takes one (accused the Democratic
-		// leadership of “…”).
-		if takesObject(w) {
+		// leadership of “…”; advising Williams College graduates to “…”).
+		if takesObject(w) || strings.HasSuffix(w, "ing") {
 			continue
 		}
 		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] && !st.clauseVerb(np[1]) && (st.namedOrPronoun(np) || st.plausibleSubject(np)) {
@@ -453,6 +453,11 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 			continue
 		}
 		if run, _, _ := st.nameIn(np); len(run) == 0 {
+			continue
+		}
+		// A verb guessed from its ending may be a plural noun: advising
+		// Williams College graduates, when Sanders protesters interrupted.
+		if plural := !st.isVerbEN(w) && !verbLike(w) && !strings.HasSuffix(w, "ing"); plural && (st.clauseVerb(v+1) || !st.opensClause(np[0], lo)) {
 			continue
 		}
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
