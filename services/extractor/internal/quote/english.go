@@ -286,6 +286,14 @@ func (st *state) beforeEN(sp span) attrib {
 		return attrib{}
 	}
 	adjacent := colon || st.isPunct(hi, ",")
+	if k := st.clauseStart(hi, lo); colon && k > lo {
+		// When Trump suggested that …, Rubio fired back forcefully: “…”:
+		// the clause the colon ends, not a reporting verb before it.
+		if a := st.sentenceSubject(k, hi); a.ok && st.namedOrPronoun(a.np) && (st.isVerbEN(a.verb) || verbLike(a.verb)) {
+			a.adjacent, a.weak = true, false
+			return a
+		}
+	}
 	// The reporting verb nearest the quotation, with its subject before it
 	// or after it.
 	for v := hi; v >= lo; v-- {
@@ -567,7 +575,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 	if k := st.presentVerbIn(np); k > np[0] {
 		np = [2]int{np[0], k} // Hoff’s letter makes a case: the phrase ran on over its verb
 	}
-	j := st.skipParenthesis(st.placeAfter(np[1]))
+	j := st.institutionAfter(np, st.skipParenthesis(st.placeAfter(np[1])))
 	var appos [2]int
 	if st.isPunct(j, ",") {
 		appos = st.appositionAfter(j)
@@ -580,7 +588,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		return attrib{ok: true, weak: true, np: np, appos: appos} // Clinton’s response was: “…”
 	}
 	j = st.skipAdverbs(j)
-	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) {
+	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) && !st.isVerbEN(st.word(j)) {
 		return attrib{}
 	}
 	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}

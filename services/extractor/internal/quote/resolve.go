@@ -85,6 +85,14 @@ func (st *state) resolve(f *found, a attrib) {
 			return
 		}
 	}
+	if len(run) > 0 && !possessed && !strings.HasSuffix(a.verb, "ing") && st.objectInPhrase(np, start) {
+		// One of the former prosecutors for David Petraeus said: the name
+		// is not who speaks; an organisation may speak through its people
+		// (a spokesman for the State Department).
+		if !st.x.lex.IsOrgHead(run[len(run)-1]) && !st.isPlace(strings.Join(run, " ")) {
+			run = nil
+		}
+	}
 	if len(run) > 0 && !possessed {
 		titles := st.text([2]int{np[0], start})
 		if st.ru {
@@ -121,6 +129,17 @@ func spokesperson(w string) bool {
 		return true
 	}
 	return false
+}
+
+// objectInPhrase reports whether the name starting at token start is the
+// object of a preposition after a common noun inside the phrase np.
+func (st *state) objectInPhrase(np [2]int, start int) bool {
+	k := start - 1
+	for k > np[0] && st.toks[k].kind == tWord && isDeterminer(strings.ToLower(st.word(k))) {
+		k--
+	}
+	return k > np[0] && st.toks[k].lower && preposition(st.word(k)) && st.toks[k-1].kind == tWord && st.toks[k-1].lower &&
+		!isDeterminer(st.word(k-1)) && !st.isWord(k-1, "attributed") && !st.isWord(k-1, "according")
 }
 
 // author finds the owner of a document phrase (Bush's Facebook post,
