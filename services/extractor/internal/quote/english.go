@@ -340,6 +340,16 @@ func (st *state) beforeEN(sp span) attrib {
 			}
 			continue
 		}
+		if st.passive(v, lo) {
+			// Sanders was asked by host Bill Maher, “…?”: the agent
+			// speaks; with none, the one asked does not.
+			if st.isWord(v+1, "by") {
+				if np := st.phraseForward(v+2, hi+1); np[1] > np[0] && st.namedOrPronoun(np) {
+					return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
+				}
+			}
+			continue
+		}
 		if c := st.toInfinitive(v, lo); c < v {
 			// Mr. Trump was prompted to say, went on to say, tried to
 			// explain: the subject of the verb before "to".
@@ -486,6 +496,21 @@ func (st *state) clauseStart(c, lo int) int {
 		}
 	}
 	return lo
+}
+
+// passive reports whether the verb at token v asks or tells someone in
+// the passive: was asked, were told.
+func (st *state) passive(v, lo int) bool {
+	switch st.word(v) {
+	case "asked", "told", "pressed", "questioned", "urged", "reminded", "informed":
+	default:
+		return false
+	}
+	p := st.skipAdverbsBack(v-1, lo)
+	if p < v-1 && p+1 < v && (st.isWord(p+1, "was") || st.isWord(p+1, "were") || st.isWord(p+1, "been")) {
+		return true // skipAdverbsBack passed over the auxiliary
+	}
+	return p >= lo && (st.isWord(p, "was") || st.isWord(p, "were") || st.isWord(p, "been") || st.isWord(p, "being"))
 }
 
 // toInfinitive finds the verb governing a reporting verb in the
