@@ -344,6 +344,9 @@ func (st *state) phraseBackwardFrom(j, lo int) [2]int {
 	for start < end && st.toks[start].upper && st.x.lex.IsFunction(st.word(start)) && !st.x.lex.IsTitle(st.word(start)) && !isDeterminer(strings.ToLower(st.word(start))) {
 		start++
 	}
+	if w := st.word(start); start+1 < end && st.opensSentence(start) && strings.HasSuffix(w, "ing") && len(w) > 5 && !st.isFirstName(w) {
+		start++ // Advising Westport students: a participle opening the sentence
+	}
 	for start < end && (st.isWord(start, "of") || st.isWord(start, "for")) {
 		start++
 	}
