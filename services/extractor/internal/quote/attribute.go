@@ -131,7 +131,7 @@ func (st *state) attributeAll() {
 func (st *state) transcriptLabel(sp span) *person {
 	i := sp.open + 1
 	j := st.labelEnd(i)
-	if j < 0 || j >= sp.close || !st.toks[j+1].space {
+	if j < 0 || j+1 >= sp.close || !st.toks[j+1].space {
 		return nil
 	}
 	words := st.words(i, j)

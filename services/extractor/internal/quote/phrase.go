@@ -125,7 +125,14 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 	}
 	if j > lo && st.isPunct(j, ",") && st.isPunct(j-1, ")") {
-		j-- // Gov. John Kasich (R-OH), said
+		// Gov. John Kasich (R-OH), said; not Jeff Bechdel, chairman of
+		// America Rising (a Republican PAC), tweeted, whose name stands
+		// before the apposition.
+		if np := st.phraseBackwardFrom(j-1, lo); np[1] > np[0] {
+			if run, start, _ := st.nameIn(np); len(run) > 0 && !st.objectInPhrase(np, start) {
+				j--
+			}
+		}
 	}
 	if j > lo && st.toks[j].kind == tMark && st.isPunct(j-1, ",") && st.titleInMarks(j) {
 		j-- // author of ''America's Unwritten Constitution,'' put it
