@@ -231,6 +231,8 @@ speaker chairman chairwoman chair director ambassador commissioner leader deputy
 councilman councilwoman alderman pope king queen prince princess chancellor premier former
 archbishop bishop cardinal pastor rabbi imam reverend patriarch metropolitan
 state-secretary sec ex-president ex-minister candidate nominee ceo founder
+treasurer comptroller auditor superintendent assemblyman assemblywoman assemblymember councilmember
+delegate whip inspector detective coach professor magistrate sheikh emir atty cmdr lieutenant sergeant
 президент министр премьер-министр глава председатель посол губернатор мэр руководитель директор
 заместитель помощник спикер секретарь депутат лидер представитель пресс-секретарь генеральный
 госсекретарь вице-премьер вице-президент канцлер советник аналитик эксперт политолог`
