@@ -40,6 +40,7 @@ func (st *state) resolve(f *found, a attrib) {
 		// Bush's Facebook post, Hoff's letter: whoever wrote it speaks.
 		np = [2]int{np[0], k}
 	}
+	np = st.personBeforeOf(np)
 	run, start, possessed := st.nameIn(np)
 	if possessed && np[1]-start == len(run)+1 && st.x.lex.IsOrgHead(st.word(np[1]-1)) {
 		// Mrs. Clinton's campaign: the campaign speaks, an organisation.
@@ -129,6 +130,23 @@ func spokesperson(w string) bool {
 		return true
 	}
 	return false
+}
+
+// personBeforeOf cuts a phrase at the "of" after a person's name:
+// Archbishop Aris Shirvanian of the Armenian Patriarchate of Jerusalem is
+// Aris Shirvanian, not Jerusalem.
+func (st *state) personBeforeOf(np [2]int) [2]int {
+	for k := np[0] + 1; k < np[1]-1; k++ {
+		if !st.isWord(k, "of") || !st.toks[k-1].upper {
+			continue
+		}
+		head := [2]int{np[0], k}
+		if run, start, possessed := st.nameIn(head); len(run) >= 2 && !possessed &&
+			(st.firstNameAt(start) || start > np[0] && st.x.lex.IsTitle(st.word(start-1))) {
+			return head
+		}
+	}
+	return np
 }
 
 // objectInPhrase reports whether the name starting at token start is the
