@@ -95,6 +95,13 @@ func (st *state) resolve(f *found, a attrib) {
 		}
 	}
 	if len(run) > 0 && !possessed {
+		// The New York Times, the Democratic National Committee: an
+		// organisation's name keeps the capitalised words before its head.
+		for !st.ru && st.x.lex.IsOrgHead(run[len(run)-1]) && start > np[0] && st.toks[start-1].upper &&
+			!isDeterminer(strings.ToLower(st.word(start-1))) && !st.x.lex.IsTitle(st.word(start-1)) {
+			start--
+			run = append([]string{st.word(start)}, run...)
+		}
 		titles := st.text([2]int{np[0], start})
 		if st.ru {
 			run = st.nominative(run)
@@ -192,18 +199,23 @@ func documentNoun(w string) bool {
 // speakerNamed finds or adds the person (or organisation) a speaker's name
 // run names, with its titles and apposition as roles.
 func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g names.Gender) *person {
+	last := run[len(run)-1]
 	for _, w := range run {
-		if st.x.lex.IsFunction(w) {
-			if _, ok := st.x.lex.FirstName(w); !ok {
-				return nil // Tuesday, Unless: no one's name
-			}
+		if st.x.lex.IsFunction(w) && !st.isFirstName(w) && (w == last || !st.x.lex.IsOrgHead(last)) {
+			return nil // Tuesday, Unless: no one's name; but the New York Times
 		}
 	}
-	last := run[len(run)-1]
 	org := st.x.lex.IsOrgHead(last) || st.isPlace(strings.Join(run, " "))
 	for _, w := range strings.Fields(titles) {
 		if tg := st.x.lex.TitleGender(w); tg != names.Unknown {
 			g = tg
+		}
+	}
+	if org && len(run) == 1 {
+		// Cuban said, after Mark Cuban: the person, not the demonym.
+		if p := st.ppl.recent(np[0], func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == last }); p != nil {
+			p.addRoles(strings.Fields(titles))
+			return p
 		}
 	}
 	if !org && len(run) == 1 {
