@@ -89,7 +89,7 @@ func (st *state) afterEN(sp span) attrib {
 		np := st.phraseForward(i, len(st.toks))
 		v := st.skipAdverbs(np[1])
 		if np[1] > np[0] && v < len(st.toks) && st.isVerbEN(strings.ToLower(st.word(v))) &&
-			(v+1 >= len(st.toks) || isSentenceEnd(st.s, st.toks[v+1]) || st.isPunct(v+1, ",")) {
+			(v+1 >= len(st.toks) || isSentenceEnd(st.s, st.toks[v+1]) || st.isPunct(v+1, ",") && !st.opensQuotation(v+2)) {
 			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
 		}
 		if a := st.quoteCredited(i); a.ok {
@@ -202,6 +202,20 @@ func (st *state) institutionAfter(np [2]int, j int) int {
 		k++
 	}
 	return k
+}
+
+// opensQuotation reports whether a quotation opens at token i: “….” He
+// added, “…” attributes the quotation after it.
+func (st *state) opensQuotation(i int) bool {
+	for _, sp := range st.spans {
+		if sp.open == i {
+			return true
+		}
+		if sp.open > i {
+			break
+		}
+	}
+	return false
 }
 
 // quoteCredited reads a sentence at token i that credits the quotation
