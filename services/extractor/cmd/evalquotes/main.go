@@ -26,6 +26,7 @@
 //
 //	go run ./cmd/evalquotes -split all
 //	go run ./cmd/evalquotes -split dev -errors 40   # show development errors
+//	go run ./cmd/evalquotes -split dev -by-publisher # figures of each publisher
 package main
 
 import (
@@ -35,6 +36,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/newswire/newswire/pkg/event"
@@ -62,6 +64,7 @@ func run(args []string, w io.Writer) error {
 	dump := fs.String("dump", "", "print the quotations found in this text file (first line the title) and exit")
 	lang := fs.String("lang", "en", "language of the -dump file")
 	marks := fs.Bool("marks", false, "score every run inside double quotation marks as a prediction, without speakers (the ceiling of mark-based detection)")
+	byPublisher := fs.Bool("by-publisher", false, "also print the figures of each publisher in the chosen part")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -97,6 +100,7 @@ func run(args []string, w io.Writer) error {
 		return err
 	}
 	parts := map[string]*counts{splitDev: {}, splitHeldOut: {}, "all": {}}
+	publishers := map[string]*counts{} // keyed by part and publisher
 	shown := 0
 	for _, a := range articles {
 		part := splitOf(a.name)
@@ -110,21 +114,25 @@ func run(args []string, w io.Writer) error {
 		c := scoreArticle(a.text, a.attributions, preds)
 		parts[part].add(c)
 		parts["all"].add(c)
+		key := part + " " + a.publisher
+		if publishers[key] == nil {
+			publishers[key] = &counts{}
+		}
+		publishers[key].add(c)
 		if part == splitDev && shown < *showErrors {
 			shown += printErrors(out, a, preds, *showErrors-shown)
 		}
 	}
 	out.printf("PolNeAR direct quotations (%s)\n", dir)
-	out.printf("%s\n", "part      articles  gold  pred   P      R30    F1@30  R80    F1@80  spkAcc spkCov e2eR   e2eF1  named")
-	for _, p := range []string{splitDev, splitHeldOut, "all"} {
-		c := parts[p]
-		if c.articles == 0 {
-			continue
+	printTable(out, "part", []string{splitDev, splitHeldOut, "all"}, parts)
+	if *byPublisher {
+		keys := make([]string, 0, len(publishers))
+		for k := range publishers {
+			keys = append(keys, k)
 		}
-		m := c.metrics()
-		out.printf("%-9s %8d %5d %5d  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f  %.3f\n",
-			p, c.articles, c.gold, c.predicted, m.precision, m.recall30, m.f130, m.recall80, m.f180,
-			m.speakerAccuracy, m.speakerCoverage, m.e2eRecall, m.e2eF1, m.namedShare)
+		sort.Strings(keys)
+		out.printf("\nby publisher\n")
+		printTable(out, "part publisher", keys, publishers)
 	}
 	out.printf("\n")
 
@@ -147,6 +155,27 @@ func run(args []string, w io.Writer) error {
 		printGold(out, "Russian gold set "+*ru, cs)
 	}
 	return out.err
+}
+
+// printTable prints one line of figures for each of rows that has
+// articles.
+func printTable(out *report, label string, rows []string, by map[string]*counts) {
+	width := len(label)
+	for _, r := range rows {
+		width = max(width, len(r))
+	}
+	out.printf("%-*s %8s %5s %5s %6s %6s %6s %6s %6s %6s %6s %6s %6s %6s\n", width, label,
+		"articles", "gold", "pred", "P", "R30", "F1@30", "R80", "F1@80", "spkAcc", "spkCov", "e2eR", "e2eF1", "named")
+	for _, r := range rows {
+		c := by[r]
+		if c == nil || c.articles == 0 {
+			continue
+		}
+		m := c.metrics()
+		out.printf("%-*s %8d %5d %5d %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f %6.3f\n",
+			width, r, c.articles, c.gold, c.predicted, m.precision, m.recall30, m.f130, m.recall80, m.f180,
+			m.speakerAccuracy, m.speakerCoverage, m.e2eRecall, m.e2eF1, m.namedShare)
+	}
 }
 
 // predict runs the extractor over an article whose first line is its title,

@@ -26,6 +26,7 @@ type attribution struct {
 // annotator.
 type article struct {
 	name         string
+	publisher    string // from metadata.tsv; "unknown" when it is not listed
 	text         []rune
 	attributions []attribution
 }
@@ -57,6 +58,10 @@ func loadPolNeAR(dir string) ([]article, error) {
 		return nil, fmt.Errorf("no polnear texts under %s", dir)
 	}
 	sort.Strings(texts)
+	publishers, err := readPublishers(filepath.Join(dir, "metadata.tsv"))
+	if err != nil {
+		return nil, err
+	}
 	out := make([]article, 0, len(texts))
 	for _, path := range texts {
 		name := strings.TrimSuffix(filepath.Base(path), ".txt")
@@ -68,7 +73,10 @@ func loadPolNeAR(dir string) ([]article, error) {
 		if err != nil {
 			return nil, fmt.Errorf("list annotations of %s: %w", name, err)
 		}
-		a := article{name: name, text: []rune(string(raw))}
+		a := article{name: name, publisher: publishers[name], text: []rune(string(raw))}
+		if a.publisher == "" {
+			a.publisher = "unknown"
+		}
 		if len(anns) > 0 {
 			sort.Strings(anns)
 			if a.attributions, err = readBrat(anns[0]); err != nil {
@@ -76,6 +84,36 @@ func loadPolNeAR(dir string) ([]article, error) {
 			}
 		}
 		out = append(out, a)
+	}
+	return out, nil
+}
+
+// readPublishers reads the publisher of each article from the corpus's
+// metadata table, whose header names the columns.
+func readPublishers(path string) (map[string]string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read polnear metadata: %w", err)
+	}
+	lines := strings.Split(strings.TrimRight(string(raw), "\n"), "\n")
+	name, pub := -1, -1
+	for i, col := range strings.Split(lines[0], "\t") {
+		switch strings.TrimSpace(col) {
+		case "filename":
+			name = i
+		case "publisher":
+			pub = i
+		}
+	}
+	if name < 0 || pub < 0 {
+		return nil, fmt.Errorf("read polnear metadata %s: no filename and publisher columns", path)
+	}
+	out := make(map[string]string, len(lines))
+	for _, line := range lines[1:] {
+		fields := strings.Split(strings.TrimRight(line, "\r"), "\t")
+		if len(fields) > max(name, pub) {
+			out[fields[name]] = fields[pub]
+		}
 	}
 	return out, nil
 }

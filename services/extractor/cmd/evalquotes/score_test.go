@@ -96,3 +96,37 @@ func TestSplitIsStable(t *testing.T) {
 		t.Errorf("%d of 1000 names held out, want about 200", held)
 	}
 }
+
+func TestReadPublishers(t *testing.T) {
+	cases := []struct {
+		name    string
+		table   string
+		want    map[string]string
+		wantErr bool
+	}{
+		{"columns by header", "compartment\tfilename\tlevel\tpublisher\ntrain\tnyt_a\t3\tnyt\ntrain\tbreitbart_b\t1\tbreitbart\r\n",
+			map[string]string{"nyt_a": "nyt", "breitbart_b": "breitbart"}, false},
+		{"short rows skipped", "filename\tpublisher\nnyt_a\n", map[string]string{}, false},
+		{"no publisher column", "filename\tauthor\nnyt_a\tX\n", nil, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "metadata.tsv")
+			if err := os.WriteFile(path, []byte(c.table), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			got, err := readPublishers(path)
+			if (err != nil) != c.wantErr {
+				t.Fatalf("error = %v, want error %v", err, c.wantErr)
+			}
+			if len(got) != len(c.want) {
+				t.Fatalf("publishers = %v, want %v", got, c.want)
+			}
+			for k, v := range c.want {
+				if got[k] != v {
+					t.Errorf("publisher of %s = %q, want %q", k, got[k], v)
+				}
+			}
+		})
+	}
+}

@@ -307,7 +307,15 @@ func (g *Gazetteer) Knows(name string) bool {
 		keys[i] = token.Stem(t.Text(name))
 	}
 	m, ok := g.Longest(toks, keys, 0)
-	return ok && m.End == len(toks)
+	if !ok || m.End != len(toks) {
+		return false
+	}
+	for _, r := range append([]Ref{m.Ref}, m.Others...) {
+		if r.Entry.Kind != "person" {
+			return true
+		}
+	}
+	return false
 }
 
 // ByAdjective returns the country whose Russian adjective has the stem

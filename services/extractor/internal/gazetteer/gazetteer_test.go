@@ -163,3 +163,23 @@ func BenchmarkLongest(b *testing.B) {
 		}
 	}
 }
+
+func TestKnowsNoPerson(t *testing.T) {
+	g := load(t)
+	cases := []struct {
+		name string
+		want bool
+	}{
+		{"Belarus", true},
+		{"United Nations", true},
+		{"Angela Merkel", false}, // a person the gazetteer holds
+		{"Belarus Belarus", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := g.Knows(c.name); got != c.want {
+				t.Errorf("Knows(%q) = %v, want %v", c.name, got, c.want)
+			}
+		})
+	}
+}

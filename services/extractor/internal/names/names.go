@@ -231,6 +231,8 @@ speaker chairman chairwoman chair director ambassador commissioner leader deputy
 councilman councilwoman alderman pope king queen prince princess chancellor premier former
 archbishop bishop cardinal pastor rabbi imam reverend patriarch metropolitan
 state-secretary sec ex-president ex-minister candidate nominee ceo founder
+treasurer comptroller auditor superintendent assemblyman assemblywoman assemblymember councilmember
+delegate whip inspector detective coach professor magistrate sheikh emir atty cmdr lieutenant sergeant
 президент министр премьер-министр глава председатель посол губернатор мэр руководитель директор
 заместитель помощник спикер секретарь депутат лидер представитель пресс-секретарь генеральный
 госсекретарь вице-премьер вице-президент канцлер советник аналитик эксперт политолог`
@@ -248,6 +250,7 @@ liberal politician statesman lawmaker negotiator mediator moderator commentator 
 man woman father mother husband wife son daughter brother sister teacher student resident voter
 supporter critic opponent rival challenger incumbent sponsor member delegate
 manager staffer organizer volunteer owner partner employee worker
+councilman councilwoman councilmember alderman alderwoman commissioner sheriff
 президент министр премьер глава председатель посол губернатор мэр руководитель директор
 заместитель помощник спикер секретарь депутат лидер представитель пресс-секретарь дипломат
 политик эксперт аналитик политолог экономист советник канцлер премьер-министр`
@@ -277,6 +280,10 @@ republican republicans democrat democrats democratic gop conservative liberal am
 according asked speaking following despite among between within without against about above
 below under over into onto upon toward towards via per like unlike such several few more less
 other another same whether why how yes well oh okay ok please thank thanks dear
+moreover furthermore nevertheless nonetheless indeed instead thus therefore hence likewise similarly
+additionally otherwise consequently accordingly specifically notably finally ultimately eventually
+initially recently currently previously apparently clearly obviously certainly perhaps maybe
+regardless overall again already
 в на и но а что как это по с к о от для из за у при до после`
 
 const domains = `foreign affairs defense defence state interior justice finance economy economic internal

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/extractor/internal/names"
 )
 
 // attrib is an attribution found beside a quotation, in token indices.
@@ -14,6 +15,9 @@ type attrib struct {
 	np       [2]int // the subject phrase
 	appos    [2]int // an apposition after the subject: X, a Fed governor, said
 	weak     bool   // found only as the subject of the sentence, with no reporting verb
+	// newSentence is set when the words after a question or exclamation
+	// may open a sentence of their own rather than attribute it.
+	newSentence bool
 }
 
 // maximum tokens an attribution may reach from its quotation.
@@ -46,11 +50,26 @@ func (st *state) attributeAll() {
 		if !st.isSpeech(sp, a) {
 			continue
 		}
-		f := found{span: sp, attribution: event.AttributionUnknown}
-		if a.ok {
-			st.resolve(&f, a)
+		f := found{span: sp, attribution: event.AttributionUnknown, at: -1}
+		if who := st.transcriptLabel(sp); who != nil {
+			// "RAMOS: Secretary Clinton, did you …": a transcript's line
+			// names its speaker first.
+			f.who, f.role, f.attribution, f.at = who, who.role, event.AttributionExplicit, sp.open+1
+			st.found = append(st.found, f)
+			last, lastPara = &st.found[len(st.found)-1], para
+			continue
 		}
-		if !a.ok && (st.startsParagraph(sp) && (last == nil || lastPara < para-1) || st.startsSentence(sp) && (last == nil || lastPara < para)) {
+		shared := last != nil && last.who != nil && st.interrupts(*last, sp) && (!a.ok || a.np[0] > last.close && a.np[0] < sp.open)
+		switch {
+		case shared:
+			// “…,” Thiel wrote in a statement explaining his choice, “…”:
+			// the attribution that broke the quotation serves both parts.
+			f.who, f.role, f.verb, f.attribution, f.at = last.who, last.role, last.verb, last.attribution, last.at
+		case a.ok:
+			st.resolve(&f, a)
+			f.at = a.np[0]
+		}
+		if !a.ok && !shared && (st.startsParagraph(sp) && (last == nil || lastPara < para-1) || st.startsSentence(sp) && (last == nil || lastPara < para)) {
 			// A quotation opening a paragraph or a sentence after one that
 			// introduced its speaker without quoting: Valastro praised
 			// Christie’s leadership.⏎“We need someone who’s going to …”
@@ -59,11 +78,18 @@ func (st *state) attributeAll() {
 				a = b
 			}
 		}
-		if !a.ok {
+		if !a.ok && !shared {
 			switch {
 			case last != nil && last.group == sp.group:
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
 			case last != nil && (lastPara == para || lastPara == para-1 && st.startsParagraph(sp)):
+				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
+			case last != nil && last.who != nil && lastPara == para-1 && st.isPunct(sp.open-1, ":") &&
+				!st.namesOther(st.paragraphStart(sp.open), sp.open, last.who),
+				last != nil && last.who != nil && lastPara == para-2 && st.startsParagraph(sp) &&
+					!st.namesOther(last.close, sp.open, last.who):
+				// Then, later that month on CNN: “…”; or a paragraph
+				// between that names no one else: the speaker goes on.
 				f.who, f.role, f.attribution = last.who, last.role, event.AttributionContinuation
 			}
 		}
@@ -75,6 +101,15 @@ func (st *state) attributeAll() {
 		}
 		last, lastPara = &st.found[len(st.found)-1], para
 	}
+	// Quotations sharing a sentence share its attribution when it follows
+	// the last of them: Guns are “…” and “…,” Howard Dean proclaimed.
+	for i := len(st.found) - 2; i >= 0; i-- {
+		f, g := &st.found[i], &st.found[i+1]
+		if g.who != nil && g.at > g.close && (f.attribution == event.AttributionUnknown || f.attribution == event.AttributionContinuation) &&
+			st.sameSentence(f.span, g.span) {
+			f.who, f.role, f.verb, f.attribution, f.at = g.who, g.role, g.verb, g.attribution, g.at
+		}
+	}
 	// A quotation running over paragraphs is attributed once, often at its
 	// end: its other paragraphs take that speaker.
 	for i := range st.found {
@@ -85,6 +120,115 @@ func (st *state) attributeAll() {
 		}
 		f.who, f.role, f.attribution = st.found[j].who, st.found[j].role, event.AttributionContinuation
 	}
+}
+
+// transcriptLabel finds the speaker a quotation opens with, as a
+// transcript's lines do: “CLINTON: I feel …”, "Chris Matthews: Seriously
+// …" with the next paragraph another speaker's line. The label is a known
+// person's surname in capitals, or a first name and a surname. A name
+// before a colon is no label when the line is a title (Austin Powers: The
+// Spy Who Shagged Me) or words addressed to someone (Trump:You …).
+func (st *state) transcriptLabel(sp span) *person {
+	i := sp.open + 1
+	j := st.labelEnd(i)
+	if j < 0 || j+1 >= sp.close || !st.toks[j+1].space {
+		return nil
+	}
+	words := st.words(i, j)
+	caps := allCaps(words[len(words)-1])
+	if !caps && !st.labelAfterParagraph(j) &&
+		(!st.startsParagraph(sp) || len(words) < 2 || st.toks[j+1].kind == tMark || st.titleCase(sp)) {
+		return nil // Holding signs reading “Chris Christie: Bad for New Jersey.”
+	}
+	if caps {
+		last := words[len(words)-1]
+		for _, p := range st.ppl.all {
+			if !p.org && len(p.words) > 1 && strings.EqualFold(p.surname(), last) {
+				return p
+			}
+		}
+		if len(words) < 2 || len(last) < 2 {
+			return nil // VIDEO:, Q:
+		}
+		for k, w := range words {
+			words[k] = w[:1] + strings.ToLower(w[1:])
+		}
+	}
+	if len(words) < 2 && st.ppl.recent(i, func(p *person) bool { return !p.org && p.surname() == words[0] }) == nil {
+		return nil
+	}
+	if len(words) >= 2 && !st.isFirstName(words[0]) {
+		return nil
+	}
+	return st.ppl.find(words, names.Unknown, false, i)
+}
+
+// labelEnd is the colon after a run of up to four capitalised words
+// starting at token i, or -1.
+func (st *state) labelEnd(i int) int {
+	j := i
+	for j < len(st.toks) && j-i < 4 && st.toks[j].kind == tWord && st.toks[j].upper {
+		j++
+	}
+	if j == i || !st.isPunct(j, ":") {
+		return -1
+	}
+	return j
+}
+
+// labelAfterParagraph reports whether the paragraph after token i opens
+// with a speaker's label too: Lopez: Well, no one …
+func (st *state) labelAfterParagraph(i int) bool {
+	for ; i < len(st.toks); i++ {
+		if st.toks[i].kind == tPara {
+			k := i + 1
+			if k < len(st.toks) && st.toks[k].kind == tMark {
+				k++
+			}
+			return k < len(st.toks) && st.labelEnd(k) > 0
+		}
+	}
+	return false
+}
+
+// paragraphStart is the paragraph break before token i, or -1.
+func (st *state) paragraphStart(i int) int {
+	for i--; i >= 0 && st.toks[i].kind != tPara; i-- {
+	}
+	return i
+}
+
+// namesOther reports whether the text between tokens i and j names a
+// person other than who.
+func (st *state) namesOther(i, j int, who *person) bool {
+	for _, m := range st.ppl.mentions {
+		if m.tok > i && m.tok < j && m.who != who && !m.who.org {
+			return true
+		}
+	}
+	return false
+}
+
+// interrupts reports whether a quotation continues the one before it in
+// the same sentence, past the attribution that broke it: “…,” X said,
+// “…”.
+func (st *state) interrupts(last found, sp span) bool {
+	return last.at > last.close && last.at < sp.open && st.sameSentence(last.span, sp)
+}
+
+// sameSentence reports whether quotation b follows a in the same sentence:
+// a ends in no full stop, and no sentence end or paragraph stands between
+// them.
+func (st *state) sameSentence(a, b span) bool {
+	if a.openEnded || a.close >= b.open || a.close-1 > a.open && isSentenceEnd(st.s, st.toks[a.close-1]) {
+		return false
+	}
+	for k := a.close + 1; k < b.open; k++ {
+		if t := st.toks[k]; t.kind == tPara || !t.quoted && isSentenceEnd(st.s, t) {
+			return false
+		}
+	}
+	return true
 }
 
 // startsSentence reports whether a quotation opens a sentence inside its

@@ -24,9 +24,24 @@ func (st *state) collectPeople() {
 		for j < len(st.toks) && (st.toks[j].kind == tWord && st.toks[j].upper || st.nameToken(j, len(st.toks))) && !possessive(st.word(j-1)) {
 			j++
 		}
-		st.register(i, j)
+		if !st.wholeQuotation(i, j) {
+			st.register(i, j)
+		}
 		i = j
 	}
+}
+
+// wholeQuotation reports whether the capitalised run [i, j) is all a
+// quotation holds: a title (Trump went on to promote “Celebrity
+// Apprentice,”), not a person.
+func (st *state) wholeQuotation(i, j int) bool {
+	if i == 0 || st.toks[i-1].kind != tMark || !st.toks[i].quoted {
+		return false
+	}
+	if st.isPunct(j, ",") || j < len(st.toks) && isSentenceEnd(st.s, st.toks[j]) {
+		j++
+	}
+	return j < len(st.toks) && st.toks[j].kind == tMark
 }
 
 // register looks at the capitalised run [i, j).
@@ -100,7 +115,7 @@ func (st *state) register(i, j int) {
 		// Trump, once Donald Trump is known
 		w := stripPossessive(st.word(k))
 		if p := st.ppl.recent(k, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
-			st.ppl.mention(k, p, st.opensSentence(i))
+			st.ppl.mention(k, p, st.opensSentence(i) || st.afterOpeningPhrase(i, j))
 			return
 		}
 		// Clinton said, Sanders told: a surname opening a sentence before
@@ -128,7 +143,22 @@ func (st *state) register(i, j int) {
 			p.role = joinRole(st.text(a), "")
 		}
 	}
-	st.ppl.mention(k, p, st.opensSentence(i))
+	// The subject of its clause, opening the sentence or not: One month
+	// after announcing his support, Marco Rubio still believes.
+	st.ppl.mention(k, p, st.opensSentence(i) || st.afterOpeningPhrase(i, j))
+}
+
+// afterOpeningPhrase reports whether a name run [i, j) is the subject of
+// its sentence after an opening phrase: One month after announcing his
+// support, Marco Rubio still believes. Not a name in a subordinate clause
+// (had Hillary Clinton congratulated him).
+func (st *state) afterOpeningPhrase(i, j int) bool {
+	if possessive(st.word(j-1)) || !st.subjectAfter(j) {
+		return false
+	}
+	// Presidential candidate Ben Carson suggests: the titles before the
+	// name open the sentence.
+	return st.isPunct(i-1, ",") || st.opensSentence(st.roleStart(i))
 }
 
 // subjectAfter reports whether a name ending before token j is followed
@@ -278,7 +308,7 @@ func (st *state) headline() []Quote {
 		if who == nil {
 			continue
 		}
-		f := found{span: sp, who: who, verb: a.verb, attribution: event.AttributionHeadline, role: who.role}
+		f := found{span: sp, who: who, verb: a.verb, attribution: event.AttributionHeadline, role: who.role, at: a.np[0]}
 		st.found = append(st.found, f)
 	}
 	return st.quotes(event.InTitle)

@@ -37,10 +37,19 @@ func (st *state) introducedBy(br int) attrib {
 // said), else before it (X said: “…”; according to X, “…”).
 func (st *state) attributeEN(sp span) attrib {
 	a := st.afterEN(sp)
-	if a.ok && !a.weak && a.verb != "" && !st.isVerbEN(a.verb) && !st.plausibleSubject(a.np) {
+	if a.ok && !a.weak && a.verb != "" && !st.isVerbEN(a.verb) {
 		// “…,” part of a lashing they've administered: no speaker after
-		// the quotation; one named before it is likelier.
-		if b := st.beforeEN(sp); b.ok {
+		// the quotation; one named before it is likelier. When Trump said
+		// he would “…,” the crowd applauded: a verb that reports no
+		// speech yields to one before the quotation that does.
+		if b := st.beforeEN(sp); b.ok && (!st.plausibleSubject(a.np) || !b.weak && st.isVerbEN(b.verb)) {
+			return b
+		}
+	}
+	if a.ok && a.newSentence {
+		// “…?” Her critics cited it: a speaker introducing the quotation
+		// (Clinton famously responded: “…?”) comes first.
+		if b := st.beforeEN(sp); b.ok && b.adjacent {
 			return b
 		}
 	}
@@ -74,18 +83,32 @@ func (st *state) afterEN(sp span) attrib {
 	if i >= len(st.toks) || st.toks[i].kind != tWord || i > sp.close+3 {
 		return attrib{}
 	}
-	if lastInside == "." && st.toks[i].upper {
+	newSentence := false
+	if (lastInside == "." || lastInside == "?" || lastInside == "!") && st.toks[i].upper {
 		// A new sentence, unless it is only the attribution: “….” Trump said.
 		np := st.phraseForward(i, len(st.toks))
 		v := st.skipAdverbs(np[1])
-		if np[1] == np[0] || v >= len(st.toks) || !st.isVerbEN(strings.ToLower(st.word(v))) ||
-			v+1 < len(st.toks) && !isSentenceEnd(st.s, st.toks[v+1]) && !st.isPunct(v+1, ",") {
+		if np[1] > np[0] && v < len(st.toks) && st.isVerbEN(strings.ToLower(st.word(v))) &&
+			(v+1 >= len(st.toks) || isSentenceEnd(st.s, st.toks[v+1]) || st.isPunct(v+1, ",") && !st.opensQuotation(v+2)) {
+			return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
+		}
+		if a := st.quoteCredited(i); a.ok {
+			return a
+		}
+		if lastInside == "." {
 			return attrib{}
 		}
-		return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np}
+		// A question or an exclamation cannot end in a comma: its
+		// attribution may run on (“…?” Trump asked reporters), or a new
+		// sentence begins (“…?” Her critics cited it).
+		newSentence = true
 	}
 	w := strings.ToLower(st.word(i))
 	switch {
+	case st.toks[i].lower && strings.HasSuffix(w, "ing") && w != "according":
+		// “…,” noting the economy: a participle continues the sentence
+		// whose subject spoke; it inverts no subject.
+		return attrib{}
 	case st.toks[i].lower && (st.isVerbEN(w) || verbLike(w) && i+1 < len(st.toks) && st.toks[i+1].upper):
 		// Inverted: “…,” said Geoff Garin, a Democratic pollster.
 		np := st.phraseForward(i+1, len(st.toks))
@@ -127,14 +150,17 @@ func (st *state) afterEN(sp span) attrib {
 		}
 	}
 	j := st.skipParenthesis(np[1])
-	if st.isWord(j, "of") && st.toks[np[1]-1].upper {
-		// James Pethokoukis of the American Enterprise Institute wrote
-		k := j + 1
-		for k < len(st.toks) && k-j < 10 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of") || st.isWord(k, "for") || st.isWord(k, "and")) {
-			k++
+	if st.isWord(j, "and") {
+		// “…,” Edward-Isaac Dovere and Gabriel Debenedetti wrote; the
+		// Vermont senator and Democratic candidate told: the first of
+		// the speakers, or of the descriptions of one.
+		if np2 := st.phraseForward(j+1, len(st.toks)); np2[1] > np2[0] && st.toks[np2[1]-1].upper == st.toks[np[1]-1].upper {
+			if v := st.skipAdverbs(st.institutionAfter(np2, np2[1])); v < len(st.toks) && st.toks[v].lower && st.isVerbEN(st.word(v)) {
+				return attrib{ok: true, adjacent: true, verb: strings.ToLower(st.word(v)), np: np, newSentence: newSentence}
+			}
 		}
-		j = k
 	}
+	j = st.institutionAfter(np, j)
 	var appos [2]int
 	// Cecelia Purner, 67, a retired customer service representative in
 	// Allentown, Pa., said: up to five comma-separated appositions.
@@ -152,15 +178,78 @@ func (st *state) afterEN(sp span) attrib {
 		if k := st.skipAdverbs(j); k < len(st.toks) && st.toks[k].lower && (st.isVerbEN(st.word(k)) || verbLike(st.word(k))) {
 			break
 		}
+		j = a[1] // Harry Bond, 30, of Raleigh, N.C., who was polled, said
 	}
 	j = st.skipAdverbs(j)
 	if j < len(st.toks) && st.toks[j].kind == tWord && st.toks[j].lower {
 		v := strings.ToLower(st.word(j))
 		if st.isVerbEN(v) || verbLike(v) {
-			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos}
+			return attrib{ok: true, adjacent: true, verb: v, np: np, appos: appos, newSentence: newSentence}
 		}
 	}
 	return st.laterInSentence(i)
+}
+
+// institutionAfter passes over the institution after a name ending
+// before token j: James Pethokoukis of the American Enterprise Institute
+// wrote. It returns j when there is none.
+func (st *state) institutionAfter(np [2]int, j int) int {
+	if !st.isWord(j, "of") || !st.toks[np[1]-1].upper {
+		return j
+	}
+	k := j + 1
+	for k < len(st.toks) && k-j < 10 && st.toks[k].kind == tWord && (st.toks[k].upper || st.isWord(k, "the") || st.isWord(k, "of") || st.isWord(k, "for") || st.isWord(k, "and")) {
+		k++
+	}
+	return k
+}
+
+// opensQuotation reports whether a quotation opens at token i: “….” He
+// added, “…” attributes the quotation after it.
+func (st *state) opensQuotation(i int) bool {
+	for _, sp := range st.spans {
+		if sp.open == i {
+			return true
+		}
+		if sp.open > i {
+			break
+		}
+	}
+	return false
+}
+
+// quoteCredited reads a sentence at token i that credits the quotation
+// before it: That quote from Alabama Securities Commissioner Thomas Krebs
+// appeared …; The statement was attributed to Dr. Harold Bornstein.
+func (st *state) quoteCredited(i int) attrib {
+	if !st.isWord(i, "that") && !st.isWord(i, "this") && !st.isWord(i, "the") {
+		return attrib{}
+	}
+	j := i + 1
+	switch strings.ToLower(st.word(min(j, len(st.toks)-1))) {
+	case "quote", "quotation", "line", "remark", "comment", "statement", "words":
+	default:
+		return attrib{}
+	}
+	j++
+	switch {
+	case st.isWord(j, "from") || st.isWord(j, "by"):
+		j++
+	case st.isWord(j, "came") && st.isWord(j+1, "from"), st.isWord(j, "was") && st.isWord(j+1, "from"):
+		j += 2
+	case st.isWord(j, "was") && st.isWord(j+1, "attributed") && st.isWord(j+2, "to"):
+		j += 3
+	default:
+		return attrib{}
+	}
+	np := st.phraseForward(j, len(st.toks))
+	if np[1] == np[0] || !st.toks[np[1]-1].upper {
+		return attrib{}
+	}
+	if run, _, possessed := st.nameIn(np); len(run) == 0 || possessed {
+		return attrib{}
+	}
+	return attrib{ok: true, np: np}
 }
 
 // laterInSentence finds an inverted attribution further on in the
@@ -173,8 +262,8 @@ func (st *state) laterInSentence(i int) attrib {
 		if t.kind != tWord || !t.lower || !st.isVerbEN(st.word(v)) {
 			continue
 		}
-		// …, Mr. Turry said.
-		np := st.phraseBackwardFrom(v-1, i)
+		// …, Mr. Turry said; …, though, Allen did suggest.
+		np := st.phraseBackwardFrom(st.skipAdverbsBack(v-1, i), i)
 		c := np[0] - 1
 		for c > i && st.toks[c].upper && st.x.lex.IsFunction(st.word(c)) {
 			c-- // , Republican candidate Ben Carson said
@@ -211,6 +300,14 @@ func (st *state) beforeEN(sp span) attrib {
 		return attrib{}
 	}
 	adjacent := colon || st.isPunct(hi, ",")
+	if k := st.clauseStart(hi, lo); colon && k > lo {
+		// When Trump suggested that …, Rubio fired back forcefully: “…”:
+		// the clause the colon ends, not a reporting verb before it.
+		if a := st.sentenceSubject(k, hi); a.ok && st.namedOrPronoun(a.np) && (st.isVerbEN(a.verb) || verbLike(a.verb)) {
+			a.adjacent, a.weak = true, false
+			return a
+		}
+	}
 	// The reporting verb nearest the quotation, with its subject before it
 	// or after it.
 	for v := hi; v >= lo; v-- {
@@ -243,14 +340,27 @@ func (st *state) beforeEN(sp span) attrib {
 			a := st.sentenceSubject(lo, v-1)
 			if !a.ok {
 				// It was a potent punch, as Mrs. Clinton echoed the
-				// criticism, saying: the nearest name and reporting verb.
+				// criticism, saying: the nearest name and reporting verb,
+				// or the subject opening the clause the participle ends.
 				if b := st.subjectVerb(lo, v-1); b.ok && !b.weak {
 					a = b
+				} else if c := v - 1; st.isPunct(c, ",") {
+					a = st.sentenceSubject(st.clauseStart(c, lo), c)
 				}
 			}
 			if a.ok {
 				a.verb, a.adjacent, a.weak = w, adjacent && st.near(v, hi), false
 				return a
+			}
+			continue
+		}
+		if st.passive(v, lo) {
+			// Sanders was asked by host Bill Maher, “…?”: the agent
+			// speaks; with none, the one asked does not.
+			if st.isWord(v+1, "by") {
+				if np := st.phraseForward(v+2, hi+1); np[1] > np[0] && st.namedOrPronoun(np) {
+					return attrib{ok: true, adjacent: adjacent && st.near(np[1], hi), verb: w, np: np, appos: st.appositionAfter(np[1])}
+				}
 			}
 			continue
 		}
@@ -279,8 +389,8 @@ func (st *state) beforeEN(sp span) attrib {
 		}
 		// Not the subject of a reported clause (said every pope was “…”),
 		// nor the object of a verb that takes one (accused the Democratic
-		// leadership of “…”).
-		if takesObject(w) {
+		// leadership of “…”; advising Williams College graduates to “…”).
+		if takesObject(w) || strings.HasSuffix(w, "ing") {
 			continue
 		}
 		if np := st.phraseForward(v+1, hi+1); np[1] > np[0] && !st.clauseVerb(np[1]) && (st.namedOrPronoun(np) || st.plausibleSubject(np)) {
@@ -331,7 +441,7 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		}
 		w := st.word(v)
 		verbal := st.isVerbEN(w) || verbLike(w) || strings.HasSuffix(w, "ing") && len(w) > 5 || strings.HasSuffix(w, "s") && len(w) > 3
-		if stopWord(w) && !st.adverb(v) || !verbal {
+		if stopWord(w) && !st.adverb(v) && !st.isVerbEN(w) || !verbal {
 			continue
 		}
 		e := v
@@ -377,9 +487,44 @@ func (st *state) subjectVerb(lo, hi int) attrib {
 		if run, _, _ := st.nameIn(np); len(run) == 0 {
 			continue
 		}
+		// A verb guessed from its ending may be a plural noun: advising
+		// Williams College graduates, when Sanders protesters interrupted.
+		if plural := !st.isVerbEN(w) && !verbLike(w) && !strings.HasSuffix(w, "ing"); plural && (st.clauseVerb(v+1) || !st.opensClause(np[0], lo)) {
+			continue
+		}
 		return attrib{ok: true, weak: !st.isVerbEN(w), verb: strings.ToLower(w), np: np}
 	}
 	return attrib{}
+}
+
+// clauseStart is the first token of the clause ending before token c:
+// after the comma before it (and a subordinator opening the clause), or
+// the sentence's start lo.
+func (st *state) clauseStart(c, lo int) int {
+	for k := c - 1; k > lo; k-- {
+		if st.isPunct(k, ",") {
+			if st.toks[k+1].kind == tWord && st.toks[k+1].lower && subordinator(st.word(k+1)) {
+				return k + 2
+			}
+			return k + 1
+		}
+	}
+	return lo
+}
+
+// passive reports whether the verb at token v asks or tells someone in
+// the passive: was asked, were told.
+func (st *state) passive(v, lo int) bool {
+	switch st.word(v) {
+	case "asked", "told", "pressed", "questioned", "urged", "reminded", "informed":
+	default:
+		return false
+	}
+	p := st.skipAdverbsBack(v-1, lo)
+	if p < v-1 && p+1 < v && (st.isWord(p+1, "was") || st.isWord(p+1, "were") || st.isWord(p+1, "been")) {
+		return true // skipAdverbsBack passed over the auxiliary
+	}
+	return p >= lo && (st.isWord(p, "was") || st.isWord(p, "were") || st.isWord(p, "been") || st.isWord(p, "being"))
 }
 
 // toInfinitive finds the verb governing a reporting verb in the
@@ -469,7 +614,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 	if k := st.presentVerbIn(np); k > np[0] {
 		np = [2]int{np[0], k} // Hoff’s letter makes a case: the phrase ran on over its verb
 	}
-	j := st.skipParenthesis(st.placeAfter(np[1]))
+	j := st.institutionAfter(np, st.skipParenthesis(st.placeAfter(np[1])))
 	var appos [2]int
 	if st.isPunct(j, ",") {
 		appos = st.appositionAfter(j)
@@ -482,7 +627,7 @@ func (st *state) sentenceSubject(lo, hi int) attrib {
 		return attrib{ok: true, weak: true, np: np, appos: appos} // Clinton’s response was: “…”
 	}
 	j = st.skipAdverbs(j)
-	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) {
+	if j >= hi || st.toks[j].kind != tWord || !st.toks[j].lower || stopWord(st.word(j)) && !st.adverb(j) && !st.isVerbEN(st.word(j)) {
 		return attrib{}
 	}
 	return attrib{ok: true, weak: true, verb: strings.ToLower(st.word(j)), np: np, appos: appos}
@@ -553,7 +698,8 @@ func (st *state) plausibleSubject(np [2]int) bool {
 	if pronounGender(w) != pronounNone {
 		return true
 	}
-	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w)
+	return np[1]-np[0] >= 2 && isDeterminer(strings.ToLower(st.word(np[0]))) || st.x.lex.IsRole(w) || st.x.lex.IsOrgHead(w) ||
+		st.author(np) > np[0]
 }
 
 // nounAt reports whether a word that may be a verb is a noun here: after
@@ -589,7 +735,15 @@ func (st *state) sentenceStart(i int) int {
 	lo := max(0, i-windowBefore)
 	for k := i - 1; k >= lo; k-- {
 		t := st.toks[k]
-		if t.kind == tPara || isSentenceEnd(st.s, t) && !st.inWordQuote(k) || st.isPunct(k, ";") && !t.quoted {
+		if t.kind == tPara || st.isPunct(k, ";") && !t.quoted {
+			return k + 1
+		}
+		if isSentenceEnd(st.s, t) && !st.inWordQuote(k) {
+			// The mark closing a quoted sentence belongs to it: “….” Chris
+			// Christie, hoping to surge, called.
+			if k+1 < i && st.toks[k+1].kind == tMark && !st.toks[k+1].space {
+				return k + 2
+			}
 			return k + 1
 		}
 	}

@@ -83,6 +83,21 @@ func (ps *people) find(words []string, g names.Gender, org bool, before int) *pe
 	return p
 }
 
+// organisation returns the organisation named exactly words, adding it
+// when new: a modifier names it in full (a Twitter spokesman), so no
+// longer name that merely ends the same way is meant.
+func (ps *people) organisation(words []string) *person {
+	name := strings.Join(words, " ")
+	for _, p := range ps.all {
+		if p.org && p.name == name {
+			return p
+		}
+	}
+	p := &person{name: name, words: words, org: true}
+	ps.all = append(ps.all, p)
+	return p
+}
+
 // recent is the person most recently mentioned before token index before
 // for whom ok holds.
 func (ps *people) recent(before int, ok func(*person) bool) *person {

@@ -125,7 +125,14 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 	}
 	if j > lo && st.isPunct(j, ",") && st.isPunct(j-1, ")") {
-		j-- // Gov. John Kasich (R-OH), said
+		// Gov. John Kasich (R-OH), said; not Jeff Bechdel, chairman of
+		// America Rising (a Republican PAC), tweeted, whose name stands
+		// before the apposition.
+		if np := st.phraseBackwardFrom(j-1, lo); np[1] > np[0] {
+			if run, start, _ := st.nameIn(np); len(run) > 0 && !st.objectInPhrase(np, start) {
+				j--
+			}
+		}
 	}
 	if j > lo && st.toks[j].kind == tMark && st.isPunct(j-1, ",") && st.titleInMarks(j) {
 		j-- // author of ''America's Unwritten Constitution,'' put it
@@ -149,7 +156,7 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 		}
 	}
 	np := st.phraseBackwardFrom(j, lo)
-	if appos[1] > 0 && (np[1] == np[0] || !st.toks[np[1]-1].upper) {
+	if appos[1] > 0 && (np[1] == np[0] || !st.toks[np[1]-1].upper || st.objectOfPreposition(np, lo)) {
 		// Giovanni Maria Vian, the editor in chief of the Vatican's
 		// newspaper, L'Osservatore Romano, said: the name stands before
 		// more appositions.
@@ -169,7 +176,64 @@ func (st *state) phraseBackward(v, lo int) ([2]int, [2]int) {
 	if np[1] == np[0] {
 		return np, [2]int{}
 	}
+	if appos[1] == 0 && st.objectOfPreposition(np, lo) {
+		// Sanders’ fundraising email to his supporters notes; the head of
+		// the committee said: the subject is the phrase before the
+		// preposition, with its possessor.
+		p := np[0] - 1
+		head := st.phraseBackwardFrom(p-1, lo)
+		if head[1] == head[0] {
+			return [2]int{}, [2]int{}
+		}
+		k := head[0] - 1
+		if k > lo && st.toks[k].mark == mSingleClose {
+			k-- // Sanders’: the apostrophe is a token of its own
+		}
+		if k >= lo && st.toks[k].kind == tWord && st.toks[k].upper && st.possessiveAt(k) {
+			head[0] = k
+		}
+		if !st.headsSubject(head) {
+			// Based on the statement released by Fox News; his memo to
+			// employees explaining the deal: no subject here.
+			return [2]int{}, [2]int{}
+		}
+		if w := st.word(p); w == "of" || w == "from" {
+			head[1] = np[1] // the senator from Vermont
+		}
+		return head, appos
+	}
 	return np, appos
+}
+
+// headsSubject reports whether a phrase before a preposition can be a
+// subject: a name, a role or an organisation, or a named author's
+// document (Sanders’ fundraising email), not a participle (Based).
+func (st *state) headsSubject(np [2]int) bool {
+	last := st.word(np[1] - 1)
+	if verbLike(strings.ToLower(last)) || strings.HasSuffix(last, "ing") {
+		return false
+	}
+	lw := strings.ToLower(last)
+	return st.toks[np[1]-1].upper || st.x.lex.IsRole(lw) || st.x.lex.IsRole(strings.TrimSuffix(lw, "s")) ||
+		st.x.lex.IsOrgHead(lw) || st.author(np) > np[0]
+}
+
+// objectOfPreposition reports whether a phrase read backwards from a verb
+// is the object of a preposition before it (in Columbus, to his
+// supporters), so no subject. After, before and since open clauses too:
+// after Mr. Trump had said.
+func (st *state) objectOfPreposition(np [2]int, lo int) bool {
+	p := np[0] - 1
+	if p <= lo || st.toks[p].kind != tWord || !st.toks[p].lower {
+		return false
+	}
+	switch w := st.word(p); w {
+	case "after", "before", "since", "like", "unlike", "despite", "for":
+		// A spokesman for the campaign: the campaign speaks through him.
+		return false
+	default:
+		return preposition(w)
+	}
 }
 
 // opensClause reports whether a phrase starting at token i opens its
@@ -195,6 +259,25 @@ func (st *state) opensClause(i, lo int) bool {
 		return false
 	}
 	return true
+}
+
+// shortQuotationAt is the closing mark of a quotation of a few words
+// opening at token k, or k when none opens there.
+func (st *state) shortQuotationAt(k int) int {
+	for _, sp := range st.spans {
+		if sp.open == k {
+			// “Ted Cruz” campaign pins; not “The Apprentice,” whose
+			// comma ends the apposition.
+			if !sp.openEnded && sp.words <= 4 && st.toks[sp.close-1].kind == tWord {
+				return sp.close
+			}
+			return k
+		}
+		if sp.open > k {
+			break
+		}
+	}
+	return k
 }
 
 // titleInMarks reports whether the quotation mark at token k opens or
@@ -268,6 +351,9 @@ func (st *state) phraseBackwardFrom(j, lo int) [2]int {
 	for start < end && st.toks[start].upper && st.x.lex.IsFunction(st.word(start)) && !st.x.lex.IsTitle(st.word(start)) && !isDeterminer(strings.ToLower(st.word(start))) {
 		start++
 	}
+	if w := st.word(start); start+1 < end && st.opensSentence(start) && strings.HasSuffix(w, "ing") && len(w) > 5 && !st.isFirstName(w) {
+		start++ // Advising Westport students: a participle opening the sentence
+	}
 	for start < end && (st.isWord(start, "of") || st.isWord(start, "for")) {
 		start++
 	}
@@ -284,6 +370,14 @@ func (st *state) appositionAfter(i int) [2]int {
 	k := i + 1
 	for k < len(st.toks) && k-i < maxAppos {
 		t := st.toks[k]
+		if t.kind == tMark {
+			// wearing a cowboy hat and “Ted Cruz” campaign pins: a short
+			// quotation inside.
+			if c := st.shortQuotationAt(k); c > k {
+				k = c + 1
+				continue
+			}
+		}
 		if t.kind == tPara || t.kind == tMark || st.isPunct(k, ",") || isSentenceEnd(st.s, t) || st.isPunct(k, ";") {
 			break
 		}
@@ -321,6 +415,18 @@ func pronounGender(w string) pronoun {
 
 func possessive(w string) bool {
 	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'") || strings.HasSuffix(w, "s’")
+}
+
+// possessiveAt is possessive for token k, with the bare apostrophe after
+// a final s that the tokenizer leaves as a mark of its own: Sanders’.
+func (st *state) possessiveAt(k int) bool {
+	w := st.word(k)
+	if possessive(w) {
+		return true
+	}
+	n := k + 1
+	return strings.HasSuffix(w, "s") && !st.toks[k].quoted && n < len(st.toks) &&
+		st.toks[n].mark == mSingleClose && !st.toks[n].space
 }
 
 func stripPossessive(w string) string {

@@ -9,10 +9,16 @@
 // subject of the sentence the quotation closes (Clinton dismissed the
 // report, saying “…”; the board was conclusive in its findings: “…”), of
 // the sentence before it that introduces it, or the author of a document
-// (Bush's Facebook post: “…”). Quotations with no attribution of their own
-// continue the last speaker's; scare quotes and titles are left out. A
-// speaker the text does not name ("a senior adviser", "the statement")
-// stays unnamed.
+// (Bush's Facebook post: “…”), the agent of a passive (was asked by host
+// Bill Maher, “…?”), the organisation a spokesman speaks for, the label of
+// a transcript line (CLINTON: …) or a sentence crediting the quotation
+// (That quote from X appeared …). The attribution that breaks a quotation
+// serves both its parts, and quotations sharing a sentence share the
+// attribution that follows the last. Quotations with no attribution of
+// their own continue the last speaker's (over a paragraph between that
+// names no one else); scare quotes and titles are left out. A speaker the
+// text does not name ("a senior adviser", "the statement", one of the
+// lawyers for X) stays unnamed.
 package quote
 
 import (
@@ -77,6 +83,7 @@ type found struct {
 	role        string
 	verb        string
 	attribution string
+	at          int // token where its own attribution names the speaker, or -1
 }
 
 // Extract returns the quotations of d in the order they appear, the

@@ -154,6 +154,27 @@ func TestCases(t *testing.T) {
 	}
 }
 
+// TestSpeakerKind checks that a person the gazetteer knows speaks as a
+// person, and an organisation as one.
+func TestSpeakerKind(t *testing.T) {
+	x := newExtractor(t)
+	cases := []struct {
+		body, speaker, kind string
+	}{
+		{"“We condemn this attack,” Chancellor Angela Merkel said.", "Angela Merkel", quote.SpeakerPerson},
+		{"“We condemn this attack,” the Kremlin said.", "Kremlin", quote.SpeakerOrganisation},
+		{"“The timetable will not change,” a Twitter spokeswoman said.", "Twitter", quote.SpeakerOrganisation},
+	}
+	for _, c := range cases {
+		t.Run(c.speaker, func(t *testing.T) {
+			qs := x.Extract(doc.Document{Body: c.body, Language: "en"})
+			if len(qs) != 1 || qs[0].Speaker != c.speaker || qs[0].SpeakerKind != c.kind {
+				t.Errorf("quotes = %+v, want one by %s (%s)", qs, c.speaker, c.kind)
+			}
+		})
+	}
+}
+
 // TestSpansHoldTheirText checks offsets against the text on inputs with
 // every kind of mark.
 func TestSpansHoldTheirText(t *testing.T) {

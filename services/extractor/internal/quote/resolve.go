@@ -40,6 +40,7 @@ func (st *state) resolve(f *found, a attrib) {
 		// Bush's Facebook post, Hoff's letter: whoever wrote it speaks.
 		np = [2]int{np[0], k}
 	}
+	np = st.personBeforeOf(np)
 	run, start, possessed := st.nameIn(np)
 	if possessed && np[1]-start == len(run)+1 && st.x.lex.IsOrgHead(st.word(np[1]-1)) {
 		// Mrs. Clinton's campaign: the campaign speaks, an organisation.
@@ -62,6 +63,20 @@ func (st *state) resolve(f *found, a attrib) {
 			return
 		}
 	}
+	if len(run) == 0 && np[1]-np[0] >= 2 && spokesperson(st.word(np[1]-1)) && st.toks[np[1]-2].upper {
+		// A Twitter spokesman, a State Department spokeswoman: the
+		// organisation speaks through them. Not a Clinton spokesman: a
+		// person's spokesman is someone else.
+		k := np[1] - 2
+		for k > np[0] && st.toks[k-1].upper && !st.x.lex.IsFunction(st.word(k-1)) {
+			k--
+		}
+		org := st.words(k, np[1]-1)
+		if name := strings.Join(org, " "); !st.x.lex.IsFunction(org[0]) && (st.x.lex.IsOrgHead(org[len(org)-1]) || st.isPlace(name)) {
+			f.who, f.attribution, f.role = st.ppl.organisation(org), event.AttributionNominal, joinRole(st.text(np), role)
+			return
+		}
+	}
 	if len(run) == 0 && np[1]-np[0] == 1 && st.toks[np[0]].upper {
 		// King says: a title word that is the surname of someone named.
 		w := stripPossessive(st.word(np[0]))
@@ -71,7 +86,22 @@ func (st *state) resolve(f *found, a attrib) {
 			return
 		}
 	}
+	if len(run) > 0 && !possessed && !strings.HasSuffix(a.verb, "ing") && st.objectInPhrase(np, start) {
+		// One of the former prosecutors for David Petraeus said: the name
+		// is not who speaks; an organisation may speak through its people
+		// (a spokesman for the State Department).
+		if !st.x.lex.IsOrgHead(run[len(run)-1]) && !st.isPlace(strings.Join(run, " ")) {
+			run = nil
+		}
+	}
 	if len(run) > 0 && !possessed {
+		// The New York Times, the Democratic National Committee: an
+		// organisation's name keeps the capitalised words before its head.
+		for !st.ru && st.x.lex.IsOrgHead(run[len(run)-1]) && start > np[0] && st.toks[start-1].upper &&
+			!isDeterminer(strings.ToLower(st.word(start-1))) && !st.x.lex.IsTitle(st.word(start-1)) {
+			start--
+			run = append([]string{st.word(start)}, run...)
+		}
 		titles := st.text([2]int{np[0], start})
 		if st.ru {
 			run = st.nominative(run)
@@ -100,6 +130,43 @@ func (st *state) resolve(f *found, a attrib) {
 	}
 }
 
+// spokesperson reports whether a role noun speaks for an organisation.
+func spokesperson(w string) bool {
+	switch w {
+	case "spokesman", "spokeswoman", "spokesperson", "representative", "spokesmen", "spokeswomen":
+		return true
+	}
+	return false
+}
+
+// personBeforeOf cuts a phrase at the "of" after a person's name:
+// Archbishop Aris Shirvanian of the Armenian Patriarchate of Jerusalem is
+// Aris Shirvanian, not Jerusalem.
+func (st *state) personBeforeOf(np [2]int) [2]int {
+	for k := np[0] + 1; k < np[1]-1; k++ {
+		if !st.isWord(k, "of") || !st.toks[k-1].upper {
+			continue
+		}
+		head := [2]int{np[0], k}
+		if run, start, possessed := st.nameIn(head); len(run) >= 2 && !possessed &&
+			(st.firstNameAt(start) || start > np[0] && st.x.lex.IsTitle(st.word(start-1))) {
+			return head
+		}
+	}
+	return np
+}
+
+// objectInPhrase reports whether the name starting at token start is the
+// object of a preposition after a common noun inside the phrase np.
+func (st *state) objectInPhrase(np [2]int, start int) bool {
+	k := start - 1
+	for k > np[0] && st.toks[k].kind == tWord && isDeterminer(strings.ToLower(st.word(k))) {
+		k--
+	}
+	return k > np[0] && st.toks[k].lower && preposition(st.word(k)) && st.toks[k-1].kind == tWord && st.toks[k-1].lower &&
+		!isDeterminer(st.word(k-1)) && !st.isWord(k-1, "attributed") && !st.isWord(k-1, "according")
+}
+
 // author finds the owner of a document phrase (Bush's Facebook post,
 // Clinton's response): the end of the possessive name before its head, or
 // 0 when the phrase is no document of someone's.
@@ -109,7 +176,7 @@ func (st *state) author(np [2]int) int {
 		return 0
 	}
 	for k := head - 1; k >= np[0]; k-- {
-		if st.toks[k].upper && possessive(st.word(k)) {
+		if st.toks[k].upper && st.possessiveAt(k) {
 			return k + 1
 		}
 	}
@@ -122,7 +189,7 @@ func documentNoun(w string) bool {
 	switch w {
 	case "statement", "post", "letter", "tweet", "tweets", "email", "e-mail", "emails", "memo", "op-ed", "editorial",
 		"book", "speech", "remarks", "comments", "response", "reply", "message", "note", "column", "essay",
-		"blog", "website", "ad", "video", "interview", "testimony", "dictum", "words", "answer", "release",
+		"blog", "website", "ad", "video", "interview", "testimony", "dictum", "words", "answer", "release", "newsletter",
 		"announcement", "manifesto", "memoir", "autobiography", "account", "page", "posting":
 		return true
 	}
@@ -132,18 +199,23 @@ func documentNoun(w string) bool {
 // speakerNamed finds or adds the person (or organisation) a speaker's name
 // run names, with its titles and apposition as roles.
 func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g names.Gender) *person {
+	last := run[len(run)-1]
 	for _, w := range run {
-		if st.x.lex.IsFunction(w) {
-			if _, ok := st.x.lex.FirstName(w); !ok {
-				return nil // Tuesday, Unless: no one's name
-			}
+		if st.x.lex.IsFunction(w) && !st.isFirstName(w) && (w == last || !st.x.lex.IsOrgHead(last)) {
+			return nil // Tuesday, Unless: no one's name; but the New York Times
 		}
 	}
-	last := run[len(run)-1]
 	org := st.x.lex.IsOrgHead(last) || st.isPlace(strings.Join(run, " "))
 	for _, w := range strings.Fields(titles) {
 		if tg := st.x.lex.TitleGender(w); tg != names.Unknown {
 			g = tg
+		}
+	}
+	if org && len(run) == 1 {
+		// Cuban said, after Mark Cuban: the person, not the demonym.
+		if p := st.ppl.recent(np[0], func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == last }); p != nil {
+			p.addRoles(strings.Fields(titles))
+			return p
 		}
 	}
 	if !org && len(run) == 1 {

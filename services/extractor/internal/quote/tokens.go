@@ -201,11 +201,13 @@ func abbreviation(w string) bool {
 	switch w {
 	case "Mr", "Mrs", "Ms", "Dr", "Sen", "Rep", "Gov", "Gen", "Lt", "Col", "Sgt", "Capt", "Adm", "Maj",
 		"St", "Jr", "Sr", "Prof", "Rev", "Jan", "Feb", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec",
-		"Inc", "Corp", "Ltd", "Co", "vs", "Ft", "Mt", "Gov't", "Sens", "Reps", "No",
+		"Inc", "Corp", "Ltd", "Co", "vs", "Ft", "Mt", "Gov't", "Sens", "Reps", "Govs", "Atty", "Hon", "Msgr", "No",
 		// US states as the AP abbreviates them: Cambridge, Mass., said
 		"Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La",
 		"Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn",
-		"Va", "Vt", "Wash", "Wis", "Wyo":
+		"Va", "Vt", "Wash", "Wis", "Wyo",
+		// and as other papers do: Sen. Ted Cruz (Tex.)
+		"Tex", "Penn", "Nebr", "Wisc":
 		return true
 	}
 	return false
