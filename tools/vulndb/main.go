@@ -64,8 +64,11 @@ func run(module, out string) error {
 		return fmt.Errorf("download %s: %w", module, err)
 	}
 	var info struct{ Dir, Error string }
-	if err := json.Unmarshal(dl, &info); err != nil || info.Dir == "" {
-		return fmt.Errorf("download %s: %s %v", module, info.Error, err)
+	if err := json.Unmarshal(dl, &info); err != nil {
+		return fmt.Errorf("download %s: %w", module, err)
+	}
+	if info.Dir == "" {
+		return fmt.Errorf("download %s: %s", module, info.Error)
 	}
 	src := filepath.Join(info.Dir, "data", "osv")
 	files, err := filepath.Glob(filepath.Join(src, "*.json"))
