@@ -10,6 +10,7 @@ import (
 
 	"github.com/newswire/newswire/e2e/harness"
 	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/testnet"
 )
 
 // TestConsoleShowsTheSeedQuotations runs what `make demo` runs — the
@@ -19,7 +20,7 @@ import (
 // and the entities the articles name on the trending board.
 func TestConsoleShowsTheSeedQuotations(t *testing.T) {
 	p := startPipeline(t)
-	env := map[string]string{"CONSOLE_ADDR": harness.FreeAddr(t), "CONSOLE_GROUP": kafkatest.Name(t, "console"), "CONSOLE_REFRESH": "500ms"}
+	env := map[string]string{"CONSOLE_ADDR": testnet.FreeAddr(t), "CONSOLE_GROUP": kafkatest.Name(t, "console"), "CONSOLE_REFRESH": "500ms"}
 	for k, v := range p.env {
 		env[k] = v
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testnet"
 )
 
 // speakers are how the generated articles introduce whoever speaks.
@@ -71,7 +72,7 @@ func TestFaultSuite(t *testing.T) {
 	bin := harness.Binaries(t)
 	redis := redistest.StartServer(t)
 
-	brokerAddr := harness.FreeAddr(t)
+	brokerAddr := testnet.FreeAddr(t)
 	brokerEnv := map[string]string{"BROKER_ADDR": brokerAddr, "BROKER_DATA": t.TempDir(), "BROKER_MIN_SESSION": "1s", "TOPIC_PARTITIONS": "3"}
 	broker := harness.Start(t, bin, "devstack", brokerEnv, "broker")
 	waitListening(t, brokerAddr)

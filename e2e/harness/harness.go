@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/pkg/metricstext"
+	"github.com/newswire/newswire/pkg/testnet"
 )
 
 // Services are the pipeline's binaries.
@@ -118,7 +118,7 @@ type Service struct {
 // when the test ends, if it still runs.
 func Start(tb testing.TB, dir, name string, env map[string]string, args ...string) *Service {
 	tb.Helper()
-	s := &Service{Name: name, AdminAddr: FreeAddr(tb), exited: make(chan struct{})}
+	s := &Service{Name: name, AdminAddr: testnet.FreeAddr(tb), exited: make(chan struct{})}
 	logFile, err := os.CreateTemp(tb.TempDir(), name+"-*.log")
 	if err != nil {
 		tb.Fatal(err)
@@ -193,18 +193,6 @@ func (s *Service) Metric(name string, filters ...string) float64 {
 		return -1
 	}
 	return metricstext.Sum(samples, name, filters...)
-}
-
-// FreeAddr returns a loopback address with a port free at the time of the
-// call.
-func FreeAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // Eventually polls cond until it holds or timeout passes, then fails the

@@ -19,6 +19,10 @@ type Common struct {
 	Topics       Topics
 }
 
+// Shared returns the common settings; a service's settings embed Common
+// and so have it too.
+func (c Common) Shared() Common { return c }
+
 // Kafka says how to reach the brokers and how to create topics.
 type Kafka struct {
 	Brokers     []string

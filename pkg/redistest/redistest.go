@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/newswire/newswire/pkg/testnet"
 )
 
 // Addr is the Redis the tests use: NEWSWIRE_TEST_REDIS_ADDR, or
@@ -84,7 +86,7 @@ func StartServer(tb testing.TB, args ...string) *RedisServer {
 	if _, err := exec.LookPath("redis-server"); err != nil {
 		tb.Fatalf("redis-server is not installed (Debian package redis-server; `make test` installs it): %v", err)
 	}
-	r := &RedisServer{Addr: freeAddr(tb), dir: tb.TempDir(), args: args}
+	r := &RedisServer{Addr: testnet.FreeAddr(tb), dir: tb.TempDir(), args: args}
 	r.Start(tb)
 	tb.Cleanup(func() { r.Stop(tb) })
 	return r
@@ -133,14 +135,4 @@ func (r *RedisServer) Stop(tb testing.TB) {
 	}
 	_ = r.cmd.Process.Kill()
 	<-r.done
-}
-
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -60,23 +59,9 @@ func readSettings(e *config.Env) (settings, error) {
 	return s, e.Err()
 }
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "console:", err)
-		os.Exit(1)
-	}
-}
+func main() { lifecycle.Main(service, readSettings, run) }
 
-func run() error {
-	s, err := readSettings(config.FromOS())
-	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	log, err := logging.New(service, s.LogLevel)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = log.Sync() }()
+func run(s settings, log *zap.Logger) error {
 	ctx, stop := lifecycle.SignalContext(context.Background())
 	defer stop()
 	ln, err := net.Listen("tcp", s.Addr)

@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testnet"
 )
 
 func TestReadSettings(t *testing.T) {
@@ -66,7 +67,7 @@ func startConsole(tb testing.TB) *console {
 	cluster := kafkatest.Start(tb)
 	prefix := kafkatest.Name(tb, "console") + ":"
 	rdb := redistest.Connect(tb, prefix)
-	admin := freeAddr(tb)
+	admin := testnet.FreeAddr(tb)
 	env := map[string]string{
 		"KAFKA_BROKERS":    strings.Join(cluster.Brokers(), ","),
 		"REDIS_ADDR":       redistest.Addr(),
@@ -113,16 +114,6 @@ func startConsole(tb testing.TB) *console {
 	})
 	c.waitReady(tb)
 	return c
-}
-
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // waitReady polls /readyz until the console is ready.

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"runtime"
 
 	"go.uber.org/zap"
@@ -39,23 +38,9 @@ func readSettings(e *config.Env) (settings, error) {
 	return s, e.Err()
 }
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "extractor:", err)
-		os.Exit(1)
-	}
-}
+func main() { lifecycle.Main(service, readSettings, run) }
 
-func run() error {
-	s, err := readSettings(config.FromOS())
-	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	log, err := logging.New(service, s.LogLevel)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = log.Sync() }()
+func run(s settings, log *zap.Logger) error {
 
 	entities, err := entity.Load()
 	if err != nil {

@@ -75,23 +75,9 @@ func hostname() string {
 	return h
 }
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "fetcher:", err)
-		os.Exit(1)
-	}
-}
+func main() { lifecycle.Main(service, readSettings, run) }
 
-func run() error {
-	s, err := readSettings(config.FromOS())
-	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	log, err := logging.New(service, s.LogLevel)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = log.Sync() }()
+func run(s settings, log *zap.Logger) error {
 
 	feeds, err := feedlist.Load(s.FeedsFile)
 	if err != nil {

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"time"
 
@@ -54,23 +53,9 @@ func readSettings(e *config.Env) (settings, error) {
 	return s, e.Err()
 }
 
-func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "publisher:", err)
-		os.Exit(1)
-	}
-}
+func main() { lifecycle.Main(service, readSettings, run) }
 
-func run() error {
-	s, err := readSettings(config.FromOS())
-	if err != nil {
-		return fmt.Errorf("configuration: %w", err)
-	}
-	log, err := logging.New(service, s.LogLevel)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = log.Sync() }()
+func run(s settings, log *zap.Logger) error {
 
 	rdb, err := redisconn.Open(s.Redis)
 	if err != nil {
