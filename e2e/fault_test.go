@@ -95,6 +95,7 @@ func TestFaultSuite(t *testing.T) {
 		"FETCH_TIMEOUT":         "3s",
 		"FETCH_LEASE":           "5s", // a killed fetcher's feed is polled again soon
 		"KAFKA_SESSION_TIMEOUT": "2s",
+		"KAFKA_STALL_TIMEOUT":   "10s", // a stalled group rejoins well within the wait below
 		"DEDUPE_LEASE":          "2s",
 		"DRAIN_TIMEOUT":         "5s",
 		"TOPIC_PARTITIONS":      "3",

@@ -32,8 +32,12 @@ type Kafka struct {
 	// SessionTimeout is how long the group coordinator waits for a
 	// consumer's heartbeat before giving its partitions to others.
 	SessionTimeout time.Duration
-	SASL           SASL
-	TLS            TLS
+	// StallTimeout is how long a partition may have records waiting with
+	// its group's committed offset unmoved before the consumer rejoins the
+	// group; twice that and its liveness fails.
+	StallTimeout time.Duration
+	SASL         SASL
+	TLS          TLS
 }
 
 // SASL is Kafka authentication; Mechanism is empty when it is off.
@@ -92,6 +96,7 @@ func ReadCommon(e *Env, service string) Common {
 			Partitions:     e.Int("TOPIC_PARTITIONS", 6, 1, 10000),
 			Replication:    e.Int("TOPIC_REPLICATION", 1, 1, 32),
 			SessionTimeout: e.Duration("KAFKA_SESSION_TIMEOUT", 10*time.Second, time.Second, 5*time.Minute),
+			StallTimeout:   e.Duration("KAFKA_STALL_TIMEOUT", 5*time.Minute, time.Second, time.Hour),
 			SASL: SASL{
 				Mechanism: e.OneOf("KAFKA_SASL_MECHANISM", "", "", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
 				Username:  e.String("KAFKA_SASL_USERNAME", ""),

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -64,8 +62,9 @@ type ConsumerConfig struct {
 	// DrainTimeout bounds how long in-flight work may go on after the
 	// context is cancelled.
 	DrainTimeout time.Duration
-	// StallTimeout is how long the consumer may hold assigned partitions
-	// without fetching anything while lag exists before Healthy fails.
+	// StallTimeout is how long a partition of the group's topics may have
+	// records waiting with its committed offset unmoved before the consumer
+	// rejoins the group; twice that and Healthy fails. 5 minutes when zero.
 	StallTimeout time.Duration
 }
 
@@ -81,12 +80,12 @@ type Consumer struct {
 	metrics *consumerMetrics
 	now     func() time.Time
 
-	blocked      atomic.Bool  // the last attempt at a batch failed
-	lastProgress atomic.Int64 // unix nanoseconds of the last fetched record or stall check
-	reader       atomic.Pointer[kafka.Reader]
+	blocked atomic.Bool           // the last attempt at a batch failed
+	stall   atomic.Pointer[error] // a stall rejoining did not cure, for Healthy
+	reader  atomic.Pointer[kafka.Reader]
 
-	mu        sync.Mutex
-	positions map[topicPartition]int64 // the next offset to fetch, per partition fetched from
+	mu         sync.Mutex
+	endSession context.CancelFunc // ends the current session, for a rejoin
 }
 
 // topicPartition names one partition of a topic.
@@ -114,10 +113,7 @@ func NewConsumer(cfg ConsumerConfig, conn *Connection, h Handler, out Producer, 
 		log:     log.With(zap.String(logging.KeyGroup, cfg.Group)),
 		metrics: newConsumerMetrics(reg),
 		now:     time.Now,
-
-		positions: map[topicPartition]int64{},
 	}
-	c.lastProgress.Store(time.Now().UnixNano())
 	return c
 }
 
@@ -130,108 +126,57 @@ func (c *Consumer) Ready(context.Context) error {
 	return nil
 }
 
-// Healthy fails when the reader has stalled: nothing fetched for
-// StallTimeout while a partition it fetched from has records waiting that
-// no other member of the group has consumed either. kafka-go readers have
-// been seen to stop this way; a restart cures it. A consumer blocked on a
-// dependency (Ready fails) is not stalled: a restart would cure nothing.
-//
-// The records waiting are asked of the broker: a group reader's own lag
-// figure is updated only when it reads a record, so after a stall it keeps
-// the value from before, zero when the reader had caught up. kafka-go does
-// not tell which partitions the group assigned, so only partitions this
-// consumer has fetched from count: a reader that was consuming and stops is
-// caught; one that never delivered a record from a partition is not.
-func (c *Consumer) Healthy(ctx context.Context) error {
-	if c.reader.Load() == nil || c.blocked.Load() {
-		return nil
+// Healthy fails when a partition of the group's topics has had records
+// waiting and no commit for twice StallTimeout: the consumer rejoined the
+// group after one StallTimeout and that did not cure it, so the process
+// should be restarted. A consumer blocked on a dependency (Ready fails) is
+// not stalled: a restart would cure nothing.
+func (c *Consumer) Healthy(context.Context) error {
+	if err := c.stall.Load(); err != nil {
+		return *err
 	}
-	idle := time.Since(time.Unix(0, c.lastProgress.Load()))
-	if idle < c.cfg.StallTimeout {
-		return nil
-	}
-	stuck, known := c.stalledPartitions(ctx)
-	if !known {
-		return nil // the broker cannot say: readiness's Kafka check reports that
-	}
-	if len(stuck) == 0 {
-		c.lastProgress.Store(time.Now().UnixNano()) // idle with nothing to fetch
-		return nil
-	}
-	return fmt.Errorf("reader stalled: nothing fetched for %s while %s has records waiting", idle.Round(time.Millisecond), strings.Join(stuck, ", "))
-}
-
-// stalledPartitions asks the broker for the end offset and the group's
-// committed offset of every partition this consumer fetched from; known is
-// false when the broker did not answer.
-func (c *Consumer) stalledPartitions(ctx context.Context) (stuck []string, known bool) {
-	c.mu.Lock()
-	positions := make(map[topicPartition]int64, len(c.positions))
-	for tp, off := range c.positions {
-		positions[tp] = off
-	}
-	c.mu.Unlock()
-	if len(positions) == 0 {
-		return nil, true
-	}
-	list := &kafka.ListOffsetsRequest{Topics: map[string][]kafka.OffsetRequest{}}
-	fetch := &kafka.OffsetFetchRequest{GroupID: c.cfg.Group, Topics: map[string][]int{}}
-	for tp := range positions {
-		list.Topics[tp.topic] = append(list.Topics[tp.topic], kafka.LastOffsetOf(tp.partition))
-		fetch.Topics[tp.topic] = append(fetch.Topics[tp.topic], tp.partition)
-	}
-	client := c.conn.Client()
-	ends, err := client.ListOffsets(ctx, list)
-	if err != nil {
-		c.log.Warn("stall check: list end offsets", zap.Error(err))
-		return nil, false
-	}
-	committed, err := client.OffsetFetch(ctx, fetch)
-	if err != nil {
-		c.log.Warn("stall check: fetch committed offsets", zap.Error(err))
-		return nil, false
-	}
-	end := map[topicPartition]int64{}
-	for topic, parts := range ends.Topics {
-		for _, p := range parts {
-			if p.Error == nil {
-				end[topicPartition{topic, p.Partition}] = p.LastOffset
-			}
-		}
-	}
-	done := map[topicPartition]int64{}
-	for topic, parts := range committed.Topics {
-		for _, p := range parts {
-			if p.Error == nil {
-				done[topicPartition{topic, p.Partition}] = p.CommittedOffset
-			}
-		}
-	}
-	return stalled(positions, end, done), true
-}
-
-// stalled returns the partitions whose end lies beyond where this consumer
-// stopped fetching, and whose committed offset has not moved past it either
-// (after a rebalance another member owns it and commits beyond).
-func stalled(positions, end, committed map[topicPartition]int64) []string {
-	var out []string
-	for tp, next := range positions {
-		e, ok := end[tp]
-		if !ok || e <= next {
-			continue
-		}
-		if done, ok := committed[tp]; ok && done > next {
-			continue
-		}
-		out = append(out, fmt.Sprintf("%s/%d", tp.topic, tp.partition))
-	}
-	sort.Strings(out)
-	return out
+	return nil
 }
 
 // Run consumes until ctx is cancelled, then finishes the batch in flight
-// (within DrainTimeout), commits it, and leaves the group.
+// (within DrainTimeout), commits it, and leaves the group. Meanwhile a
+// watchdog looks for stalled partitions; when it finds one it ends the
+// session and Run joins the group again with a new reader.
 func (c *Consumer) Run(ctx context.Context) error {
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { c.watch(watchCtx) })
+	defer func() {
+		stopWatch()
+		wg.Wait()
+	}()
+	for {
+		session, end := context.WithCancel(ctx)
+		c.mu.Lock()
+		c.endSession = end
+		c.mu.Unlock()
+		err := c.session(session)
+		end()
+		if err != nil || ctx.Err() != nil {
+			return err
+		}
+		c.log.Warn("consumer rejoins its group")
+	}
+}
+
+// rejoin ends the current session: its batch in flight is finished and
+// committed, the reader leaves the group, and Run starts a new one.
+func (c *Consumer) rejoin() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.endSession != nil {
+		c.endSession()
+	}
+}
+
+// session is one membership of the group: it consumes with one reader
+// until ctx is cancelled, then drains as Run says.
+func (c *Consumer) session(ctx context.Context) error {
 	reader := kafka.NewReader(kafka.ReaderConfig{
 		Brokers:           c.conn.cfg.Brokers,
 		GroupID:           c.cfg.Group,
@@ -250,6 +195,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 		StartOffset:       kafka.FirstOffset,
 		CommitInterval:    0, // synchronous: CommitMessages returns once committed
 		MaxAttempts:       5,
+		Logger:            kafkaTrace(c.log.Named("kafka-reader")),
 		ErrorLogger:       kafkaLogger{log: c.log.Named("kafka-reader")},
 	})
 	c.reader.Store(reader)
@@ -290,7 +236,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 	if err := reader.Close(); err != nil {
 		c.log.Warn("leave consumer group", zap.Error(err))
 	}
-	c.log.Info("consumer stopped")
+	c.log.Info("consumer left its group")
 	return runErr
 }
 
@@ -312,10 +258,6 @@ func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.M
 			continue
 		}
 		failures = 0
-		c.lastProgress.Store(time.Now().UnixNano())
-		c.mu.Lock()
-		c.positions[topicPartition{msg.Topic, msg.Partition}] = msg.Offset + 1
-		c.mu.Unlock()
 		select {
 		case ch <- msg:
 		case <-ctx.Done():
@@ -437,6 +379,7 @@ type consumerMetrics struct {
 	deadLetters  *prometheus.CounterVec
 	retries      prometheus.Counter
 	commitErrors prometheus.Counter
+	rejoins      prometheus.Counter
 	batchSeconds prometheus.Histogram
 }
 
@@ -462,12 +405,16 @@ func newConsumerMetrics(reg prometheus.Registerer) *consumerMetrics {
 			Name: "newswire_consumer_commit_errors_total",
 			Help: "Offset commits that failed (the records are delivered again).",
 		}),
+		rejoins: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newswire_consumer_stall_rejoins_total",
+			Help: "Times the consumer left and rejoined its group because a partition stalled.",
+		}),
 		batchSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "newswire_consumer_batch_seconds",
 			Help:    "Time from handing a batch to the handler to committing it.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}),
 	}
-	reg.MustRegister(m.consumed, m.produced, m.deadLetters, m.retries, m.commitErrors, m.batchSeconds)
+	reg.MustRegister(m.consumed, m.produced, m.deadLetters, m.retries, m.commitErrors, m.rejoins, m.batchSeconds)
 	return m
 }

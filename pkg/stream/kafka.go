@@ -154,3 +154,15 @@ type kafkaLogger struct{ log *zap.Logger }
 func (l kafkaLogger) Printf(format string, args ...any) {
 	l.log.Warn("kafka client", zap.String("detail", fmt.Sprintf(format, args...)))
 }
+
+// kafkaTrace passes kafka-go's informational messages (group joins,
+// assignments, offset commits) to zap at debug level; it is nil unless
+// debug logging is on, so kafka-go formats nothing in production.
+func kafkaTrace(log *zap.Logger) kafka.Logger {
+	if !log.Core().Enabled(zap.DebugLevel) {
+		return nil
+	}
+	return kafka.LoggerFunc(func(format string, args ...any) {
+		log.Debug("kafka client trace", zap.String("detail", fmt.Sprintf(format, args...)))
+	})
+}

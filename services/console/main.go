@@ -96,6 +96,7 @@ func serve(ctx context.Context, s settings, ln net.Listener, log *zap.Logger) er
 		Topics:       []string{s.Topics.EnrichedQuotes, s.Topics.EnrichedEntities},
 		Deadletter:   s.Topics.Deadletter,
 		DrainTimeout: s.DrainTimeout,
+		StallTimeout: s.Kafka.StallTimeout,
 	}, conn, handler, noOutput{}, log, adm.Registry())
 	site := web.New(recent, index, feedstate.New(rdb, s.Redis.KeyPrefix), hub, s.Web, log)
 	adm.AddReadiness("kafka", conn.Ping)

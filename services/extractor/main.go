@@ -68,6 +68,7 @@ func run(s settings, log *zap.Logger) error {
 		Topics:       []string{s.Topics.Articles},
 		Deadletter:   s.Topics.Deadletter,
 		DrainTimeout: s.DrainTimeout,
+		StallTimeout: s.Kafka.StallTimeout,
 	}, conn, stream.PerRecord(pipeline.Handle, s.Workers), writer, log, adm.Registry())
 	adm.AddReadiness("kafka", conn.Ping)
 	adm.AddReadiness("consumer", consumer.Ready)

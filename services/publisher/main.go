@@ -94,6 +94,7 @@ func run(s settings, log *zap.Logger) error {
 			Deadletter:   s.Topics.Deadletter,
 			MaxBatch:     s.MaxBatch,
 			DrainTimeout: s.DrainTimeout,
+			StallTimeout: s.Kafka.StallTimeout,
 		}, conn, pub, writer, log.With(zap.Int("consumer", i+1)), reg)
 		adm.AddReadiness("consumer "+strconv.Itoa(i+1), consumers[i].Ready)
 		adm.AddLiveness("consumer "+strconv.Itoa(i+1), consumers[i].Healthy)
