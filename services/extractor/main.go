@@ -41,7 +41,6 @@ func readSettings(e *config.Env) (settings, error) {
 func main() { lifecycle.Main(service, readSettings, run) }
 
 func run(s settings, log *zap.Logger) error {
-
 	entities, err := entity.Load()
 	if err != nil {
 		return err

@@ -78,7 +78,6 @@ func hostname() string {
 func main() { lifecycle.Main(service, readSettings, run) }
 
 func run(s settings, log *zap.Logger) error {
-
 	feeds, err := feedlist.Load(s.FeedsFile)
 	if err != nil {
 		return fmt.Errorf("FEEDS_FILE: %w", err)

@@ -56,7 +56,6 @@ func readSettings(e *config.Env) (settings, error) {
 func main() { lifecycle.Main(service, readSettings, run) }
 
 func run(s settings, log *zap.Logger) error {
-
 	rdb, err := redisconn.Open(s.Redis)
 	if err != nil {
 		return fmt.Errorf("REDIS_ADDR: %w", err)
