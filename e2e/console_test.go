@@ -11,6 +11,7 @@ import (
 	"github.com/newswire/newswire/e2e/harness"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/testnet"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // TestConsoleShowsTheSeedQuotations runs what `make demo` runs — the
@@ -39,7 +40,7 @@ func TestConsoleShowsTheSeedQuotations(t *testing.T) {
 		Speaker, Text, Source, URL string
 	}
 	var quotes []quote
-	harness.Eventually(t, 60*time.Second, "the seed quotations on the console", func() bool {
+	testwait.For(t, 60*time.Second, "the seed quotations on the console", func() bool {
 		var body struct{ Quotes []quote }
 		if !getJSON(base+"/api/quotes", &body) {
 			return false
@@ -71,7 +72,7 @@ func TestConsoleShowsTheSeedQuotations(t *testing.T) {
 		}
 		Healthy int `json:"healthy"`
 	}
-	harness.Eventually(t, 30*time.Second, "both feeds healthy on the console", func() bool {
+	testwait.For(t, 30*time.Second, "both feeds healthy on the console", func() bool {
 		return getJSON(base+"/api/feeds", &feeds) && feeds.Healthy == 2 && len(feeds.Feeds) == 2
 	})
 	var board struct {
@@ -80,7 +81,7 @@ func TestConsoleShowsTheSeedQuotations(t *testing.T) {
 			LastDay int    `json:"last_day"`
 		} `json:"day"`
 	}
-	harness.Eventually(t, 30*time.Second, "entities on the trending board", func() bool {
+	testwait.For(t, 30*time.Second, "entities on the trending board", func() bool {
 		return getJSON(base+"/api/trending", &board) && len(board.Day) > 0 && board.Day[0].LastDay > 0
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/testnet"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // speakers are how the generated articles introduce whoever speaks.
@@ -155,7 +156,7 @@ func TestFaultSuite(t *testing.T) {
 
 func waitListening(t *testing.T, addr string) {
 	t.Helper()
-	harness.Eventually(t, 20*time.Second, "the broker listens on "+addr, func() bool {
+	testwait.For(t, 20*time.Second, "the broker listens on "+addr, func() bool {
 		c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond)
 		if err != nil {
 			return false

@@ -18,6 +18,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // pipeline is the three services running against one test's broker, Redis
@@ -98,7 +99,7 @@ func TestPipelineCarriesFeedsToEnrichedTopics(t *testing.T) {
 
 	// Every seed quotation, attributed to Sergey Lavrov, exactly once.
 	var quotes []event.EnrichedQuote
-	harness.Eventually(t, 60*time.Second, "all seed quotations downstream", func() bool {
+	testwait.For(t, 60*time.Second, "all seed quotations downstream", func() bool {
 		quotes = decodeAll[event.EnrichedQuote](t, kafkatest.ReadAll(t, p.cluster.Brokers(), "news.enriched.quotes", 0, 10*time.Second))
 		found := 0
 		for _, g := range gold.Quotes {
@@ -182,7 +183,7 @@ func TestPipelineCarriesFeedsToEnrichedTopics(t *testing.T) {
 		t.Fatalf("fetcher did not stop cleanly: %v", err)
 	}
 	restarted := harness.Start(t, p.bin, "fetcher", p.env)
-	harness.Eventually(t, 30*time.Second, "the restarted fetcher polls both feeds", func() bool {
+	testwait.For(t, 30*time.Second, "the restarted fetcher polls both feeds", func() bool {
 		return restarted.Metric("newswire_feed_polls_total") >= 2
 	})
 	if n := len(p.read(t, "news.articles", 1)); n != articles {

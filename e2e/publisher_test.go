@@ -19,6 +19,7 @@ import (
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // quoteSource writes distinct quotation records to news.quotes, as the
@@ -122,7 +123,7 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 	for k := range kills {
 		pub := harness.Start(t, bin, "publisher", env)
 		// Let it join the group and forward some, then kill it mid-stream.
-		harness.Eventually(t, 30*time.Second, "the publisher forwards", func() bool {
+		testwait.For(t, 30*time.Second, "the publisher forwards", func() bool {
 			return pub.Metric("newswire_publisher_forwarded_total") > 0
 		})
 		time.Sleep(time.Duration(50+rand.IntN(250)) * time.Millisecond)
@@ -136,7 +137,7 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 	last := harness.Start(t, bin, "publisher", env)
 	total := int(src.next.Load())
 	var got map[string]int
-	harness.Eventually(t, 90*time.Second, fmt.Sprintf("all %d quotations downstream", total), func() bool {
+	testwait.For(t, 90*time.Second, fmt.Sprintf("all %d quotations downstream", total), func() bool {
 		got = forwarded(t, cluster)
 		return len(got) == total
 	})
@@ -165,13 +166,13 @@ func TestPublisherWaitsOutRedisRestart(t *testing.T) {
 	pub := harness.Start(t, bin, "publisher", env)
 
 	src.write(100)
-	harness.Eventually(t, 30*time.Second, "the first 100 quotations downstream", func() bool {
+	testwait.For(t, 30*time.Second, "the first 100 quotations downstream", func() bool {
 		return len(forwarded(t, cluster)) == 100
 	})
 
 	redis.Stop(t)
 	src.write(100)
-	harness.Eventually(t, 30*time.Second, "the publisher reports not ready without Redis", func() bool {
+	testwait.For(t, 30*time.Second, "the publisher reports not ready without Redis", func() bool {
 		return readyz(pub) == http.StatusServiceUnavailable
 	})
 	if n := len(forwarded(t, cluster)); n != 100 {
@@ -180,11 +181,11 @@ func TestPublisherWaitsOutRedisRestart(t *testing.T) {
 
 	redis.Start(t)
 	var got map[string]int
-	harness.Eventually(t, 60*time.Second, "all 200 quotations downstream after Redis returns", func() bool {
+	testwait.For(t, 60*time.Second, "all 200 quotations downstream after Redis returns", func() bool {
 		got = forwarded(t, cluster)
 		return len(got) == 200
 	})
-	harness.Eventually(t, 30*time.Second, "the publisher ready again", func() bool { return readyz(pub) == http.StatusOK })
+	testwait.For(t, 30*time.Second, "the publisher ready again", func() bool { return readyz(pub) == http.StatusOK })
 	for k, n := range got {
 		if n != 1 {
 			t.Errorf("quotation %s forwarded %d times across the Redis restart, want once", k, n)

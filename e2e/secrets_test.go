@@ -11,6 +11,7 @@ import (
 	"github.com/newswire/newswire/e2e/harness"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // TestSecretsStayOutOfLogsAndEndpoints starts each service with a Redis
@@ -28,7 +29,7 @@ func TestSecretsStayOutOfLogsAndEndpoints(t *testing.T) {
 	for _, name := range harness.Services {
 		t.Run(name, func(t *testing.T) {
 			s := harness.Start(t, bin, name, env)
-			harness.Eventually(t, 20*time.Second, "the admin server answers, not ready where Redis matters", func() bool {
+			testwait.For(t, 20*time.Second, "the admin server answers, not ready where Redis matters", func() bool {
 				code := readyz(s)
 				if name == "extractor" { // it has no Redis
 					return code != 0

@@ -195,19 +195,6 @@ func (s *Service) Metric(name string, filters ...string) float64 {
 	return metricstext.Sum(samples, name, filters...)
 }
 
-// Eventually polls cond until it holds or timeout passes, then fails the
-// test with what.
-func Eventually(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("not within %s: %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 func tail(s string, lines int) string {
 	parts := strings.Split(s, "\n")
 	if len(parts) > lines {

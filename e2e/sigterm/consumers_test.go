@@ -17,6 +17,7 @@ import (
 	"github.com/newswire/newswire/pkg/lifecycle"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // drain is the DRAIN_TIMEOUT the services run with here; each must exit
@@ -91,7 +92,7 @@ func testConsumerSIGTERM(t *testing.T, c consumerCase) {
 	// records that keep coming before, during and after it.
 	load := startLoad(t, cluster, c.record, 3000)
 	svc := harness.Start(t, bin, c.service, env)
-	harness.Eventually(t, 60*time.Second, c.service+" commits records under load", func() bool {
+	testwait.For(t, 60*time.Second, c.service+" commits records under load", func() bool {
 		return svc.Metric("newswire_consumer_records_total") >= 300
 	})
 	start := time.Now()
@@ -137,7 +138,7 @@ func testConsumerSIGTERM(t *testing.T, c consumerCase) {
 	// A new process of the group takes over where the first stopped, and
 	// every input is then processed, none twice.
 	svc = harness.Start(t, bin, c.service, env)
-	harness.Eventually(t, 60*time.Second, "the restarted "+c.service+" commits every input", func() bool {
+	testwait.For(t, 60*time.Second, "the restarted "+c.service+" commits every input", func() bool {
 		return caughtUp(t, client, c)
 	})
 	if err := svc.Stop(t, drain+lifecycle.StopGrace); err != nil {

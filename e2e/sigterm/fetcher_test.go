@@ -18,6 +18,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/lifecycle"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 const (
@@ -155,7 +156,7 @@ func TestFetcherSIGTERMUnderLoad(t *testing.T) {
 	}
 
 	svc := harness.Start(t, bin, "fetcher", env)
-	harness.Eventually(t, 60*time.Second, "the open feeds written and gated polls in flight", func() bool {
+	testwait.For(t, 60*time.Second, "the open feeds written and gated polls in flight", func() bool {
 		return len(articles()) >= openRequests*itemsPerFeed && fs.waiting.Load() >= concurrency/2
 	})
 	inFlight := fs.waiting.Load()
@@ -166,7 +167,7 @@ func TestFetcherSIGTERMUnderLoad(t *testing.T) {
 	stopped := make(chan error, 1)
 	start := time.Now()
 	go func() { stopped <- svc.Stop(t, drain+lifecycle.StopGrace) }()
-	harness.Eventually(t, drain, "the fetcher reports draining, or exits", func() bool {
+	testwait.For(t, drain, "the fetcher reports draining, or exits", func() bool {
 		return draining(svc.AdminAddr) || !svc.Running()
 	})
 	before := fs.requestedFeeds()
@@ -195,7 +196,7 @@ func TestFetcherSIGTERMUnderLoad(t *testing.T) {
 	// A restart polls the feeds the first run never reached, and emits
 	// nothing the first run emitted: what was written was remembered.
 	svc = harness.Start(t, bin, "fetcher", env)
-	harness.Eventually(t, 60*time.Second, "every item of every feed written", func() bool {
+	testwait.For(t, 60*time.Second, "every item of every feed written", func() bool {
 		return len(articles()) >= feedCount*itemsPerFeed
 	})
 	if err := svc.Stop(t, drain+lifecycle.StopGrace); err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 type fixture struct {
@@ -152,7 +153,7 @@ func TestConsumerForwardsCommitsAndDeadLetters(t *testing.T) {
 		mu.Unlock()
 		return nil, nil
 	}, 1), f.writer)
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 })
+	testwait.For(t, 20*time.Second, "the consumer handles a record", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 })
 	_ = stop()
 	if len(seen) != 1 || seen[0] != "after" {
 		t.Errorf("after restart the group consumed %q, want only [after]", seen)
@@ -252,11 +253,11 @@ func TestConsumerStopsWhileDependencyIsDownAndResumes(t *testing.T) {
 	h.down.Store(true)
 	f.produceInput(t, "x")
 	stop := f.start(t, h, f.writer)
-	waitFor(t, func() bool { return f.consumer.Ready(t.Context()) != nil })
+	testwait.For(t, 20*time.Second, "the consumer reports itself blocked", func() bool { return f.consumer.Ready(t.Context()) != nil })
 
 	h.down.Store(false)
 	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 30*time.Second)
-	waitFor(t, func() bool { return f.consumer.Ready(t.Context()) == nil })
+	testwait.For(t, 20*time.Second, "the consumer is ready again", func() bool { return f.consumer.Ready(t.Context()) == nil })
 	_ = stop()
 	if c := values(got); c["X"] != 1 {
 		t.Errorf("forwarded %v, want X once", c)
@@ -306,7 +307,7 @@ func TestConsumerDrainsInFlightBatchOnShutdown(t *testing.T) {
 	f.produceInput(t, "marker")
 	// Partitions deliver in any order: wait for the marker and for every
 	// record not produced before the shutdown to come again.
-	waitFor(t, func() bool {
+	testwait.For(t, 20*time.Second, "the marker and every record not produced before the shutdown", func() bool {
 		mu.Lock()
 		defer mu.Unlock()
 		return slices.Contains(seen, "marker") && len(got)+len(seen)-1 >= 3
@@ -319,16 +320,5 @@ func TestConsumerDrainsInFlightBatchOnShutdown(t *testing.T) {
 	}
 	if len(got)+len(seen)-1 < 3 {
 		t.Errorf("lost records: produced %v, redelivered %v", got, seen)
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 20s")
-		}
-		time.Sleep(20 * time.Millisecond)
 	}
 }

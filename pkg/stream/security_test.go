@@ -15,6 +15,7 @@ import (
 	"github.com/newswire/newswire/pkg/config"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testwait"
 	"github.com/newswire/newswire/pkg/tlstest"
 )
 
@@ -54,7 +55,7 @@ func TestSASLAndTLS(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- c.Run(ctx) }()
-			waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 })
+			testwait.For(t, 20*time.Second, "the record arrives over the secured connection", func() bool { mu.Lock(); defer mu.Unlock(); return len(got) == 1 })
 			cancel()
 			if err := <-done; err != nil {
 				t.Fatal(err)

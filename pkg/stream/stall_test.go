@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // handlerFunc adapts a function to stream.Handler.
@@ -71,13 +72,13 @@ func TestStallWatchdog(t *testing.T) {
 		return func(context.Context, []kafka.Message) (stream.Result, error) { return stream.Result{}, nil }
 	}
 	tests := []struct {
-		name        string
-		handle      func(release <-chan struct{}) handlerFunc
-		stallFetch  bool
-		records     int
-		blocked     bool // Ready fails during the test
-		wantRejoin  bool
-		health      string // "stays" healthy, "fails", or "any": a cured stall may outlast two timeouts on a loaded machine
+		name       string
+		handle     func(release <-chan struct{}) handlerFunc
+		stallFetch bool
+		records    int
+		blocked    bool // Ready fails during the test
+		wantRejoin bool
+		health     string // "stays" healthy, "fails", or "any": a cured stall may outlast two timeouts on a loaded machine
 	}{
 		{"reader fetches nothing with records waiting", succeed, true, 20, false, true, "any"},
 		{"handler hangs with records waiting", func(release <-chan struct{}) handlerFunc {
@@ -160,13 +161,7 @@ func TestStallWatchdog(t *testing.T) {
 				t.Fatal("the consumer never blocked: the case tested nothing")
 			}
 			if tt.stallFetch {
-				deadline := time.Now().Add(20 * time.Second)
-				for handled.Load() < int64(tt.records) && time.Now().Before(deadline) {
-					time.Sleep(50 * time.Millisecond)
-				}
-				if n := handled.Load(); n < int64(tt.records) {
-					t.Errorf("%d of %d records handled after the rejoin", n, tt.records)
-				}
+				testwait.For(t, 20*time.Second, "every record handled after the rejoin", func() bool { return handled.Load() >= int64(tt.records) })
 			}
 		})
 	}

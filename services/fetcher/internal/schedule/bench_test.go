@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
+	"github.com/newswire/newswire/pkg/testwait"
 	"github.com/newswire/newswire/services/fetcher/internal/feedmetrics"
 )
 
@@ -40,7 +41,7 @@ func BenchmarkPolls(b *testing.B) {
 	}
 	defer r.start(ctx)()
 	waitPolls := func(n int) {
-		waitFor(b, 5*time.Minute, "a round of polls", func() bool {
+		testwait.For(b, 5*time.Minute, "a round of polls", func() bool {
 			got, _ := r.obs.counts()
 			return got >= n
 		})

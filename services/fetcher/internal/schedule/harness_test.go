@@ -223,16 +223,4 @@ func (o *countingObserver) counts() (int, []error) {
 	return o.polls, append([]error(nil), o.errors...)
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(tb testing.TB, timeout time.Duration, what string, cond func() bool) {
-	tb.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			tb.Fatalf("not within %s: %s", timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func redisZ(member string, score float64) redis.Z { return redis.Z{Score: score, Member: member} }

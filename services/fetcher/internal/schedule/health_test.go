@@ -10,6 +10,7 @@ import (
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testwait"
 	"github.com/newswire/newswire/services/fetcher/internal/poll"
 )
 
@@ -52,9 +53,9 @@ func TestHealthyFailsWhenTheLoopIsStuck(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx, time.Second) }()
 	<-p.started
-	waitFor(t, 10*time.Second, "liveness fails with the only worker wedged", func() bool { return s.Healthy(t.Context()) != nil })
+	testwait.For(t, 10*time.Second, "liveness fails with the only worker wedged", func() bool { return s.Healthy(t.Context()) != nil })
 	close(p.release)
-	waitFor(t, 10*time.Second, "liveness recovers once the poll returns", func() bool { return s.Healthy(t.Context()) == nil })
+	testwait.For(t, 10*time.Second, "liveness recovers once the poll returns", func() bool { return s.Healthy(t.Context()) == nil })
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // Three fetchers share one schedule: every feed is polled by one of them
@@ -32,7 +33,7 @@ func TestThreeReplicasShareTheSchedule(t *testing.T) {
 	for _, r := range replicas {
 		defer r.start(t.Context())()
 	}
-	waitFor(t, 20*time.Second, "every feed polled three times", func() bool {
+	testwait.For(t, 20*time.Second, "every feed polled three times", func() bool {
 		requests, _, _ := srv.snapshot()
 		if len(requests) < feeds {
 			return false
@@ -104,7 +105,7 @@ func TestDeadReplicaFeedsArePickedUpAfterTheLease(t *testing.T) {
 	}
 	// It dies here: no poll, no release.
 	defer alive.start(t.Context())()
-	waitFor(t, 10*time.Second, "the living replica polls every feed", func() bool {
+	testwait.For(t, 10*time.Second, "the living replica polls every feed", func() bool {
 		n, _ := alive.obs.counts()
 		return n >= feeds
 	})
@@ -201,12 +202,12 @@ func TestStoppedReplicaHandsItsFeedsBack(t *testing.T) {
 	}
 	srv.stall.Store(true)
 	stop := leaving.startDraining(t.Context(), 100*time.Millisecond)
-	waitFor(t, 10*time.Second, "the leaving replica polls", func() bool { return srv.inFlightNow() == e.options.Workers })
+	testwait.For(t, 10*time.Second, "the leaving replica polls", func() bool { return srv.inFlightNow() == e.options.Workers })
 	stopped := time.Now()
 	stop()
 	srv.stall.Store(false)
 	defer staying.start(t.Context())()
-	waitFor(t, 10*time.Second, "the staying replica polls every feed", func() bool {
+	testwait.For(t, 10*time.Second, "the staying replica polls every feed", func() bool {
 		n, _ := staying.obs.counts()
 		return n >= feeds
 	})

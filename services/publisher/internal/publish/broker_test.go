@@ -17,6 +17,7 @@ import (
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/testwait"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
 	"github.com/newswire/newswire/services/publisher/internal/story"
 	"github.com/newswire/newswire/services/publisher/internal/trend"
@@ -85,13 +86,13 @@ func TestProduceFailureReleasesClaimsAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	waitFor(t, 30*time.Second, "the fault fires and the claims are released", func() bool {
+	testwait.For(t, 30*time.Second, "the fault fires and the claims are released", func() bool {
 		return fault.Hits() > 0 && spy.count() > 0 && consumer.Ready(t.Context()) != nil
 	})
 	fault.Remove()
 
 	out := kafkatest.ReadAll(t, cluster.Brokers(), tp.EnrichedQuotes, n, 60*time.Second)
-	waitFor(t, 10*time.Second, "the consumer is ready again", func() bool { return consumer.Ready(t.Context()) == nil })
+	testwait.For(t, 10*time.Second, "the consumer is ready again", func() bool { return consumer.Ready(t.Context()) == nil })
 	perKey := map[string]int{}
 	for _, m := range kafkatest.ReadAll(t, cluster.Brokers(), tp.EnrichedQuotes, len(out), 10*time.Second) {
 		perKey[string(m.Key)]++
@@ -105,15 +106,4 @@ func TestProduceFailureReleasesClaimsAndRecovers(t *testing.T) {
 		}
 	}
 	t.Logf("fault hits %d, claims released %d", fault.Hits(), spy.count())
-}
-
-func waitFor(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %s: %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
