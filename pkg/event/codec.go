@@ -26,11 +26,16 @@ type Record interface {
 // It uses Segment's encoding/json, a drop-in four times faster than the
 // standard library's on these records (BenchmarkDecodeQuote).
 // Unknown fields are allowed, so producers can add fields without breaking
-// older consumers.
+// older consumers. The record's strings share b's memory instead of copying
+// it (a third of the decoder's time): b must not change while the record is
+// in use.
 func Decode[T Record](b []byte) (T, error) {
 	var v T
-	// Unmarshal refuses trailing data after the value, as a record must.
-	if err := json.Unmarshal(b, &v); err != nil {
+	rest, err := json.Parse(b, &v, json.ZeroCopy)
+	if err == nil && len(rest) != 0 {
+		err = fmt.Errorf("invalid character %q after top-level value", rest[0])
+	}
+	if err != nil {
 		return v, fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	if err := validate(any(&v)); err != nil {

@@ -95,6 +95,7 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 		mention []string
 	}{
 		{"valid", string(good), nil, nil},
+		{"valid, white space around", " \n" + string(good) + "\n\t", nil, nil},
 		{"not JSON", "{nope", ErrMalformed, nil},
 		{"wrong type", `{"id": 5}`, ErrMalformed, []string{"id"}},
 		{"trailing data", string(good) + `{}`, ErrMalformed, []string{"after top-level value"}},

@@ -4,19 +4,29 @@
 package fold
 
 import (
-	"strings"
+	"crypto/sha256"
+	"encoding/hex"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/newswire/newswire/pkg/event"
 )
 
-// QuoteKey is the key every report of one quotation shares.
+// QuoteKey is the key every report of one quotation shares: the hash of
+// the normalised speaker and text, as event.Hash makes it.
 func QuoteKey(q event.Quote) string {
-	speaker := ""
+	var buf [1024]byte // most quotations normalise within it, off the heap
+	b := buf[:0]
 	if q.Speaker.Name != nil {
-		speaker = Normalize(*q.Speaker.Name)
+		b = AppendNormalized(b, *q.Speaker.Name)
 	}
-	return "q:" + event.Hash(speaker, Normalize(q.Text))
+	b = append(b, 0)
+	b = AppendNormalized(b, q.Text)
+	sum := sha256.Sum256(b)
+	var key [2 + 32]byte
+	copy(key[:], "q:")
+	hex.Encode(key[2:], sum[:16])
+	return string(key[:])
 }
 
 // EntityKey is the key of one entity within one story (or article).
@@ -27,23 +37,67 @@ func EntityKey(story, entityID string) string {
 // Normalize lower-cases s, drops punctuation and quotation marks, and folds
 // white space, so that only the words remain.
 func Normalize(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
+	return string(AppendNormalized(nil, s))
+}
+
+// What an ASCII character is to Normalize, worked out once from the same
+// unicode tables the other characters are looked up in.
+const (
+	classIgnored = iota // control characters
+	classWord
+	classBreak
+)
+
+var asciiClass = func() (t [utf8.RuneSelf]uint8) {
+	for r := range rune(utf8.RuneSelf) {
+		t[r] = class(r)
+	}
+	return t
+}()
+
+func class(r rune) uint8 {
+	switch {
+	case unicode.IsLetter(r) || unicode.IsDigit(r):
+		return classWord
+	case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+		return classBreak
+	}
+	return classIgnored
+}
+
+// AppendNormalized appends Normalize(s) to dst.
+func AppendNormalized(dst []byte, s string) []byte {
+	start := len(dst)
 	space := false
-	for _, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		var c uint8
+		if r < utf8.RuneSelf {
+			c = asciiClass[r]
+		} else {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			c = class(r)
+		}
+		i += size
+		switch c {
+		case classWord:
+			if space && len(dst) > start {
+				dst = append(dst, ' ')
 			}
 			space = false
-			if r == 'ё' || r == 'Ё' {
-				r = 'е'
+			switch {
+			case 'A' <= r && r <= 'Z':
+				dst = append(dst, byte(r+'a'-'A'))
+			case r < utf8.RuneSelf:
+				dst = append(dst, byte(r))
+			case r == 'ё' || r == 'Ё':
+				dst = utf8.AppendRune(dst, 'е')
+			default:
+				dst = utf8.AppendRune(dst, unicode.ToLower(r))
 			}
-			b.WriteRune(unicode.ToLower(r))
-		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+		case classBreak:
 			space = true
 		}
 	}
-	return b.String()
+	return dst
 }

@@ -1,7 +1,9 @@
 package fold
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/newswire/newswire/pkg/event"
 )
@@ -33,12 +35,70 @@ func TestQuoteKeyIgnoresMarksButNotSpeaker(t *testing.T) {
 	}
 }
 
+// TestQuoteKeyIsStable pins keys already stored in Redis: a change here
+// would forward every remembered quotation again.
+func TestQuoteKeyIsStable(t *testing.T) {
+	lavrov := "Sergey Lavrov"
+	cases := []struct {
+		q    event.Quote
+		want string
+	}{
+		{event.Quote{Text: "“We will,” he said — «and soon»! Всё ещё", Speaker: event.Speaker{Name: &lavrov}}, "q:87a746a78ab8fb980f283ae3b88b1e02"},
+		{event.Quote{Text: "no speaker"}, "q:20fed798f3f9022920fcb6571f710de5"},
+	}
+	for _, c := range cases {
+		if got := QuoteKey(c.q); got != c.want {
+			t.Errorf("QuoteKey(%q) = %s, want %s", c.q.Text, got, c.want)
+		}
+	}
+}
+
+// normalizeByRunes is Normalize written plainly, rune by rune: the fast
+// version must agree with it on every input.
+func normalizeByRunes(s string) string {
+	var b strings.Builder
+	space := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			if r == 'ё' || r == 'Ё' {
+				r = 'е'
+			}
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r):
+			space = true
+		}
+	}
+	return b.String()
+}
+
 func FuzzNormalize(f *testing.F) {
 	f.Add("“We will,” he said.")
+	f.Add("Всё\x00ещё\tÉTÉ\xff\x7f$+<")
 	f.Fuzz(func(t *testing.T, s string) {
 		n := Normalize(s)
+		if want := normalizeByRunes(s); n != want {
+			t.Fatalf("Normalize(%q) = %q, rune by rune %q", s, n, want)
+		}
 		if Normalize(n) != n {
 			t.Fatalf("Normalize is not idempotent on %q: %q then %q", s, n, Normalize(n))
 		}
+		q := event.Quote{Text: s, Speaker: event.Speaker{Name: &s}}
+		if got, want := QuoteKey(q), "q:"+event.Hash(n, n); got != want {
+			t.Fatalf("QuoteKey of %q = %s, want %s", s, got, want)
+		}
 	})
+}
+
+func BenchmarkQuoteKey(b *testing.B) {
+	name := "Sergey Lavrov"
+	q := event.Quote{Text: "“We will not allow anyone to interfere in our internal affairs,” the minister said — «never».", Speaker: event.Speaker{Name: &name}}
+	b.ReportAllocs()
+	for b.Loop() {
+		QuoteKey(q)
+	}
 }
