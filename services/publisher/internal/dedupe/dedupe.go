@@ -1,29 +1,30 @@
 // Package dedupe remembers in Redis which records were forwarded, without
 // ever losing one: a key is claimed as pending under a lease, the record is
-// produced, and only once the broker acknowledged it is the key marked done
-// (compare-and-set on the claim's token, so a stale owner whose lease ran
-// out cannot overwrite). A failed produce releases the claim.
+// produced, and only once the broker acknowledged it is the key marked done,
+// so a stale owner whose lease ran out cannot overwrite. A failed produce
+// releases the claim.
 //
 // A plain SET NX before producing loses the record when the produce then
 // fails: Benthos documents that flaw of its own dedupe processor.
 //
 // One key holds a folded record: a quotation reported by several articles,
-// or one entity of one story. Its Redis hash keeps the last revision, the
-// first-seen time, the sources, and one field per article already
-// forwarded, which is what makes an exact redelivery a duplicate.
+// or one entity of one story. It keeps the last revision, the first-seen
+// time and the sources, whose article IDs are what make an exact
+// redelivery a duplicate.
 package dedupe
 
 import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"github.com/segmentio/encoding/json"
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/publisher/internal/luascript"
@@ -39,10 +40,21 @@ const MaxSources = 100
 // while no call holds Redis for long.
 const chunk = 256
 
-// A key's value is a string: "D" followed by the JSON of its done state
-// (revision, first-seen time, sources) once forwarded, or, while claimed,
-// "P<token>:<lease expiry ms>:" followed by the done state it had before
-// (empty for a new key). One GET and one SET per key and step keep the
+// A key's value is a string, one of:
+//
+//   - "D" and the JSON of its done state (revision, first-seen time,
+//     sources): forwarded;
+//   - "P<token>:<lease expiry ms>:" and the done state it had before (empty
+//     for a key never forwarded): claimed, to be confirmed key by key with
+//     a compare-and-set on the token;
+//   - "N<token>:<lease expiry ms>:" and the done state it takes once
+//     confirmed: a key never forwarded, claimed with SET NX, and confirmed
+//     with every other new key of its batch by one marker key,
+//     "batch:<token>", set once the batch is written. Without the marker
+//     it is pending while its lease lasts, and never forwarded after.
+//
+// New keys are the usual case, so a batch of them costs one SET NX per key
+// and one SET for the batch. One GET and one SET per key and step keep the
 // scripts cheap: the state is read and written whole, and parsed in Go.
 
 // claimScript claims every key of KEYS unless one has a live claim; then
@@ -50,18 +62,25 @@ const chunk = 256
 // done state per key (empty when never forwarded)}. An expired claim is taken
 // over, keeping the done state beneath it.
 //
-// ARGV: token (24 characters), now (ms), lease (ms).
+// ARGV: token (24 characters), now (ms), lease (ms), the marker keys' prefix.
 var claimScript = redis.NewScript(`
-local token, now, lease = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local token, now, lease, batches = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local olds = {'claimed'}
 for i, key in ipairs(KEYS) do
   local v = redis.call('GET', key) or ''
-  if string.sub(v, 1, 1) == 'P' then
+  local kind = string.sub(v, 1, 1)
+  if kind == 'P' or kind == 'N' then
     local c = string.find(v, ':', 27, true)
-    if tonumber(string.sub(v, 27, c - 1)) > now then
+    local beneath = string.sub(v, c + 1)
+    if kind == 'N' and redis.call('EXISTS', batches .. string.sub(v, 2, 25)) == 1 then
+      v = beneath -- its batch was confirmed
+    elseif tonumber(string.sub(v, 27, c - 1)) > now then
       return {'busy'}
+    elseif kind == 'N' then
+      v = '' -- its owner died before confirming: never forwarded
+    else
+      v = beneath
     end
-    v = string.sub(v, c + 1)
   end
   olds[i + 1] = v
 end
@@ -76,15 +95,25 @@ end
 return olds
 `)
 
+// ours is the Lua test that a key's value is still a claim of token mine.
+const ours = `
+local function ours(v, mine)
+  if not v then
+    return false
+  end
+  local kind = string.sub(v, 1, 1)
+  return (kind == 'P' or kind == 'N') and string.sub(v, 2, 26) == mine .. ':'
+end
+`
+
 // doneScript sets each key of KEYS to its new done state ARGV[2+i] if the
 // claim is still ARGV[1]'s, and returns how many claims were lost.
 //
 // ARGV: token, ttl (ms), then the done state of each key.
-var doneScript = redis.NewScript(`
-local mine, ttl, lost = 'P' .. ARGV[1] .. ':', tonumber(ARGV[2]), 0
+var doneScript = redis.NewScript(ours + `
+local mine, ttl, lost = ARGV[1], tonumber(ARGV[2]), 0
 for i, key in ipairs(KEYS) do
-  local v = redis.call('GET', key)
-  if v and string.sub(v, 1, 26) == mine then
+  if ours(redis.call('GET', key), mine) then
     redis.call('SET', key, ARGV[i + 2], 'PX', ttl)
   else
     lost = lost + 1
@@ -96,16 +125,16 @@ return lost
 // releaseScript gives back the claims of KEYS still held by ARGV[1]: a key
 // never forwarded disappears, one forwarded before returns to its done
 // state.
-var releaseScript = redis.NewScript(`
-local mine = 'P' .. ARGV[1] .. ':'
+var releaseScript = redis.NewScript(ours + `
+local mine = ARGV[1]
 for _, key in ipairs(KEYS) do
   local v = redis.call('GET', key)
-  if v and string.sub(v, 1, 26) == mine then
-    local rest = string.sub(v, string.find(v, ':', 27, true) + 1)
-    if rest == '' then
+  if ours(v, mine) then
+    local beneath = string.sub(v, string.find(v, ':', 27, true) + 1)
+    if string.sub(v, 1, 1) == 'N' or beneath == '' then
       redis.call('DEL', key)
     else
-      redis.call('SET', key, rest, 'KEEPTTL')
+      redis.call('SET', key, beneath, 'KEEPTTL')
     end
   end
 end
@@ -116,34 +145,51 @@ var scripts = []*redis.Script{claimScript, doneScript, releaseScript}
 
 // Store claims and confirms keys.
 type Store struct {
-	rdb    redis.UniversalClient
-	prefix string
-	lease  time.Duration
-	window time.Duration
-	now    func() time.Time
+	rdb     redis.UniversalClient
+	prefix  string
+	batches string // prefix of the batch markers
+	lease   time.Duration
+	window  time.Duration
+	now     func() time.Time
 }
 
 // New returns a store. lease bounds how long a crashed owner's claim blocks
 // others; window is how long a forwarded key is remembered.
 func New(rdb redis.UniversalClient, prefix string, lease, window time.Duration) *Store {
-	return &Store{rdb: rdb, prefix: prefix + "publisher:", lease: lease, window: window, now: time.Now}
+	return &Store{rdb: rdb, prefix: prefix + "publisher:", batches: prefix + "publisher:batch:", lease: lease, window: window, now: time.Now}
+}
+
+// State is what a forwarded key remembers.
+type State struct {
+	Revision  int // the last revision forwarded; 0 when never
+	FirstSeen time.Time
+	Sources   []event.SourceRef
 }
 
 // Request asks to claim one key for the given articles, in order.
 type Request struct {
 	Key      string
 	Articles []string
+	// New is the state the key takes, once its records are written, if it
+	// was never forwarded. It is stored with the claim, so that a batch of
+	// new keys is confirmed by one marker.
+	New State
 }
 
 // Claim is a held key.
 type Claim struct {
-	Key       string
-	Token     string
-	Revision  int // the last revision forwarded; 0 when never
-	FirstSeen time.Time
-	Sources   []event.SourceRef
+	Key   string
+	Token string
+	// State is what was forwarded before; zero when never.
+	State
 	// Duplicate[i] says Articles[i] was forwarded already.
 	Duplicate []bool
+
+	// pending is the done state of a key claimed new (proposed, encoded),
+	// which its batch's marker confirms.
+	pending  string
+	proposed State
+	expiry   int64 // lease end, Unix ms
 }
 
 // ClaimAll claims every key. New keys, the usual case, are claimed with
@@ -156,11 +202,20 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 		return nil, err
 	}
 	now := s.now().UnixMilli()
+	expiry := now + s.lease.Milliseconds()
+	pending := make([]string, len(reqs))
+	for i, r := range reqs {
+		if pending[i], err = encodeState(r.New); err != nil {
+			return nil, fmt.Errorf("encode new state of %s: %w", r.Key, err)
+		}
+	}
+	claim := "N" + token + ":" + strconv.FormatInt(expiry, 10) + ":"
 	fresh := make([]*redis.BoolCmd, len(reqs))
-	claim := "P" + token + ":" + strconv.FormatInt(now+s.lease.Milliseconds(), 10) + ":"
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, r := range reqs {
-			fresh[i] = p.SetNX(ctx, s.prefix+r.Key, claim, 10*s.lease)
+			// A pending key lives as long as a done one: it is done once
+			// its batch is confirmed, with nothing more written to it.
+			fresh[i] = p.SetNX(ctx, s.prefix+r.Key, claim+pending[i], s.window)
 		}
 		return nil
 	})
@@ -171,7 +226,8 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	var existing []int
 	for i, cmd := range fresh {
 		if cmd.Val() {
-			claims[i] = Claim{Key: reqs[i].Key, Token: token, Duplicate: make([]bool, len(reqs[i].Articles))}
+			claims[i] = Claim{Key: reqs[i].Key, Token: token, Duplicate: make([]bool, len(reqs[i].Articles)),
+				pending: pending[i], proposed: reqs[i].New, expiry: expiry}
 		} else {
 			existing = append(existing, i)
 		}
@@ -202,7 +258,7 @@ func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs
 			for _, i := range which[part[0]:part[1]] {
 				keys = append(keys, s.prefix+reqs[i].Key)
 			}
-			cmds[c] = claimScript.EvalSha(ctx, p, keys, token, now, s.lease.Milliseconds())
+			cmds[c] = claimScript.EvalSha(ctx, p, keys, token, now, s.lease.Milliseconds(), s.batches)
 		}
 	})
 	if err != nil {
@@ -235,11 +291,26 @@ func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs
 	return nil
 }
 
-// doneState is what a forwarded key remembers.
+// doneState is a State as Redis keeps it.
 type doneState struct {
 	Revision  int               `json:"r"`
 	FirstSeen int64             `json:"f"` // Unix ms
 	Sources   []event.SourceRef `json:"s"`
+}
+
+// sameAs tells whether the state confirmed is the one proposed with the
+// claim; a caller that confirms another falls back to compare-and-set.
+func (st State) sameAs(proposed State) bool {
+	return st.Revision == proposed.Revision && st.FirstSeen.Equal(proposed.FirstSeen) &&
+		slices.EqualFunc(st.Sources, proposed.Sources, func(a, b event.SourceRef) bool {
+			return a.ArticleID == b.ArticleID && a.URL == b.URL && a.Source == b.Source && a.SeenAt.Equal(b.SeenAt)
+		})
+}
+
+// encodeState is the value of a done key.
+func encodeState(st State) (string, error) {
+	b, err := json.Append([]byte{'D'}, doneState{Revision: st.Revision, FirstSeen: st.FirstSeen.UnixMilli(), Sources: st.Sources}, 0)
+	return string(b), err
 }
 
 // parseClaim reads the done state a claim returned; an article among its
@@ -275,38 +346,45 @@ func parseClaim(r Request, token, state string) (Claim, error) {
 // Its sources must include the articles forwarded now: they are what makes
 // a redelivery of those articles a duplicate.
 type Confirm struct {
-	Claim     Claim
-	Revision  int
-	FirstSeen time.Time
-	Sources   []event.SourceRef
+	Claim Claim
+	State
 }
 
 // Done confirms claims once their records are acknowledged, each with its
-// new state. A claim lost to another owner (its lease ran out) is skipped
-// and counted: the record was produced twice, which at-least-once allows.
-// All claims of one call share one token (one ClaimAll).
+// new state: the keys claimed new, whose state is the New of their request,
+// by one marker while their lease lasts; the others by compare-and-set. A
+// claim lost to another owner (its lease ran out) is skipped and counted:
+// the record was produced twice, which at-least-once allows. All claims of
+// one call share one token (one ClaimAll).
 func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) {
 	if len(done) == 0 {
 		return 0, nil
 	}
-	parts := chunks(len(done))
-	cmds := make([]*redis.Cmd, len(parts))
-	args := make([][]any, len(parts))
-	keys := make([][]string, len(parts))
-	for c, part := range parts {
-		args[c] = []any{done[part[0]].Claim.Token, s.window.Milliseconds()}
-		for _, d := range done[part[0]:part[1]] {
-			state, err := json.Marshal(doneState{Revision: d.Revision, FirstSeen: d.FirstSeen.UnixMilli(), Sources: d.Sources})
-			if err != nil {
-				return 0, fmt.Errorf("encode state of %s: %w", d.Claim.Key, err)
-			}
-			keys[c] = append(keys[c], s.prefix+d.Claim.Key)
-			args[c] = append(args[c], "D"+string(state))
+	token, now := done[0].Claim.Token, s.now().UnixMilli()
+	marked := false
+	var keys []string
+	var states []any
+	for _, d := range done {
+		if d.Claim.pending != "" && now < d.Claim.expiry && d.State.sameAs(d.Claim.proposed) {
+			marked = true
+			continue
 		}
+		state, err := encodeState(d.State)
+		if err != nil {
+			return 0, fmt.Errorf("encode state of %s: %w", d.Claim.Key, err)
+		}
+		keys = append(keys, s.prefix+d.Claim.Key)
+		states = append(states, state)
 	}
+	parts := chunks(len(keys))
+	cmds := make([]*redis.Cmd, len(parts))
 	err = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
-		for c := range parts {
-			cmds[c] = doneScript.EvalSha(ctx, p, keys[c], args[c]...)
+		if marked {
+			p.Set(ctx, s.batches+token, "1", s.window)
+		}
+		for c, part := range parts {
+			args := append([]any{token, s.window.Milliseconds()}, states[part[0]:part[1]]...)
+			cmds[c] = doneScript.EvalSha(ctx, p, keys[part[0]:part[1]], args...)
 		}
 	})
 	if err != nil {

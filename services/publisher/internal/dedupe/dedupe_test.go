@@ -26,9 +26,11 @@ func newStore(t *testing.T) (*Store, *clock) {
 	return s, c
 }
 
+// claimOne claims key for articles, proposing what a publisher would if
+// the key is new: one revision per article.
 func claimOne(t *testing.T, s *Store, key string, articles ...string) Claim {
 	t.Helper()
-	claims, err := s.ClaimAll(t.Context(), []Request{{Key: key, Articles: articles}})
+	claims, err := s.ClaimAll(t.Context(), []Request{{Key: key, Articles: articles, New: stateOf(len(articles), articles...)}})
 	if err != nil {
 		t.Fatalf("claim %s: %v", key, err)
 	}
@@ -37,13 +39,14 @@ func claimOne(t *testing.T, s *Store, key string, articles ...string) Claim {
 
 func confirm(t *testing.T, s *Store, c Claim, rev int, articles ...string) {
 	t.Helper()
-	lost, err := s.Done(t.Context(), []Confirm{{
-		Claim: c, Revision: rev, FirstSeen: time.UnixMilli(1000).UTC(),
-		Sources: sourcesOf(articles),
-	}})
+	lost, err := s.Done(t.Context(), []Confirm{{Claim: c, State: stateOf(rev, articles...)}})
 	if err != nil || lost != 0 {
 		t.Fatalf("confirm %s: lost %d, %v", c.Key, lost, err)
 	}
+}
+
+func stateOf(rev int, articles ...string) State {
+	return State{Revision: rev, FirstSeen: time.UnixMilli(1000).UTC(), Sources: sourcesOf(articles)}
 }
 
 func sourcesOf(articles []string) []event.SourceRef {
@@ -91,7 +94,7 @@ func TestLiveClaimBlocksOthersUntilItsLeaseEnds(t *testing.T) {
 	// stale owner's confirmation is refused.
 	clk.t = clk.t.Add(11 * time.Second)
 	second := claimOne(t, s, "k", "a1")
-	lost, err := s.Done(t.Context(), []Confirm{{Claim: first, Revision: 1, FirstSeen: clk.t, Sources: sourcesOf([]string{"a1"})}})
+	lost, err := s.Done(t.Context(), []Confirm{{Claim: first, State: stateOf(1, "a1")}})
 	if err != nil || lost != 1 {
 		t.Fatalf("stale owner's confirm: lost %d, err %v; want it refused", lost, err)
 	}
@@ -119,4 +122,68 @@ func TestScriptsReloadAfterScriptFlush(t *testing.T) {
 	}
 	c := claimOne(t, s, "k", "a1")
 	confirm(t, s, c, 1, "a1")
+}
+
+func TestNewKeysOfABatchAreConfirmedByOneMarker(t *testing.T) {
+	s, _ := newStore(t)
+	confirm(t, s, claimOne(t, s, "k0", "a0"), 1, "a0")
+	reqs := []Request{
+		{Key: "k0", Articles: []string{"a9"}, New: stateOf(1, "a9")}, // forwarded before: compare-and-set
+		{Key: "k1", Articles: []string{"a1"}, New: stateOf(1, "a1")},
+		{Key: "k2", Articles: []string{"a2", "a3"}, New: stateOf(2, "a2", "a3")},
+	}
+	claims, err := s.ClaimAll(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirms := []Confirm{{Claim: claims[0], State: stateOf(2, "a0", "a9")}}
+	for i, c := range claims[1:] {
+		confirms = append(confirms, Confirm{Claim: c, State: reqs[i+1].New})
+	}
+	if lost, err := s.Done(t.Context(), confirms); err != nil || lost != 0 {
+		t.Fatalf("confirm: lost %d, %v", lost, err)
+	}
+	// Nothing was written to the new keys themselves: the marker confirmed them.
+	if v, err := s.rdb.Get(t.Context(), s.prefix+"k0").Result(); err != nil || v[0] != 'D' {
+		t.Errorf("key forwarded before = %.30q, %v; want it done", v, err)
+	}
+	for _, r := range reqs[1:] {
+		v, err := s.rdb.Get(t.Context(), s.prefix+r.Key).Result()
+		if err != nil || v[0] != 'N' {
+			t.Errorf("key %s = %.30q, %v; want its claim as written", r.Key, v, err)
+		}
+	}
+	if n, err := s.rdb.Exists(t.Context(), s.batches+claims[0].Token).Result(); err != nil || n != 1 {
+		t.Fatalf("batch marker exists = %d, %v", n, err)
+	}
+	c := claimOne(t, s, "k2", "a3", "a4")
+	if !c.Duplicate[0] || c.Duplicate[1] || c.Revision != 2 || len(c.Sources) != 2 || c.FirstSeen.UnixMilli() != 1000 {
+		t.Errorf("claim after the marker = %+v, want revision 2, a3 forwarded, a4 not", c)
+	}
+}
+
+func TestNewClaimOfADeadOwnerIsNeverForwarded(t *testing.T) {
+	s, clk := newStore(t)
+	claimOne(t, s, "k", "a1") // and its owner dies before confirming
+	if _, err := s.ClaimAll(t.Context(), []Request{{Key: "k", Articles: []string{"a1"}}}); !errors.Is(err, ErrBusy) {
+		t.Fatalf("claim during the dead owner's lease: err = %v, want ErrBusy", err)
+	}
+	clk.t = clk.t.Add(11 * time.Second)
+	c := claimOne(t, s, "k", "a1")
+	if c.Duplicate[0] || c.Revision != 0 || len(c.Sources) != 0 {
+		t.Fatalf("claim after the lease = %+v, want a key never forwarded", c)
+	}
+	confirm(t, s, c, 1, "a1")
+	if again := claimOne(t, s, "k", "a1"); !again.Duplicate[0] || again.Revision != 1 {
+		t.Errorf("the new owner's confirmation did not stick: %+v", again)
+	}
+}
+
+func TestConfirmingAnotherStateThanProposedIsKept(t *testing.T) {
+	s, _ := newStore(t)
+	c := claimOne(t, s, "k", "a1") // proposes revision 1 from a1
+	confirm(t, s, c, 2, "a0", "a1")
+	if again := claimOne(t, s, "k", "a0"); !again.Duplicate[0] || again.Revision != 2 {
+		t.Errorf("claim after confirming another state = %+v, want revision 2 with a0", again)
+	}
 }

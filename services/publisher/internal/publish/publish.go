@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strconv"
 	"sync"
 	"time"
 
@@ -97,7 +98,13 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 	if err := p.assignStories(ctx, reports); err != nil {
 		return p.redisFailed(err, reports, res)
 	}
+	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
 	reqs, groups := claimRequests(reports)
+	// What each key becomes if it was never forwarded goes with its claim.
+	ifNew := freshReports(reports, reqs, groups, nil)
+	for i := range reqs {
+		reqs[i].New, _ = forward(dedupe.Claim{}, groups[reqs[i].Key], reports, ifNew, nil, now, nil)
+	}
 	claims, err := p.store.ClaimAll(ctx, reqs)
 	if errors.Is(err, dedupe.ErrBusy) {
 		p.metrics.busy.Inc()
@@ -107,7 +114,6 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 		return p.redisFailed(err, reports, res)
 	}
 	fresh := freshReports(reports, reqs, groups, claims)
-	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
 	mentions, counts, err := p.mentionCounts(ctx, reports, fresh, now)
 	if err != nil {
 		p.store.Release(ctx, claims)
@@ -115,29 +121,29 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 	}
 
 	var (
-		confirms []dedupe.Confirm
+		confirms = make([]dedupe.Confirm, 0, len(claims))
 		idle     []dedupe.Claim // every report of the key a duplicate
-		outgoing []outgoing
+		outgoing = make([]outgoing, 0, len(reports))
 	)
 	for i, c := range claims {
-		confirm, out := p.forward(c, groups[reqs[i].Key], reports, fresh, counts, now)
-		if len(out) == 0 {
+		state, n := forward(c, groups[reqs[i].Key], reports, fresh, counts, now, &outgoing)
+		if n == 0 {
 			idle = append(idle, c)
 			continue
 		}
-		confirms = append(confirms, confirm)
-		outgoing = append(outgoing, out...)
+		confirms = append(confirms, dedupe.Confirm{Claim: c, State: state})
 	}
 	p.store.Release(ctx, idle)
+	p.count(reports, fresh, outgoing)
 	msgs := make([]kafka.Message, len(outgoing))
 	errs := make([]error, len(outgoing))
-	parallel(len(outgoing), func(i int) { msgs[i], errs[i] = p.enriched(outgoing[i].report, outgoing[i].enrichment) })
+	parallel(len(outgoing), func(i int) { msgs[i], errs[i] = p.enriched(&reports[outgoing[i].report], &outgoing[i].enrichment) })
 	for i, err := range errs {
 		if err != nil {
 			// Encoding what decoded cannot fail but for a bug: hold the batch
 			// rather than forward part of a key's revisions.
 			p.store.Release(ctx, claims)
-			return stream.Result{}, fmt.Errorf("encode enriched record of %s: %w", outgoing[i].report.key, err)
+			return stream.Result{}, fmt.Errorf("encode enriched record of %s: %w", reports[outgoing[i].report].key, err)
 		}
 	}
 	res.Produce = msgs
@@ -224,8 +230,8 @@ func (p *Publisher) redisFailed(err error, reports []report, res stream.Result) 
 // claimRequests makes one claim per key, listing its reports' articles in
 // order; groups maps each key to its reports.
 func claimRequests(reports []report) ([]dedupe.Request, map[string][]int) {
-	groups := map[string][]int{}
-	var reqs []dedupe.Request
+	groups := make(map[string][]int, len(reports))
+	reqs := make([]dedupe.Request, 0, len(reports))
 	for i, r := range reports {
 		if _, ok := groups[r.key]; !ok {
 			reqs = append(reqs, dedupe.Request{Key: r.key})
@@ -241,52 +247,68 @@ func claimRequests(reports []report) ([]dedupe.Request, map[string][]int) {
 }
 
 // freshReports marks the reports that are not duplicates: not forwarded
-// before and not repeated earlier in the batch.
+// before (as the claims found; nil claims: keys never forwarded) and not
+// repeated earlier in the batch.
 func freshReports(reports []report, reqs []dedupe.Request, groups map[string][]int, claims []dedupe.Claim) []bool {
 	out := make([]bool, len(reports))
-	for i, c := range claims {
+	for i, req := range reqs {
 		seen := map[string]bool{}
-		for k, idx := range groups[reqs[i].Key] {
+		for k, idx := range groups[req.Key] {
 			art := reports[idx].article().ArticleID
-			out[idx] = !c.Duplicate[k] && !seen[art]
+			out[idx] = (claims == nil || !claims[i].Duplicate[k]) && !seen[art]
 			seen[art] = true
 		}
 	}
 	return out
 }
 
-// outgoing is one enriched record to encode and produce.
+// outgoing is one enriched record to encode and produce: the index of its
+// report and what enriches it.
 type outgoing struct {
-	report     report
+	report     int
 	enrichment event.Enrichment
 }
 
-// forward returns the enriched records of one claimed key's fresh reports,
-// each a revision after the last, and the state to confirm once they are
-// written; none when every report was a duplicate.
-func (p *Publisher) forward(c dedupe.Claim, reportsOfKey []int, reports []report, fresh []bool, counts []*event.MentionCounts, now time.Time) (dedupe.Confirm, []outgoing) {
-	rev, firstSeen, sources := c.Revision, c.FirstSeen, c.Sources
-	if firstSeen.IsZero() {
-		firstSeen = now
+// forward works out one claimed key's fresh reports, each a revision after
+// the last: it returns the key's state once they are written and how many
+// there are (none when every report was a duplicate), and appends their
+// enriched records to out unless out is nil.
+func forward(c dedupe.Claim, reportsOfKey []int, reports []report, fresh []bool, counts []*event.MentionCounts, now time.Time, out *[]outgoing) (dedupe.State, int) {
+	st := c.State
+	if st.FirstSeen.IsZero() {
+		st.FirstSeen = now
 	}
-	var out []outgoing
+	n := 0
 	for _, idx := range reportsOfKey {
-		r := reports[idx]
 		if !fresh[idx] {
-			p.metrics.duplicates.WithLabelValues(r.msg.Topic).Inc()
 			continue
 		}
+		r := &reports[idx]
 		art := r.article()
-		rev++
-		sources = appendSource(sources, event.SourceRef{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now})
-		out = append(out, outgoing{report: r, enrichment: event.Enrichment{
-			FirstSeenAt: firstSeen, Sources: sources, Revision: rev, StoryID: r.story, MentionCounts: counts[idx],
-		}})
-		if rev > 1 {
-			p.metrics.updates.WithLabelValues(r.msg.Topic).Inc()
+		st.Revision++
+		st.Sources = appendSource(st.Sources, event.SourceRef{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now})
+		n++
+		if out != nil {
+			*out = append(*out, outgoing{report: idx, enrichment: event.Enrichment{
+				FirstSeenAt: st.FirstSeen, Sources: st.Sources, Revision: st.Revision, StoryID: r.story, MentionCounts: counts[idx],
+			}})
 		}
 	}
-	return dedupe.Confirm{Claim: c, Revision: rev, FirstSeen: firstSeen, Sources: sources}, out
+	return st, n
+}
+
+// count adds a batch's duplicates and updates to the metrics.
+func (p *Publisher) count(reports []report, fresh []bool, outgoing []outgoing) {
+	for i, r := range reports {
+		if !fresh[i] {
+			p.metrics.duplicates.WithLabelValues(r.msg.Topic).Inc()
+		}
+	}
+	for _, o := range outgoing {
+		if o.enrichment.Revision > 1 {
+			p.metrics.updates.WithLabelValues(reports[o.report].msg.Topic).Inc()
+		}
+	}
 }
 
 // unchecked forwards every report as a first revision, without dedupe.
@@ -294,7 +316,7 @@ func (p *Publisher) unchecked(reports []report, res stream.Result) (stream.Resul
 	now := p.now().UTC().Truncate(time.Millisecond) // as Redis keeps it
 	for _, r := range reports {
 		art := r.article()
-		msg, err := p.enriched(r, event.Enrichment{
+		msg, err := p.enriched(&r, &event.Enrichment{
 			FirstSeenAt: now, Revision: 1, StoryID: r.article().ArticleID,
 			Sources: []event.SourceRef{{Source: art.Source, URL: art.URL, ArticleID: art.ArticleID, SeenAt: now}},
 		})
@@ -326,25 +348,28 @@ func (p *Publisher) decode(msg kafka.Message) (report, error) {
 	return report{}, fmt.Errorf("record from unexpected topic %q", msg.Topic)
 }
 
-func (p *Publisher) enriched(r report, en event.Enrichment) (kafka.Message, error) {
+func (p *Publisher) enriched(r *report, en *event.Enrichment) (kafka.Message, error) {
 	if r.quote != nil {
-		q := *r.quote
-		q.ID = r.key
-		return stream.Event{Topic: p.topics.EnrichedQuotes, Key: r.key, ID: fmt.Sprintf("%s/%d", r.key, en.Revision),
-			Type: event.CETypeEnrichedQuote, Source: "newswire/publisher", Time: en.FirstSeenAt,
-			Value: event.EnrichedQuote{Quote: q, Enrichment: en}}.Message()
+		v := &event.EnrichedQuote{Quote: *r.quote, Enrichment: *en}
+		v.ID = r.key
+		return stream.Event{Topic: p.topics.EnrichedQuotes, Key: r.key, ID: revisionID(r.key, en.Revision),
+			Type: event.CETypeEnrichedQuote, Source: "newswire/publisher", Time: en.FirstSeenAt, Value: v}.Message()
 	}
-	e := *r.entity
-	e.ID = event.EntityRecordID(en.StoryID, e.EntityID)
-	return stream.Event{Topic: p.topics.EnrichedEntities, Key: e.ID, ID: fmt.Sprintf("%s/%d", e.ID, en.Revision),
-		Type: event.CETypeEnrichedEntity, Source: "newswire/publisher", Time: en.FirstSeenAt,
-		Value: event.EnrichedEntity{Entity: e, Enrichment: en}}.Message()
+	v := &event.EnrichedEntity{Entity: *r.entity, Enrichment: *en}
+	v.ID = event.EntityRecordID(en.StoryID, v.EntityID)
+	return stream.Event{Topic: p.topics.EnrichedEntities, Key: v.ID, ID: revisionID(v.ID, en.Revision),
+		Type: event.CETypeEnrichedEntity, Source: "newswire/publisher", Time: en.FirstSeenAt, Value: v}.Message()
+}
+
+// revisionID is the CloudEvents id of one revision of a key's record.
+func revisionID(key string, revision int) string {
+	return key + "/" + strconv.Itoa(revision)
 }
 
 // assignStories gives every report its article's story and every entity
 // report its key: one entity per story.
 func (p *Publisher) assignStories(ctx context.Context, reports []report) error {
-	index := map[string]int{}
+	index := make(map[string]int, len(reports))
 	var fingerprints, articles []string
 	for _, r := range reports {
 		art := r.article()

@@ -12,6 +12,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
 	"github.com/newswire/newswire/services/publisher/internal/story"
 	"github.com/newswire/newswire/services/publisher/internal/trend"
@@ -39,11 +40,13 @@ func quoteMsg(t testing.TB, article, source, text string) kafka.Message {
 		Text: text, Speaker: event.Speaker{Name: &name}, Attribution: event.AttributionExplicit,
 		Length: len([]rune(text)), OffsetUnit: event.OffsetUnit, In: event.InBody,
 	}
-	b, err := json.Marshal(q)
+	// As the extractor produces it: JSON with CloudEvents headers.
+	m, err := stream.Event{Topic: topics.Quotes, Key: q.ID, ID: q.ID, Type: event.CETypeQuote,
+		Source: "newswire/extractor", Time: q.PublishedAt, Value: q}.Message()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return kafka.Message{Topic: topics.Quotes, Key: []byte(q.ID), Value: b}
+	return m
 }
 
 // handle runs one batch as the consumer would, with a produce that
