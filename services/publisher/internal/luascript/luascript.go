@@ -12,8 +12,9 @@ import (
 // Pipeline sends the calls fill queues (EvalSha of the given scripts) in
 // one round trip. A server that lost its script cache (a restart, SCRIPT
 // FLUSH) answers NOSCRIPT to every call: the scripts are loaded and the
-// pipeline is sent once more. Nothing has run in that case, so nothing
-// runs twice.
+// pipeline is sent once more. No script has run in that case, so none runs
+// twice; other commands in the pipeline run again, so they must be
+// idempotent (a plain SET is).
 func Pipeline(ctx context.Context, rdb redis.UniversalClient, scripts []*redis.Script, fill func(redis.Pipeliner)) error {
 	run := func(p redis.Pipeliner) error { fill(p); return nil }
 	_, err := rdb.Pipelined(ctx, run)

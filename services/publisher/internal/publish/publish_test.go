@@ -2,6 +2,7 @@ package publish
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,10 +23,18 @@ var topics = Topics{Quotes: "q", Entities: "e", EnrichedQuotes: "eq", EnrichedEn
 
 func newPublisher(t *testing.T) *Publisher {
 	t.Helper()
+	p, _ := newPublisherOn(t)
+	return p
+}
+
+// newPublisherOn returns a publisher and a look into its dedupe keys.
+func newPublisherOn(t *testing.T) (*Publisher, func(key string) string) {
+	t.Helper()
 	prefix := kafkatest.Name(t, "publish") + ":"
 	rdb := redistest.Connect(t, prefix)
-	return New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour), trend.New(rdb, prefix),
+	p := New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour), trend.New(rdb, prefix),
 		topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
+	return p, func(key string) string { return rdb.Get(t.Context(), prefix+"publisher:"+key).Val() }
 }
 
 func quoteMsg(t testing.TB, article, source, text string) kafka.Message {
@@ -117,6 +126,29 @@ func TestReportsFromOtherOutletsFoldIntoRevisions(t *testing.T) {
 	}
 	if got := later[1].Sources[2].Source; got != "minsknews.by" {
 		t.Errorf("latest source = %s, want minsknews.by", got)
+	}
+}
+
+func TestNewQuotationReportedTwiceInOneBatchIsRemembered(t *testing.T) {
+	p, dedupeKey := newPublisherOn(t)
+	text := "We will do everything to ensure peace in the region."
+	a1, a2 := quoteMsg(t, "a1", "belta.by", text), quoteMsg(t, "a2", "sb.by", text)
+	first, _ := handle(t, p, a1, a2)
+	if len(first) != 2 || first[0].Revision != 1 || first[1].Revision != 2 || len(first[1].Sources) != 2 {
+		t.Fatalf("one batch with two reports of a new quotation = %+v, want revisions 1 and 2", first)
+	}
+	// The state proposed with the claim was the one confirmed: by the
+	// batch's marker, not by rewriting the key.
+	if v := dedupeKey(first[0].ID); !strings.HasPrefix(v, "N") {
+		t.Errorf("dedupe key = %.40q, want the claim the marker confirmed", v)
+	}
+	// What the batch's marker confirmed: both articles, revision 2.
+	if again, _ := handle(t, p, a2, a1); len(again) != 0 {
+		t.Errorf("redelivery of both reports forwarded %d records, want none", len(again))
+	}
+	third, _ := handle(t, p, quoteMsg(t, "a3", "minsknews.by", text))
+	if len(third) != 1 || third[0].Revision != 3 || len(third[0].Sources) != 3 || !third[0].FirstSeenAt.Equal(first[0].FirstSeenAt) {
+		t.Errorf("a third report = %+v, want revision 3 with three sources and the first first_seen_at", third)
 	}
 }
 
