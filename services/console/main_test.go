@@ -20,6 +20,7 @@ import (
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/pkg/testnet"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 func TestReadSettings(t *testing.T) {
@@ -230,22 +231,16 @@ func TestConsumesAndServes(t *testing.T) {
 	a := lavrovArticle()
 	c.produce(t, enrichedQuote(a, "Sergey Lavrov", "What is happening in Eurasia testifies to the fact."), enrichedEntity(a, "Q7747", "Sergey Lavrov", event.TypePerson))
 	c.mention(t, "Q7747", a.ID, time.Now())
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		var body struct {
-			Quotes []struct{ Speaker, Text string }
-		}
-		getJSON(t, c.url+"/api/quotes", &body)
-		if len(body.Quotes) == 1 {
-			if body.Quotes[0].Speaker != "Sergey Lavrov" {
-				t.Fatalf("quotation %+v", body.Quotes[0])
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the quotation did not reach /api/quotes within 15s")
-		}
-		time.Sleep(50 * time.Millisecond)
+	// The quotation and the entity come by two topics: each is waited for.
+	var quotes struct {
+		Quotes []struct{ Speaker, Text string }
+	}
+	testwait.For(t, 15*time.Second, "the quotation reaches /api/quotes", func() bool {
+		getJSON(t, c.url+"/api/quotes", &quotes)
+		return len(quotes.Quotes) > 0
+	})
+	if len(quotes.Quotes) != 1 || quotes.Quotes[0].Speaker != "Sergey Lavrov" {
+		t.Fatalf("quotations %+v", quotes.Quotes)
 	}
 	var board struct {
 		Hour []struct {
@@ -253,7 +248,10 @@ func TestConsumesAndServes(t *testing.T) {
 			LastHour int    `json:"last_hour"`
 		}
 	}
-	getJSON(t, c.url+"/api/trending", &board)
+	testwait.For(t, 15*time.Second, "the entity reaches /api/trending", func() bool {
+		getJSON(t, c.url+"/api/trending", &board)
+		return len(board.Hour) > 0
+	})
 	if len(board.Hour) != 1 || board.Hour[0].Name != "Sergey Lavrov" || board.Hour[0].LastHour != 1 {
 		t.Errorf("trending %+v", board)
 	}
