@@ -185,10 +185,9 @@ type Claim struct {
 	// Duplicate[i] says Articles[i] was forwarded already.
 	Duplicate []bool
 
-	// pending is the done state of a key claimed new (proposed, encoded),
-	// which its batch's marker confirms.
-	pending  string
-	proposed State
+	// proposed, for a key claimed new, is the state stored with the claim,
+	// which its batch's marker confirms; nil for a key forwarded before.
+	proposed *State
 	expiry   int64 // lease end, Unix ms
 }
 
@@ -203,19 +202,21 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	}
 	now := s.now().UnixMilli()
 	expiry := now + s.lease.Milliseconds()
-	pending := make([]string, len(reqs))
+	claim := "N" + token + ":" + strconv.FormatInt(expiry, 10) + ":"
+	values := make([]string, len(reqs))
 	for i, r := range reqs {
-		if pending[i], err = encodeState(r.New); err != nil {
+		state, err := encodeState(r.New)
+		if err != nil {
 			return nil, fmt.Errorf("encode new state of %s: %w", r.Key, err)
 		}
+		values[i] = claim + state
 	}
-	claim := "N" + token + ":" + strconv.FormatInt(expiry, 10) + ":"
 	fresh := make([]*redis.BoolCmd, len(reqs))
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, r := range reqs {
 			// A pending key lives as long as a done one: it is done once
 			// its batch is confirmed, with nothing more written to it.
-			fresh[i] = p.SetNX(ctx, s.prefix+r.Key, claim+pending[i], s.window)
+			fresh[i] = p.SetNX(ctx, s.prefix+r.Key, values[i], s.window)
 		}
 		return nil
 	})
@@ -227,7 +228,7 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	for i, cmd := range fresh {
 		if cmd.Val() {
 			claims[i] = Claim{Key: reqs[i].Key, Token: token, Duplicate: make([]bool, len(reqs[i].Articles)),
-				pending: pending[i], proposed: reqs[i].New, expiry: expiry}
+				proposed: &reqs[i].New, expiry: expiry}
 		} else {
 			existing = append(existing, i)
 		}
@@ -365,7 +366,7 @@ func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) 
 	var keys []string
 	var states []any
 	for _, d := range done {
-		if d.Claim.pending != "" && now < d.Claim.expiry && d.State.sameAs(d.Claim.proposed) {
+		if d.Claim.proposed != nil && now < d.Claim.expiry && d.State.sameAs(*d.Claim.proposed) {
 			marked = true
 			continue
 		}
