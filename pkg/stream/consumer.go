@@ -66,6 +66,14 @@ type ConsumerConfig struct {
 	// records waiting with its committed offset unmoved before the consumer
 	// rejoins the group; twice that and Healthy fails. 5 minutes when zero.
 	StallTimeout time.Duration
+	// Overlap hands a batch to the handler while the one before is still
+	// being produced, confirmed and committed. Batches are still produced
+	// and committed in order, one at a time. When the one before fails, the
+	// batch handled meanwhile is given back (Result.Unwritten) and both go
+	// through again in order. A handler that finds the batch before still
+	// holding something it needs returns an error: the consumer waits for
+	// that batch and hands the same batch again at once.
+	Overlap bool
 }
 
 // Consumer reads a consumer group's topics, hands batches to a Handler,
@@ -217,20 +225,7 @@ func (c *Consumer) session(ctx context.Context) error {
 		c.fetch(ctx, reader, fetched)
 	}()
 
-	var runErr error
-	for {
-		batch := c.gather(ctx, fetched)
-		if len(batch) == 0 {
-			break
-		}
-		if err := c.process(workCtx, batch); err != nil {
-			runErr = err
-			break
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
+	runErr := c.consume(ctx, workCtx, fetched)
 	wg.Wait()
 	c.reader.Store(nil)
 	if err := reader.Close(); err != nil {
@@ -266,16 +261,9 @@ func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.M
 	}
 }
 
-// gather waits for the first record, then takes whatever else is already
-// fetched, up to MaxBatch. It returns nothing once ctx is cancelled: records
-// fetched but not handled are simply not committed.
-func (c *Consumer) gather(ctx context.Context, ch <-chan kafka.Message) []kafka.Message {
-	var first kafka.Message
-	select {
-	case <-ctx.Done():
-		return nil
-	case first = <-ch:
-	}
+// gather takes, after first, whatever else is already fetched, up to
+// MaxBatch.
+func (c *Consumer) gather(first kafka.Message, ch <-chan kafka.Message) []kafka.Message {
 	batch := append(make([]kafka.Message, 0, c.cfg.MaxBatch), first)
 	for len(batch) < c.cfg.MaxBatch {
 		select {
@@ -288,26 +276,134 @@ func (c *Consumer) gather(ctx context.Context, ch <-chan kafka.Message) []kafka.
 	return batch
 }
 
-// process gets one batch through: handle, produce, confirm, commit. It
-// retries with backoff until it succeeds or ctx ends; only then does it
-// return an error, and nothing of the batch is committed.
-func (c *Consumer) process(ctx context.Context, batch []kafka.Message) error {
-	start := time.Now()
-	delays := backoff.Policy{Min: 100 * time.Millisecond, Max: 10 * time.Second}
-	for attempt := 1; ; attempt++ {
-		err := c.attempt(ctx, batch)
-		if err == nil {
-			break
+// consume gets batches through, one after the other, until ctx is
+// cancelled; with Overlap, each is handled while the one before is written.
+// Work runs under workCtx, which outlives ctx by the drain timeout, so the
+// batches in flight are finished; records fetched but not handled are
+// simply not committed.
+func (c *Consumer) consume(ctx, workCtx context.Context, fetched <-chan kafka.Message) error {
+	var prev *writing // the batch before, being written, when overlapping
+	for ctx.Err() == nil {
+		var prevDone <-chan error // nil, so never ready, without a batch before
+		if prev != nil {
+			prevDone = prev.done
 		}
+		var first kafka.Message
+		select {
+		case <-ctx.Done():
+			return prev.through(workCtx)
+		case err := <-prevDone:
+			// The batch before ended while no record was waiting.
+			w := prev
+			prev = nil
+			if err := w.retry(workCtx, err); err != nil {
+				return err
+			}
+			continue
+		case first = <-fetched:
+		}
+		batch, start := c.gather(first, fetched), time.Now()
+		if !c.cfg.Overlap {
+			if err := c.alone(workCtx, batch, start); err != nil {
+				return err
+			}
+			continue
+		}
+		res, err := c.handler.Handle(workCtx, batch)
+		if prevErr := prev.wait(); prevErr != nil {
+			if err == nil && res.Unwritten != nil {
+				res.Unwritten(context.WithoutCancel(workCtx)) // the batch before goes first
+			}
+			if err := prev.retry(workCtx, prevErr); err != nil {
+				return err
+			}
+			err = errors.New("the batch before was written again")
+		}
+		prev = nil
+		if err != nil {
+			// The batch before held what this one needs, or a dependency is
+			// down: this batch goes through alone, handled again.
+			if err := c.alone(workCtx, batch, start); err != nil {
+				return err
+			}
+			continue
+		}
+		prev = c.write(workCtx, batch, res, start)
+	}
+	return prev.through(workCtx)
+}
+
+// writing is a handled batch being produced, confirmed and committed by a
+// goroutine of its own.
+type writing struct {
+	c     *Consumer
+	batch []kafka.Message
+	start time.Time
+	done  chan error
+}
+
+// write starts writing a handled batch and committing it once written.
+func (c *Consumer) write(ctx context.Context, batch []kafka.Message, res Result, start time.Time) *writing {
+	w := &writing{c: c, batch: batch, start: start, done: make(chan error, 1)}
+	go func() {
+		err := c.produce(ctx, res)
+		if err == nil {
+			c.commit(ctx, batch, start)
+		}
+		w.done <- err
+	}()
+	return w
+}
+
+// wait returns once the batch is written and committed, or failed to be
+// written. A nil writing has nothing to wait for. Wait once.
+func (w *writing) wait() error {
+	if w == nil {
+		return nil
+	}
+	return <-w.done
+}
+
+// through waits for the batch to be written and, when that failed, gets it
+// through again.
+func (w *writing) through(ctx context.Context) error {
+	return w.retry(ctx, w.wait())
+}
+
+// retry gets the batch through again when writing it ended in err.
+func (w *writing) retry(ctx context.Context, err error) error {
+	if err == nil {
+		return nil
+	}
+	return w.c.through(ctx, w.batch, w.start, err)
+}
+
+// alone gets one batch through, with nothing else in flight.
+func (c *Consumer) alone(ctx context.Context, batch []kafka.Message, start time.Time) error {
+	return c.through(ctx, batch, start, c.attempt(ctx, batch))
+}
+
+// through gets a batch whose attempt ended in err through: it retries with
+// backoff until an attempt succeeds or ctx ends, then commits. Only when ctx
+// ends first does it return an error, and nothing of the batch is committed.
+func (c *Consumer) through(ctx context.Context, batch []kafka.Message, start time.Time, err error) error {
+	delays := backoff.Policy{Min: 100 * time.Millisecond, Max: 10 * time.Second}
+	for attempt := 1; err != nil; attempt++ {
 		c.blocked.Store(true)
 		c.metrics.retries.Inc()
 		c.log.Warn("batch not done, retrying", zap.Error(err), zap.Int(logging.KeyAttempt, attempt), zap.Int(logging.KeyCount, len(batch)))
 		if !backoff.Sleep(ctx, delays.Delay(attempt)) {
 			return fmt.Errorf("drain deadline passed with a batch of %d records unfinished: %w", len(batch), err)
 		}
+		err = c.attempt(ctx, batch)
 	}
-	c.blocked.Store(false)
+	c.commit(ctx, batch, start)
+	return nil
+}
 
+// commit commits the offsets of a batch that was written.
+func (c *Consumer) commit(ctx context.Context, batch []kafka.Message, start time.Time) {
+	c.blocked.Store(false)
 	if r := c.reader.Load(); r != nil {
 		if err := r.CommitMessages(ctx, batch...); err != nil {
 			// The records were produced; after a rebalance they are
@@ -320,14 +416,20 @@ func (c *Consumer) process(ctx context.Context, batch []kafka.Message) error {
 		c.metrics.consumed.WithLabelValues(m.Topic).Inc()
 	}
 	c.metrics.batchSeconds.Observe(time.Since(start).Seconds())
-	return nil
 }
 
+// attempt handles a batch and writes what the handler returned.
 func (c *Consumer) attempt(ctx context.Context, batch []kafka.Message) error {
 	res, err := c.handler.Handle(ctx, batch)
 	if err != nil {
 		return fmt.Errorf("handle batch: %w", err)
 	}
+	return c.produce(ctx, res)
+}
+
+// produce writes a handled batch's records and dead letters, then runs its
+// Written; when producing fails it runs Unwritten.
+func (c *Consumer) produce(ctx context.Context, res Result) error {
 	out := res.Produce
 	if len(res.Dead) > 0 {
 		out = append(out[:len(out):len(out)], c.deadLetters(res.Dead)...)

@@ -29,6 +29,8 @@ type fixture struct {
 	dlq      string
 	group    string
 	consumer *stream.Consumer
+	overlap  bool // handle each batch while the one before is written
+	maxBatch int
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -60,13 +62,25 @@ func (f *fixture) produceInput(t *testing.T, values ...string) {
 	}
 }
 
+// inBothModes runs test with a new fixture as a consumer that writes each
+// batch before handling the next, and as one that overlaps them.
+func inBothModes(t *testing.T, test func(t *testing.T, f *fixture)) {
+	for _, overlap := range []bool{false, true} {
+		t.Run(fmt.Sprintf("overlap=%t", overlap), func(t *testing.T) {
+			f := newFixture(t)
+			f.overlap = overlap
+			test(t, f)
+		})
+	}
+}
+
 // start runs a consumer with handler h and producer p until the returned
 // stop is called; stop waits for Run to return and gives its error.
 func (f *fixture) start(t *testing.T, h stream.Handler, p stream.Producer) (stop func() error) {
 	t.Helper()
 	f.consumer = stream.NewConsumer(stream.ConsumerConfig{
 		Service: "test", Group: f.group, Topics: []string{f.in}, Deadletter: f.dlq,
-		DrainTimeout: 5 * time.Second,
+		DrainTimeout: 5 * time.Second, Overlap: f.overlap, MaxBatch: f.maxBatch,
 	}, f.conn, h, p, zaptest.NewLogger(t), prometheus.NewRegistry())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -107,85 +121,118 @@ func values(msgs []kafka.Message) map[string]int {
 }
 
 func TestConsumerForwardsCommitsAndDeadLetters(t *testing.T) {
-	f := newFixture(t)
-	var in []string
-	for i := range 200 {
-		in = append(in, "v"+strconv.Itoa(i))
-	}
-	in = append(in, "bad", "boom")
-	f.produceInput(t, in...)
-
-	stop := f.start(t, stream.PerRecord(f.upper(), 4), f.writer)
-	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 200, 20*time.Second)
-	dead := kafkatest.ReadAll(t, f.cluster.Brokers(), f.dlq, 2, 20*time.Second)
-	if err := stop(); err != nil {
-		t.Fatalf("stop: %v", err)
-	}
-
-	counts := values(got)
-	for i := range 200 {
-		if v := "V" + strconv.Itoa(i); counts[v] != 1 {
-			t.Errorf("%s forwarded %d times, want once", v, counts[v])
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		var in []string
+		for i := range 200 {
+			in = append(in, "v"+strconv.Itoa(i))
 		}
-	}
-	reasons := map[string]string{}
-	for _, d := range dead {
-		reasons[string(d.Value)] = stream.Header(d, stream.HeaderDLQError)
-		if stream.Header(d, stream.HeaderDLQTopic) != f.in || stream.Header(d, stream.HeaderDLQService) != "test" {
-			t.Errorf("dead letter %q lacks its origin: %v", d.Value, d.Headers)
-		}
-		if stream.Header(d, stream.HeaderDLQOffset) == "" || stream.Header(d, stream.HeaderDLQPartition) == "" {
-			t.Errorf("dead letter %q lacks partition or offset", d.Value)
-		}
-	}
-	if !strings.Contains(reasons["bad"], "bad record") || !strings.Contains(reasons["boom"], "panic") {
-		t.Errorf("dead-letter reasons = %q", reasons)
-	}
+		in = append(in, "bad", "boom")
+		f.produceInput(t, in...)
 
-	// Everything was committed: a new consumer of the same group gets none
-	// of the old records, only a new one.
-	f.produceInput(t, "after")
-	var seen []string
-	var mu sync.Mutex
-	stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
-		mu.Lock()
-		seen = append(seen, string(m.Value))
-		mu.Unlock()
-		return nil, nil
-	}, 1), f.writer)
-	testwait.For(t, 20*time.Second, "the consumer handles a record", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 })
-	_ = stop()
-	if len(seen) != 1 || seen[0] != "after" {
-		t.Errorf("after restart the group consumed %q, want only [after]", seen)
-	}
+		stop := f.start(t, stream.PerRecord(f.upper(), 4), f.writer)
+		got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 200, 20*time.Second)
+		dead := kafkatest.ReadAll(t, f.cluster.Brokers(), f.dlq, 2, 20*time.Second)
+		if err := stop(); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+
+		counts := values(got)
+		for i := range 200 {
+			if v := "V" + strconv.Itoa(i); counts[v] != 1 {
+				t.Errorf("%s forwarded %d times, want once", v, counts[v])
+			}
+		}
+		reasons := map[string]string{}
+		for _, d := range dead {
+			reasons[string(d.Value)] = stream.Header(d, stream.HeaderDLQError)
+			if stream.Header(d, stream.HeaderDLQTopic) != f.in || stream.Header(d, stream.HeaderDLQService) != "test" {
+				t.Errorf("dead letter %q lacks its origin: %v", d.Value, d.Headers)
+			}
+			if stream.Header(d, stream.HeaderDLQOffset) == "" || stream.Header(d, stream.HeaderDLQPartition) == "" {
+				t.Errorf("dead letter %q lacks partition or offset", d.Value)
+			}
+		}
+		if !strings.Contains(reasons["bad"], "bad record") || !strings.Contains(reasons["boom"], "panic") {
+			t.Errorf("dead-letter reasons = %q", reasons)
+		}
+
+		// Everything was committed: a new consumer of the same group gets none
+		// of the old records, only a new one.
+		f.produceInput(t, "after")
+		var seen []string
+		var mu sync.Mutex
+		stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
+			mu.Lock()
+			seen = append(seen, string(m.Value))
+			mu.Unlock()
+			return nil, nil
+		}, 1), f.writer)
+		testwait.For(t, 20*time.Second, "the consumer handles a record", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 })
+		_ = stop()
+		if len(seen) != 1 || seen[0] != "after" {
+			t.Errorf("after restart the group consumed %q, want only [after]", seen)
+		}
+	})
 }
 
-// flakyProducer fails the first n writes.
+// flakyProducer fails the first n writes, each after running before when
+// it is set.
 type flakyProducer struct {
 	next     stream.Producer
 	failures atomic.Int32
+	before   func()
 }
 
 func (p *flakyProducer) WriteMessages(ctx context.Context, msgs ...kafka.Message) error {
 	if p.failures.Add(-1) >= 0 {
+		if p.before != nil {
+			p.before()
+		}
 		return errors.New("injected produce failure")
 	}
 	return p.next.WriteMessages(ctx, msgs...)
 }
 
-// claimingHandler claims each record before producing and records what was
-// confirmed and undone, as the publisher's dedupe does.
+// claimingHandler claims each record's key before producing, as the
+// publisher's dedupe does: a key another batch holds makes the batch wait
+// (ErrRetry), and a claim lasts until it is confirmed or undone. It counts
+// what was claimed, confirmed and undone.
 type claimingHandler struct {
-	out               string
+	out string
+	// onHandle, when set, runs at the start of the n-th call of Handle;
+	// onUndo, when set, after a batch's claims are undone.
+	onHandle func(n int)
+	onUndo   func()
+
 	mu                sync.Mutex
+	handled           int
+	held              map[string]bool
 	claimed, released int
 	confirmed         map[string]int
 }
 
 func (h *claimingHandler) Handle(_ context.Context, batch []kafka.Message) (stream.Result, error) {
 	h.mu.Lock()
-	h.claimed += len(batch)
+	h.handled++
+	n := h.handled
 	h.mu.Unlock()
+	if h.onHandle != nil {
+		h.onHandle(n)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, m := range batch {
+		if h.held[string(m.Key)] {
+			return stream.Result{}, fmt.Errorf("key %s held by another batch: %w", m.Key, stream.ErrRetry)
+		}
+	}
+	if h.held == nil {
+		h.held = map[string]bool{}
+	}
+	for _, m := range batch {
+		h.held[string(m.Key)] = true
+	}
+	h.claimed += len(batch)
 	var res stream.Result
 	for _, m := range batch {
 		res.Produce = append(res.Produce, kafka.Message{Topic: h.out, Key: m.Key, Value: m.Value})
@@ -194,43 +241,98 @@ func (h *claimingHandler) Handle(_ context.Context, batch []kafka.Message) (stre
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		for _, m := range batch {
-			h.confirmed[string(m.Value)]++
+			if h.held[string(m.Key)] {
+				h.confirmed[string(m.Value)]++
+				delete(h.held, string(m.Key))
+			}
 		}
 		return nil
 	}
 	res.Unwritten = func(context.Context) {
 		h.mu.Lock()
 		defer h.mu.Unlock()
+		for _, m := range batch {
+			delete(h.held, string(m.Key))
+		}
 		h.released += len(batch)
+		if h.onUndo != nil {
+			h.onUndo()
+		}
 	}
 	return res, nil
 }
 
 func TestConsumerRetriesFailedProduceAndUndoesClaims(t *testing.T) {
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		f.produceInput(t, "a", "b", "c")
+		p := &flakyProducer{next: f.writer}
+		p.failures.Store(3)
+		h := &claimingHandler{out: f.out, confirmed: map[string]int{}}
+		stop := f.start(t, h, p)
+		got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 3, 30*time.Second)
+		_ = stop()
+
+		if c := values(got); c["a"] != 1 || c["b"] != 1 || c["c"] != 1 {
+			t.Errorf("forwarded %v, want a, b and c once each", c)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.released == 0 {
+			t.Error("failed writes did not release their claims")
+		}
+		if h.claimed-h.released != 3 {
+			t.Errorf("claimed %d, released %d: want exactly 3 claims kept", h.claimed, h.released)
+		}
+		for _, v := range []string{"a", "b", "c"} {
+			if h.confirmed[v] != 1 {
+				t.Errorf("%s confirmed %d times, want once", v, h.confirmed[v])
+			}
+		}
+	})
+}
+
+// Overlapping, a batch is handled while the one before is written. When
+// that write fails, the batch handled meanwhile gives its claims back before
+// the one before is handled again: otherwise each waits for the other's key
+// for good.
+func TestOverlappingConsumerGivesBackTheNextBatchWhenOneFails(t *testing.T) {
 	f := newFixture(t)
-	f.produceInput(t, "a", "b", "c")
-	p := &flakyProducer{next: f.writer}
-	p.failures.Store(3)
-	h := &claimingHandler{out: f.out, confirmed: map[string]int{}}
+	f.overlap, f.maxBatch = true, 1
+	// One key: one partition, so two batches in this order.
+	if err := f.writer.WriteMessages(t.Context(),
+		kafka.Message{Topic: f.in, Key: []byte("k"), Value: []byte("k1")},
+		kafka.Message{Topic: f.in, Key: []byte("k"), Value: []byte("k2")}); err != nil {
+		t.Fatal(err)
+	}
+	// The first batch's write fails while the second is being handled, and
+	// the second claims the key the first gave back.
+	secondHandled, firstUndone := make(chan struct{}), make(chan struct{})
+	var undoOnce sync.Once
+	h := &claimingHandler{out: f.out, confirmed: map[string]int{},
+		onHandle: func(n int) {
+			if n == 2 {
+				close(secondHandled)
+				<-firstUndone
+			}
+		},
+		onUndo: func() { undoOnce.Do(func() { close(firstUndone) }) },
+	}
+	p := &flakyProducer{next: f.writer, before: func() { <-secondHandled }}
+	p.failures.Store(1)
 	stop := f.start(t, h, p)
-	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 3, 30*time.Second)
+	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 2, 30*time.Second)
 	_ = stop()
 
-	if c := values(got); c["a"] != 1 || c["b"] != 1 || c["c"] != 1 {
-		t.Errorf("forwarded %v, want a, b and c once each", c)
+	if len(got) != 2 || string(got[0].Value) != "k1" || string(got[1].Value) != "k2" {
+		t.Errorf("forwarded %v, want k1 then k2", values(got))
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.released == 0 {
-		t.Error("failed writes did not release their claims")
+	if h.confirmed["k1"] != 1 || h.confirmed["k2"] != 1 {
+		t.Errorf("confirmed %v, want k1 and k2 once each", h.confirmed)
 	}
-	if h.claimed-h.released != 3 {
-		t.Errorf("claimed %d, released %d: want exactly 3 claims kept", h.claimed, h.released)
-	}
-	for _, v := range []string{"a", "b", "c"} {
-		if h.confirmed[v] != 1 {
-			t.Errorf("%s confirmed %d times, want once", v, h.confirmed[v])
-		}
+	if h.claimed-h.released != 2 {
+		t.Errorf("claimed %d, released %d: want exactly 2 claims kept", h.claimed, h.released)
 	}
 }
 
@@ -248,20 +350,21 @@ func (h *blockingHandler) Handle(ctx context.Context, batch []kafka.Message) (st
 }
 
 func TestConsumerStopsWhileDependencyIsDownAndResumes(t *testing.T) {
-	f := newFixture(t)
-	h := &blockingHandler{next: stream.PerRecord(f.upper(), 1)}
-	h.down.Store(true)
-	f.produceInput(t, "x")
-	stop := f.start(t, h, f.writer)
-	testwait.For(t, 20*time.Second, "the consumer reports itself blocked", func() bool { return f.consumer.Ready(t.Context()) != nil })
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		h := &blockingHandler{next: stream.PerRecord(f.upper(), 1)}
+		h.down.Store(true)
+		f.produceInput(t, "x")
+		stop := f.start(t, h, f.writer)
+		testwait.For(t, 20*time.Second, "the consumer reports itself blocked", func() bool { return f.consumer.Ready(t.Context()) != nil })
 
-	h.down.Store(false)
-	got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 30*time.Second)
-	testwait.For(t, 20*time.Second, "the consumer is ready again", func() bool { return f.consumer.Ready(t.Context()) == nil })
-	_ = stop()
-	if c := values(got); c["X"] != 1 {
-		t.Errorf("forwarded %v, want X once", c)
-	}
+		h.down.Store(false)
+		got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 30*time.Second)
+		testwait.For(t, 20*time.Second, "the consumer is ready again", func() bool { return f.consumer.Ready(t.Context()) == nil })
+		_ = stop()
+		if c := values(got); c["X"] != 1 {
+			t.Errorf("forwarded %v, want X once", c)
+		}
+	})
 }
 
 // slowHandler holds each batch until released, to test draining.
@@ -281,44 +384,45 @@ func (h *slowHandler) Handle(ctx context.Context, batch []kafka.Message) (stream
 }
 
 func TestConsumerDrainsInFlightBatchOnShutdown(t *testing.T) {
-	f := newFixture(t)
-	h := &slowHandler{started: make(chan struct{}, 1), release: make(chan struct{}), next: stream.PerRecord(f.upper(), 1)}
-	f.produceInput(t, "d1", "d2", "d3")
-	stop := f.start(t, h, f.writer)
-	<-h.started
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		h := &slowHandler{started: make(chan struct{}, 1), release: make(chan struct{}), next: stream.PerRecord(f.upper(), 1)}
+		f.produceInput(t, "d1", "d2", "d3")
+		stop := f.start(t, h, f.writer)
+		<-h.started
 
-	stopped := make(chan error, 1)
-	go func() { stopped <- stop() }()
-	time.AfterFunc(200*time.Millisecond, func() { close(h.release) })
-	if err := <-stopped; err != nil {
-		t.Fatalf("stop: %v", err)
-	}
-
-	// What was in flight at the signal was produced and committed.
-	got := values(kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 10*time.Second))
-	var seen []string
-	var mu sync.Mutex
-	stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
-		mu.Lock()
-		seen = append(seen, string(m.Value))
-		mu.Unlock()
-		return nil, nil
-	}, 1), f.writer)
-	f.produceInput(t, "marker")
-	// Partitions deliver in any order: wait for the marker and for every
-	// record not produced before the shutdown to come again.
-	testwait.For(t, 20*time.Second, "the marker and every record not produced before the shutdown", func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return slices.Contains(seen, "marker") && len(got)+len(seen)-1 >= 3
-	})
-	_ = stop()
-	for _, v := range seen {
-		if v != "marker" && got[strings.ToUpper(v)] == 1 {
-			t.Errorf("%s was produced before shutdown but redelivered: not committed", v)
+		stopped := make(chan error, 1)
+		go func() { stopped <- stop() }()
+		time.AfterFunc(200*time.Millisecond, func() { close(h.release) })
+		if err := <-stopped; err != nil {
+			t.Fatalf("stop: %v", err)
 		}
-	}
-	if len(got)+len(seen)-1 < 3 {
-		t.Errorf("lost records: produced %v, redelivered %v", got, seen)
-	}
+
+		// What was in flight at the signal was produced and committed.
+		got := values(kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 10*time.Second))
+		var seen []string
+		var mu sync.Mutex
+		stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
+			mu.Lock()
+			seen = append(seen, string(m.Value))
+			mu.Unlock()
+			return nil, nil
+		}, 1), f.writer)
+		f.produceInput(t, "marker")
+		// Partitions deliver in any order: wait for the marker and for every
+		// record not produced before the shutdown to come again.
+		testwait.For(t, 20*time.Second, "the marker and every record not produced before the shutdown", func() bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return slices.Contains(seen, "marker") && len(got)+len(seen)-1 >= 3
+		})
+		_ = stop()
+		for _, v := range seen {
+			if v != "marker" && got[strings.ToUpper(v)] == 1 {
+				t.Errorf("%s was produced before shutdown but redelivered: not committed", v)
+			}
+		}
+		if len(got)+len(seen)-1 < 3 {
+			t.Errorf("lost records: produced %v, redelivered %v", got, seen)
+		}
+	})
 }

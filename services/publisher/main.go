@@ -94,6 +94,9 @@ func run(s settings, log *zap.Logger) error {
 			MaxBatch:     s.MaxBatch,
 			DrainTimeout: s.DrainTimeout,
 			StallTimeout: s.Kafka.StallTimeout,
+			// Handle a batch while the one before is written: a key both
+			// hold makes the later wait for the earlier's confirmation.
+			Overlap: true,
 		}, conn, pub, writer, log.With(zap.Int("consumer", i+1)), reg)
 		adm.AddReadiness("consumer "+strconv.Itoa(i+1), consumers[i].Ready)
 		adm.AddLiveness("consumer "+strconv.Itoa(i+1), consumers[i].Healthy)

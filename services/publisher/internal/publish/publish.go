@@ -38,8 +38,7 @@ type Stories interface {
 
 // Trends counts the articles that mention each entity.
 type Trends interface {
-	Counts(ctx context.Context, ms []trend.Mention, now time.Time) ([]event.MentionCounts, error)
-	Record(ctx context.Context, ms []trend.Mention, now time.Time) error
+	Record(ctx context.Context, ms []trend.Mention, now time.Time) ([]event.MentionCounts, error)
 }
 
 // Topics are the publisher's inputs and outputs.
@@ -89,7 +88,12 @@ func (r report) article() event.ArticleContext {
 }
 
 // Handle implements stream.Handler. Per batch it makes four Redis round
-// trips (stories, claims, trend counts, confirmation) and one Kafka write.
+// trips (stories, claims, mentions, confirmation) and one Kafka write.
+//
+// The consumer may hand it a batch while the one before is being written:
+// a key that batch claimed is busy until it is confirmed, so the batch
+// waits for it (ErrRetry), and mentions are recorded here, not once
+// written, so the later batch counts them.
 func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.Result, error) {
 	reports, res := p.decodeAll(batch)
 	if len(reports) == 0 {
@@ -114,7 +118,7 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 		return p.redisFailed(err, reports, res)
 	}
 	fresh := freshReports(reports, reqs, groups, claims)
-	mentions, counts, err := p.mentionCounts(ctx, reports, fresh, now)
+	counts, err := p.recordMentions(ctx, reports, fresh, now)
 	if err != nil {
 		p.store.Release(ctx, claims)
 		return p.redisFailed(err, reports, res)
@@ -152,9 +156,6 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 	res.Written = func(ctx context.Context) error {
 		lost, err := p.store.Done(ctx, confirms)
 		if err != nil {
-			return err
-		}
-		if err := p.trends.Record(ctx, mentions, now); err != nil {
 			return err
 		}
 		p.metrics.lost.Add(float64(lost))
@@ -393,9 +394,9 @@ func (p *Publisher) assignStories(ctx context.Context, reports []report) error {
 	return nil
 }
 
-// mentionCounts reads the trend counts of the fresh entity reports, and
-// returns the mentions to record once they are written.
-func (p *Publisher) mentionCounts(ctx context.Context, reports []report, fresh []bool, now time.Time) ([]trend.Mention, []*event.MentionCounts, error) {
+// recordMentions records the mentions of the fresh entity reports and
+// returns each report's mention counts, nil for the others.
+func (p *Publisher) recordMentions(ctx context.Context, reports []report, fresh []bool, now time.Time) ([]*event.MentionCounts, error) {
 	var mentions []trend.Mention
 	var which []int
 	for i, r := range reports {
@@ -406,22 +407,16 @@ func (p *Publisher) mentionCounts(ctx context.Context, reports []report, fresh [
 	}
 	out := make([]*event.MentionCounts, len(reports))
 	if len(mentions) == 0 {
-		return nil, out, nil
+		return out, nil
 	}
-	counts, err := p.trends.Counts(ctx, mentions, now)
+	counts, err := p.trends.Record(ctx, mentions, now)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	// Redis knows the earlier batches; earlier articles of this batch count too.
-	earlier := map[string]int64{}
 	for k, i := range which {
-		id := mentions[k].EntityID
-		counts[k].LastHour += earlier[id]
-		counts[k].LastDay += earlier[id]
-		earlier[id]++
 		out[i] = &counts[k]
 	}
-	return mentions, out, nil
+	return out, nil
 }
 
 func appendSource(sources []event.SourceRef, s event.SourceRef) []event.SourceRef {
@@ -457,7 +452,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "newswire_publisher_unchecked_total", Help: "Records forwarded without dedupe while Redis was down (DEDUPE_FAIL_OPEN).",
 		}),
 		busy: prometheus.NewCounter(prometheus.CounterOpts{
-			Name: "newswire_publisher_busy_total", Help: "Batches held back because another owner had a live claim on a key.",
+			Name: "newswire_publisher_busy_total", Help: "Batches held back because another batch or publisher had a live claim on a key (the batch is handled again).",
 		}),
 		lost: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newswire_publisher_claims_lost_total", Help: "Claims whose lease ran out before confirmation (the record may be forwarded twice).",

@@ -2,6 +2,7 @@ package publish
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -217,5 +218,40 @@ func TestEntitiesAreOnePerStoryWithMentionCounts(t *testing.T) {
 		if e.MentionCounts == nil || e.MentionCounts.LastHour != int64(i+1) || e.MentionCounts.LastDay != int64(i+1) {
 			t.Errorf("record %d: mention counts %+v, want %d in the hour and day", i, e.MentionCounts, i+1)
 		}
+	}
+}
+
+// The consumer hands a batch over while the one before is still being
+// written (stream.ConsumerConfig.Overlap): a key the earlier batch holds
+// makes the later one wait, and the earlier batch's mentions count already.
+func TestBatchHandledBeforeTheOneBeforeIsWritten(t *testing.T) {
+	p := newPublisher(t)
+	text := "We will do everything to ensure peace in the region."
+	earlier, err := p.Handle(t.Context(), []kafka.Message{quoteMsg(t, "a1", "belta.by", text), entityMsg(t, "a1", "belta.by", "0123456789abcdef")})
+	if err != nil || len(earlier.Produce) != 2 {
+		t.Fatalf("earlier batch: %d records, %v", len(earlier.Produce), err)
+	}
+
+	if _, err := p.Handle(t.Context(), []kafka.Message{quoteMsg(t, "a2", "sb.by", text)}); !errors.Is(err, stream.ErrRetry) {
+		t.Fatalf("a report of a quotation the batch before holds: err = %v, want ErrRetry", err)
+	}
+	other, err := p.Handle(t.Context(), []kafka.Message{entityMsg(t, "a3", "tass.com", "fedcba9876543210")})
+	if err != nil || len(other.Produce) != 1 {
+		t.Fatalf("entity of another story: %d records, %v", len(other.Produce), err)
+	}
+	e, err := event.Decode[event.EnrichedEntity](other.Produce[0].Value)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.MentionCounts == nil || e.MentionCounts.LastDay != 2 {
+		t.Errorf("mention counts %+v, want 2: the batch before's article counts", e.MentionCounts)
+	}
+
+	if err := earlier.Written(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	later, _ := handle(t, p, quoteMsg(t, "a2", "sb.by", text))
+	if len(later) != 1 || later[0].Revision != 2 || len(later[0].Sources) != 2 {
+		t.Errorf("once the batch before is written, the report = %+v, want revision 2", later)
 	}
 }

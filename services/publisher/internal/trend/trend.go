@@ -3,14 +3,14 @@
 // so that consumers can see what is trending.
 //
 // Each entity has a Redis sorted set of the articles that mentioned it,
-// scored by when they were forwarded. Adding an article that is already
-// there changes nothing, so recording a batch twice (a retry) counts it
-// once.
+// scored by when the publisher first handled them (a mention counts from
+// then, though its record is written a moment later). Adding an article
+// that is already there changes nothing, so recording a batch twice (a
+// retry) counts it once.
 package trend
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -23,7 +23,7 @@ import (
 // Window is the longest count kept.
 const Window = 24 * time.Hour
 
-// Counter reads and records mentions.
+// Counter records mentions and counts them.
 type Counter struct {
 	rdb    redis.UniversalClient
 	prefix string
@@ -40,58 +40,39 @@ type Mention struct {
 	ArticleID string
 }
 
-// Counts returns, for each mention, the entity's counts including that
-// article, as they will be once Record has run: one round trip.
-func (c *Counter) Counts(ctx context.Context, ms []Mention, now time.Time) ([]event.MentionCounts, error) {
-	type cmds struct {
-		hour, day *redis.IntCmd
-		member    *redis.FloatCmd
-	}
-	all := make([]cmds, len(ms))
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, m := range ms {
-			key := c.prefix + m.EntityID
-			all[i] = cmds{
-				hour:   p.ZCount(ctx, key, score(now.Add(-time.Hour)), "+inf"),
-				day:    p.ZCount(ctx, key, score(now.Add(-Window)), "+inf"),
-				member: p.ZScore(ctx, key, m.ArticleID),
-			}
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("read mention counts: %w", err)
-	}
-	out := make([]event.MentionCounts, len(ms))
-	for i, cm := range all {
-		extra := int64(1)
-		if cm.member.Err() == nil {
-			extra = 0 // already counted
-		}
-		out[i] = event.MentionCounts{LastHour: cm.hour.Val() + extra, LastDay: cm.day.Val() + extra}
-	}
-	return out, nil
-}
-
-// Record adds the mentions, trims what left the window, and lets an
-// entity's set expire a window after its last mention.
-func (c *Counter) Record(ctx context.Context, ms []Mention, now time.Time) error {
+// Record adds the mentions and returns, for each, its entity's counts
+// including that article and every mention before it, in one transaction:
+// publishers recording at once still count every article once. Recording a
+// mention again (a retry) keeps its first time and counts it once. Articles
+// that left the window are trimmed, and an entity's set expires a window
+// after its last mention.
+func (c *Counter) Record(ctx context.Context, ms []Mention, now time.Time) ([]event.MentionCounts, error) {
 	if len(ms) == 0 {
-		return nil
+		return nil, nil
 	}
-	_, err := c.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for _, m := range ms {
+	type counts struct{ hour, day *redis.IntCmd }
+	all := make([]counts, len(ms))
+	_, err := c.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		for i, m := range ms {
 			key := c.prefix + m.EntityID
 			p.ZAddNX(ctx, key, redis.Z{Score: float64(now.UnixMilli()), Member: m.ArticleID})
 			p.ZRemRangeByScore(ctx, key, "-inf", "("+score(now.Add(-Window)))
+			all[i] = counts{
+				hour: p.ZCount(ctx, key, score(now.Add(-time.Hour)), "+inf"),
+				day:  p.ZCount(ctx, key, score(now.Add(-Window)), "+inf"),
+			}
 			p.Expire(ctx, key, Window+time.Hour)
 		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("record mentions: %w", err)
+		return nil, fmt.Errorf("record %d mentions: %w", len(ms), err)
 	}
-	return nil
+	out := make([]event.MentionCounts, len(ms))
+	for i, cm := range all {
+		out[i] = event.MentionCounts{LastHour: cm.hour.Val(), LastDay: cm.day.Val()}
+	}
+	return out, nil
 }
 
 func score(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }

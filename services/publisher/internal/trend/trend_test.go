@@ -1,40 +1,83 @@
 package trend
 
 import (
+	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 )
 
-func TestRollingCountsOverHourAndDay(t *testing.T) {
+func newCounter(t *testing.T) *Counter {
+	t.Helper()
 	prefix := kafkatest.Name(t, "trend") + ":"
-	c := New(redistest.Connect(t, prefix), prefix)
+	return New(redistest.Connect(t, prefix), prefix)
+}
+
+func TestRollingCountsOverHourAndDay(t *testing.T) {
+	c := newCounter(t)
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
-	record := func(at time.Time, articles ...string) {
-		t.Helper()
-		var ms []Mention
-		for _, a := range articles {
-			ms = append(ms, Mention{EntityID: "Q184", ArticleID: a})
-		}
-		if err := c.Record(t.Context(), ms, at); err != nil {
+	steps := []struct {
+		at       time.Time
+		mentions []Mention
+		want     []event.MentionCounts
+	}{
+		{now.Add(-30 * time.Hour), []Mention{{"Q184", "old"}}, []event.MentionCounts{{LastHour: 1, LastDay: 1}}},
+		// The day has moved on: "old" is trimmed.
+		{now.Add(-5 * time.Hour), []Mention{{"Q184", "a1"}, {"Q184", "a2"}}, []event.MentionCounts{{LastHour: 1, LastDay: 1}, {LastHour: 2, LastDay: 2}}},
+		{now.Add(-10 * time.Minute), []Mention{{"Q184", "a3"}}, []event.MentionCounts{{LastHour: 1, LastDay: 3}}},
+		// A retry counts once and keeps its first time.
+		{now.Add(-10 * time.Minute), []Mention{{"Q184", "a3"}}, []event.MentionCounts{{LastHour: 1, LastDay: 3}}},
+		// Each mention counts those before it in the batch; entities apart.
+		{now, []Mention{{"Q184", "new"}, {"Q184", "a3"}, {"Q1", "x"}}, []event.MentionCounts{{LastHour: 2, LastDay: 4}, {LastHour: 2, LastDay: 4}, {LastHour: 1, LastDay: 1}}},
+	}
+	for i, s := range steps {
+		got, err := c.Record(t.Context(), s.mentions, s.at)
+		if err != nil {
 			t.Fatal(err)
 		}
+		if !slices.Equal(got, s.want) {
+			t.Errorf("step %d: counts %+v, want %+v", i, got, s.want)
+		}
 	}
-	record(now.Add(-30*time.Hour), "old")     // outside the day
-	record(now.Add(-5*time.Hour), "a1", "a2") // in the day, not the hour
-	record(now.Add(-10*time.Minute), "a3")    // in the hour
-	record(now.Add(-10*time.Minute), "a3")    // a retry counts once
+}
 
-	got, err := c.Counts(t.Context(), []Mention{{EntityID: "Q184", ArticleID: "new"}, {EntityID: "Q184", ArticleID: "a3"}, {EntityID: "Q1", ArticleID: "x"}}, now)
-	if err != nil {
-		t.Fatal(err)
+// Publishers record at once: each batch is one transaction, so every
+// article of an entity gets its own count, none twice.
+func TestConcurrentRecordsCountEachArticleOnce(t *testing.T) {
+	c := newCounter(t)
+	const writers, perBatch = 4, 300
+	now := time.Now()
+	counts := make([][]event.MentionCounts, writers)
+	errs := make([]error, writers)
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			ms := make([]Mention, perBatch)
+			for i := range ms {
+				ms[i] = Mention{EntityID: "Q184", ArticleID: fmt.Sprintf("w%d-a%d", w, i)}
+			}
+			counts[w], errs[w] = c.Record(t.Context(), ms, now)
+		})
 	}
-	want := []struct{ hour, day int64 }{{2, 4}, {1, 3}, {1, 1}}
-	for i, w := range want {
-		if got[i].LastHour != w.hour || got[i].LastDay != w.day {
-			t.Errorf("mention %d: counts %+v, want last hour %d, last day %d", i, got[i], w.hour, w.day)
+	wg.Wait()
+	var days []int64
+	for w := range writers {
+		if errs[w] != nil {
+			t.Fatal(errs[w])
+		}
+		for _, m := range counts[w] {
+			days = append(days, m.LastDay)
+		}
+	}
+	slices.Sort(days)
+	for i, d := range days {
+		if d != int64(i+1) {
+			t.Fatalf("counts over all batches are not 1 to %d, each once: at %d got %d", writers*perBatch, i+1, d)
 		}
 	}
 }
