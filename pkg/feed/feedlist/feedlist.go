@@ -158,7 +158,7 @@ func parseOPML(b []byte) ([]Feed, error) {
 				if name == "" {
 					name = o.Text
 				}
-				feeds = append(feeds, Feed{URL: strings.TrimSpace(o.XMLURL), Name: strings.TrimSpace(name), Language: strings.ToLower(o.Language)})
+				feeds = append(feeds, Feed{URL: strings.TrimSpace(o.XMLURL), Name: strings.TrimSpace(name), Language: strings.ToLower(strings.TrimSpace(o.Language))})
 			}
 			walk(o.Outlines, depth+1)
 		}
