@@ -274,7 +274,7 @@ func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSec
 	defer cancel()
 	c := stream.NewConsumer(stream.ConsumerConfig{
 		Service: "bench", Group: kafkatest.Name(b, "g"), Topics: []string{r.topics.Quotes},
-		Deadletter: r.topics.Quotes + ".dlq", MaxBatch: 1000, DrainTimeout: 10 * time.Second,
+		Deadletter: r.topics.Quotes + ".dlq", MaxBatch: 1000, DrainTimeout: 10 * time.Second, Overlap: true,
 	}, r.conn, h, r.writer, zap.NewNop(), prometheus.NewRegistry())
 	done := make(chan error, 1)
 	go func() { done <- c.Run(ctx) }()
