@@ -18,15 +18,23 @@ const (
 // Hash returns a short, stable identifier for the given parts: the first
 // 16 bytes of the SHA-256 of the parts joined by NUL, in hex.
 func Hash(parts ...string) string {
-	h := sha256.New()
+	var buf [512]byte // most parts join within it, off the heap
+	joined := buf[:0]
 	for i, p := range parts {
 		if i > 0 {
-			h.Write([]byte{0})
+			joined = append(joined, 0)
 		}
-		h.Write([]byte(p))
+		joined = append(joined, p...)
 	}
-	sum := h.Sum(nil)
-	return hex.EncodeToString(sum[:16])
+	var out [32]byte
+	return string(AppendHash(out[:0], joined))
+}
+
+// AppendHash appends to dst the Hash of parts the caller already joined by
+// NUL into joined.
+func AppendHash(dst, joined []byte) []byte {
+	sum := sha256.Sum256(joined)
+	return hex.AppendEncode(dst, sum[:16])
 }
 
 // QuoteID is the ID of the quotation with the given text at the given place

@@ -98,6 +98,25 @@ func (f *fixture) start(t *testing.T, h stream.Handler, p stream.Producer) (stop
 	return stop
 }
 
+// startRecording runs a consumer that only notes the values it is handed,
+// until the returned stop is called; seen returns the values so far.
+func (f *fixture) startRecording(t *testing.T) (stop func() error, seen func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var values []string
+	stop = f.start(t, stream.PerRecord(func(_ context.Context, m kafka.Message) ([]kafka.Message, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		values = append(values, string(m.Value))
+		return nil, nil
+	}, 1), f.writer)
+	return stop, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(values)
+	}
+}
+
 // upper maps each record to its value in upper case on the out topic;
 // "bad" records fail and "boom" records panic.
 func (f *fixture) upper() stream.RecordFunc {
@@ -159,17 +178,10 @@ func TestConsumerForwardsCommitsAndDeadLetters(t *testing.T) {
 		// Everything was committed: a new consumer of the same group gets none
 		// of the old records, only a new one.
 		f.produceInput(t, "after")
-		var seen []string
-		var mu sync.Mutex
-		stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
-			mu.Lock()
-			seen = append(seen, string(m.Value))
-			mu.Unlock()
-			return nil, nil
-		}, 1), f.writer)
-		testwait.For(t, 20*time.Second, "the consumer handles a record", func() bool { mu.Lock(); defer mu.Unlock(); return len(seen) > 0 })
+		stop, seen := f.startRecording(t)
+		testwait.For(t, 20*time.Second, "the consumer handles a record", func() bool { return len(seen()) > 0 })
 		_ = stop()
-		if len(seen) != 1 || seen[0] != "after" {
+		if seen := seen(); len(seen) != 1 || seen[0] != "after" {
 			t.Errorf("after restart the group consumed %q, want only [after]", seen)
 		}
 	})
@@ -399,23 +411,16 @@ func TestConsumerDrainsInFlightBatchOnShutdown(t *testing.T) {
 
 		// What was in flight at the signal was produced and committed.
 		got := values(kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 10*time.Second))
-		var seen []string
-		var mu sync.Mutex
-		stop = f.start(t, stream.PerRecord(func(ctx context.Context, m kafka.Message) ([]kafka.Message, error) {
-			mu.Lock()
-			seen = append(seen, string(m.Value))
-			mu.Unlock()
-			return nil, nil
-		}, 1), f.writer)
+		stop, recorded := f.startRecording(t)
 		f.produceInput(t, "marker")
 		// Partitions deliver in any order: wait for the marker and for every
 		// record not produced before the shutdown to come again.
 		testwait.For(t, 20*time.Second, "the marker and every record not produced before the shutdown", func() bool {
-			mu.Lock()
-			defer mu.Unlock()
+			seen := recorded()
 			return slices.Contains(seen, "marker") && len(got)+len(seen)-1 >= 3
 		})
 		_ = stop()
+		seen := recorded()
 		for _, v := range seen {
 			if v != "marker" && got[strings.ToUpper(v)] == 1 {
 				t.Errorf("%s was produced before shutdown but redelivered: not committed", v)

@@ -4,8 +4,6 @@
 package fold
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"unicode"
 	"unicode/utf8"
 
@@ -13,7 +11,7 @@ import (
 )
 
 // QuoteKey is the key every report of one quotation shares: the hash of
-// the normalised speaker and text, as event.Hash makes it.
+// the normalised speaker and text.
 func QuoteKey(q event.Quote) string {
 	var buf [1024]byte // most quotations normalise within it, off the heap
 	b := buf[:0]
@@ -22,11 +20,8 @@ func QuoteKey(q event.Quote) string {
 	}
 	b = append(b, 0)
 	b = AppendNormalized(b, q.Text)
-	sum := sha256.Sum256(b)
 	var key [2 + 32]byte
-	copy(key[:], "q:")
-	hex.Encode(key[2:], sum[:16])
-	return string(key[:])
+	return string(event.AppendHash(append(key[:0], "q:"...), b))
 }
 
 // EntityKey is the key of one entity within one story (or article).
