@@ -8,7 +8,9 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -64,6 +66,40 @@ func DeletePrefix(tb testing.TB, c *redis.Client, prefix string) {
 	if err := iter.Err(); err != nil {
 		tb.Logf("clean up Redis keys %s*: %v", prefix, err)
 	}
+}
+
+// ProcessCPU is the CPU time, user and system, this process has used so
+// far. With ServerCPU, benchmarks tell what a piece of work costs on each
+// side of the connection to Redis.
+func ProcessCPU(tb testing.TB) time.Duration {
+	tb.Helper()
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		tb.Fatalf("read this process's CPU time: %v", err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// ServerCPU is the CPU time, user and system, the Redis server has used so
+// far, as its INFO reports it.
+func ServerCPU(tb testing.TB, c redis.UniversalClient) time.Duration {
+	tb.Helper()
+	info, err := c.Info(context.Background(), "cpu").Result()
+	if err != nil {
+		tb.Fatalf("read Redis's CPU time: %v", err)
+	}
+	var used time.Duration
+	for line := range strings.SplitSeq(info, "\r\n") {
+		name, value, _ := strings.Cut(line, ":")
+		if name == "used_cpu_sys" || name == "used_cpu_user" {
+			seconds, err := strconv.ParseFloat(value, 64)
+			if err != nil {
+				tb.Fatalf("read Redis's CPU time: INFO cpu line %q: %v", line, err)
+			}
+			used += time.Duration(seconds * float64(time.Second))
+		}
+	}
+	return used
 }
 
 // RedisServer is a redis-server of a test's own, which the test may stop

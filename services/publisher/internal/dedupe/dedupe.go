@@ -203,13 +203,13 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	now := s.now().UnixMilli()
 	expiry := now + s.lease.Milliseconds()
 	claim := "N" + token + ":" + strconv.FormatInt(expiry, 10) + ":"
-	values := make([]string, len(reqs))
+	values := make([][]byte, len(reqs))
 	for i, r := range reqs {
-		state, err := encodeState(r.New)
+		// Sized for the usual state, one source: one allocation a key.
+		values[i], err = appendState(append(make([]byte, 0, len(claim)+256), claim...), r.New)
 		if err != nil {
 			return nil, fmt.Errorf("encode new state of %s: %w", r.Key, err)
 		}
-		values[i] = claim + state
 	}
 	fresh := make([]*redis.BoolCmd, len(reqs))
 	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -308,10 +308,9 @@ func (st State) sameAs(proposed State) bool {
 		})
 }
 
-// encodeState is the value of a done key.
-func encodeState(st State) (string, error) {
-	b, err := json.Append([]byte{'D'}, doneState{Revision: st.Revision, FirstSeen: st.FirstSeen.UnixMilli(), Sources: st.Sources}, 0)
-	return string(b), err
+// appendState appends the value of a done key to dst.
+func appendState(dst []byte, st State) ([]byte, error) {
+	return json.Append(append(dst, 'D'), doneState{Revision: st.Revision, FirstSeen: st.FirstSeen.UnixMilli(), Sources: st.Sources}, 0)
 }
 
 // parseClaim reads the done state a claim returned; an article among its
@@ -370,7 +369,7 @@ func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) 
 			marked = true
 			continue
 		}
-		state, err := encodeState(d.State)
+		state, err := appendState(nil, d.State)
 		if err != nil {
 			return 0, fmt.Errorf("encode state of %s: %w", d.Claim.Key, err)
 		}

@@ -16,7 +16,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newStore(t *testing.T) (*Store, *clock) {
+func newStore(t testing.TB) (*Store, *clock) {
 	t.Helper()
 	prefix := kafkatest.Name(t, "dedupe") + ":"
 	rdb := redistest.Connect(t, prefix)

@@ -4,10 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -127,26 +124,7 @@ func (r *benchRig) drain(b *testing.B, h stream.Handler, n int) drained {
 // cpu is the CPU time this process and Redis have used so far, in seconds.
 func (r *benchRig) cpu(b *testing.B) float64 {
 	b.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		b.Fatal(err)
-	}
-	total := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
-	info, err := r.rdb.Info(context.Background(), "cpu").Result()
-	if err != nil {
-		b.Fatal(err)
-	}
-	for line := range strings.SplitSeq(info, "\r\n") {
-		name, value, _ := strings.Cut(line, ":")
-		if name == "used_cpu_sys" || name == "used_cpu_user" {
-			v, err := strconv.ParseFloat(value, 64)
-			if err != nil {
-				b.Fatalf("redis INFO cpu: %s: %v", line, err)
-			}
-			total += v
-		}
-	}
-	return total
+	return (redistest.ProcessCPU(b) + redistest.ServerCPU(b, r.rdb)).Seconds()
 }
 
 func consumed(reg *prometheus.Registry) float64 {
