@@ -31,17 +31,21 @@ type Record interface {
 // in use.
 func Decode[T Record](b []byte) (T, error) {
 	var v T
-	rest, err := json.Parse(b, &v, json.ZeroCopy)
+	err := DecodeInto(b, &v)
+	return v, err
+}
+
+// DecodeInto is Decode into a record the caller holds, such as the record
+// embedded in an enriched one: no copy is made.
+func DecodeInto[T Record](b []byte, v *T) error {
+	rest, err := json.Parse(b, v, json.ZeroCopy)
 	if err == nil && len(rest) != 0 {
 		err = fmt.Errorf("invalid character %q after top-level value", rest[0])
 	}
 	if err != nil {
-		return v, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
-	if err := validate(any(&v)); err != nil {
-		return v, err
-	}
-	return v, nil
+	return validate(any(v))
 }
 
 func validate(v any) error {

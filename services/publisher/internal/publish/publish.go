@@ -71,13 +71,14 @@ func New(store Deduper, stories Stories, trends Trends, topics Topics, opts Opti
 	return &Publisher{store: store, stories: stories, trends: trends, topics: topics, opts: opts, log: log, metrics: newMetrics(reg), now: time.Now}
 }
 
-// report is one decoded input record.
+// report is one decoded input record, decoded into the enriched record it
+// becomes, whose enrichment is filled in when it is forwarded.
 type report struct {
 	msg    kafka.Message
 	key    string
 	story  string
-	quote  *event.Quote
-	entity *event.Entity
+	quote  *event.EnrichedQuote
+	entity *event.EnrichedEntity
 }
 
 func (r report) article() event.ArticleContext {
@@ -334,30 +335,32 @@ func (p *Publisher) unchecked(reports []report, res stream.Result) (stream.Resul
 func (p *Publisher) decode(msg kafka.Message) (report, error) {
 	switch msg.Topic {
 	case p.topics.Quotes:
-		q, err := event.Decode[event.Quote](msg.Value)
-		if err != nil {
+		q := new(event.EnrichedQuote)
+		if err := event.DecodeInto(msg.Value, &q.Quote); err != nil {
 			return report{}, fmt.Errorf("decode quote: %w", err)
 		}
-		return report{msg: msg, key: fold.QuoteKey(q), quote: &q}, nil
+		return report{msg: msg, key: fold.QuoteKey(q.Quote), quote: q}, nil
 	case p.topics.Entities:
-		e, err := event.Decode[event.Entity](msg.Value)
-		if err != nil {
+		e := new(event.EnrichedEntity)
+		if err := event.DecodeInto(msg.Value, &e.Entity); err != nil {
 			return report{}, fmt.Errorf("decode entity: %w", err)
 		}
-		return report{msg: msg, entity: &e}, nil
+		return report{msg: msg, entity: e}, nil
 	}
 	return report{}, fmt.Errorf("record from unexpected topic %q", msg.Topic)
 }
 
+// enriched encodes a report's record with its enrichment. A report is
+// forwarded at most once a batch, so its record is filled in place.
 func (p *Publisher) enriched(r *report, en *event.Enrichment) (kafka.Message, error) {
 	if r.quote != nil {
-		v := &event.EnrichedQuote{Quote: *r.quote, Enrichment: *en}
-		v.ID = r.key
+		v := r.quote
+		v.Enrichment, v.ID = *en, r.key
 		return stream.Event{Topic: p.topics.EnrichedQuotes, Key: r.key, ID: revisionID(r.key, en.Revision),
 			Type: event.CETypeEnrichedQuote, Source: "newswire/publisher", Time: en.FirstSeenAt, Value: v}.Message()
 	}
-	v := &event.EnrichedEntity{Entity: *r.entity, Enrichment: *en}
-	v.ID = event.EntityRecordID(en.StoryID, v.EntityID)
+	v := r.entity
+	v.Enrichment, v.ID = *en, event.EntityRecordID(en.StoryID, v.EntityID)
 	return stream.Event{Topic: p.topics.EnrichedEntities, Key: v.ID, ID: revisionID(v.ID, en.Revision),
 		Type: event.CETypeEnrichedEntity, Source: "newswire/publisher", Time: en.FirstSeenAt, Value: v}.Message()
 }
