@@ -206,7 +206,7 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	values := make([][]byte, len(reqs))
 	for i, r := range reqs {
 		// Sized for the usual state, one source: one allocation a key.
-		values[i], err = appendState(append(make([]byte, 0, len(claim)+256), claim...), r.New)
+		values[i], err = appendState(append(make([]byte, 0, len(claim)+320), claim...), r.New)
 		if err != nil {
 			return nil, fmt.Errorf("encode new state of %s: %w", r.Key, err)
 		}
