@@ -60,7 +60,8 @@ const chunk = 256
 // claimScript claims every key of KEYS unless one has a live claim; then
 // it claims none and returns {'busy'}. Otherwise it returns {'claimed',
 // done state per key (empty when never forwarded)}. An expired claim is taken
-// over, keeping the done state beneath it.
+// over, keeping the done state beneath it. A value that is neither is
+// returned as it is, for the caller to find unreadable.
 //
 // ARGV: token (24 characters), now (ms), lease (ms), the marker keys' prefix.
 var claimScript = redis.NewScript(`
@@ -69,12 +70,13 @@ local olds = {'claimed'}
 for i, key in ipairs(KEYS) do
   local v = redis.call('GET', key) or ''
   local kind = string.sub(v, 1, 1)
-  if kind == 'P' or kind == 'N' then
-    local c = string.find(v, ':', 27, true)
+  local c = (kind == 'P' or kind == 'N') and string.find(v, ':', 27, true)
+  local expiry = c and tonumber(string.sub(v, 27, c - 1))
+  if expiry then
     local beneath = string.sub(v, c + 1)
     if kind == 'N' and redis.call('EXISTS', batches .. string.sub(v, 2, 25)) == 1 then
       v = beneath -- its batch was confirmed
-    elseif tonumber(string.sub(v, 27, c - 1)) > now then
+    elseif expiry > now then
       return {'busy'}
     elseif kind == 'N' then
       v = '' -- its owner died before confirming: never forwarded
@@ -82,6 +84,8 @@ for i, key in ipairs(KEYS) do
       v = beneath
     end
   end
+  -- Anything but a claim goes back as it is: a done state, or a value
+  -- the caller cannot read.
   olds[i + 1] = v
 end
 local claim = 'P' .. token .. ':' .. (now + lease) .. ':'
@@ -184,6 +188,11 @@ type Claim struct {
 	State
 	// Duplicate[i] says Articles[i] was forwarded already.
 	Duplicate []bool
+	// Unreadable, when set, is why the state found under the key could not
+	// be read (written by hand or by another version): the key is taken as
+	// never forwarded, so its records go out again rather than wait for
+	// good, and its confirmation writes a readable state over it.
+	Unreadable error
 
 	// proposed, for a key claimed new, is the state stored with the claim,
 	// which its batch's marker confirms; nil for a key forwarded before.
@@ -281,9 +290,7 @@ func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs
 		for k, v := range vals[1:] {
 			i := which[part[0]+k]
 			state, _ := v.(string)
-			if claims[i], err = parseClaim(reqs[i], token, state); err != nil {
-				return err
-			}
+			claims[i] = parseClaim(reqs[i], token, state)
 		}
 	}
 	if busy {
@@ -314,18 +321,21 @@ func appendState(dst []byte, st State) ([]byte, error) {
 }
 
 // parseClaim reads the done state a claim returned; an article among its
-// sources was forwarded already.
-func parseClaim(r Request, token, state string) (Claim, error) {
+// sources was forwarded already. A state that cannot be read leaves the
+// claim as one of a key never forwarded, with the reason.
+func parseClaim(r Request, token, state string) Claim {
 	c := Claim{Key: r.Key, Token: token, Duplicate: make([]bool, len(r.Articles))}
 	if state == "" {
-		return c, nil
+		return c
 	}
 	if state[0] != 'D' {
-		return Claim{}, fmt.Errorf("claim key %s: unexpected state %.20q", r.Key, state)
+		c.Unreadable = fmt.Errorf("read state of key %s: not a done state: %.20q", r.Key, state)
+		return c
 	}
 	var d doneState
 	if err := json.Unmarshal([]byte(state[1:]), &d); err != nil {
-		return Claim{}, fmt.Errorf("claim key %s: decode state: %w", r.Key, err)
+		c.Unreadable = fmt.Errorf("read state of key %s: %w", r.Key, err)
+		return c
 	}
 	c.Revision, c.Sources = d.Revision, d.Sources
 	if d.FirstSeen > 0 {
@@ -339,7 +349,7 @@ func parseClaim(r Request, token, state string) (Claim, error) {
 			}
 		}
 	}
-	return c, nil
+	return c
 }
 
 // Confirm is the state a claimed key takes once its records are written.

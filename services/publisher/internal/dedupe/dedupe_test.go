@@ -3,6 +3,7 @@ package dedupe
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,5 +186,51 @@ func TestConfirmingAnotherStateThanProposedIsKept(t *testing.T) {
 	confirm(t, s, c, 2, "a0", "a1")
 	if again := claimOne(t, s, "k", "a0"); !again.Duplicate[0] || again.Revision != 2 {
 		t.Errorf("claim after confirming another state = %+v, want revision 2 with a0", again)
+	}
+}
+
+// A state that cannot be read, left by hand or by another version, must not
+// hold its key's records back for good: the key is taken as never
+// forwarded, the reason is given with its claim, and the confirmation
+// writes a readable state over it. The batch's other keys are claimed as
+// usual.
+func TestUnreadableStateIsTakenAsNeverForwarded(t *testing.T) {
+	for _, tc := range []struct{ name, value string }{
+		{"broken JSON", `D{"r":1,"s":[`},
+		{"wrong type", `D{"r":"one"}`},
+		{"not a state", `hello`},
+		{"a claim cut short", `P0123`},
+		{"a claim without its lease", `N0123456789abcdef01234567:soon:`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := newStore(t)
+			if err := s.rdb.Set(t.Context(), s.prefix+"k", tc.value, time.Hour).Err(); err != nil {
+				t.Fatal(err)
+			}
+			confirm(t, s, claimOne(t, s, "other", "a0"), 1, "a0")
+			claims, err := s.ClaimAll(t.Context(), []Request{
+				{Key: "k", Articles: []string{"a1"}, New: stateOf(1, "a1")},
+				{Key: "other", Articles: []string{"a2"}, New: stateOf(1, "a2")},
+			})
+			if err != nil {
+				t.Fatalf("claim beside an unreadable state: %v", err)
+			}
+			c := claims[0]
+			if c.Unreadable == nil || !strings.Contains(c.Unreadable.Error(), "k") {
+				t.Errorf("unreadable = %v, want the reason, naming the key", c.Unreadable)
+			}
+			if c.Revision != 0 || c.Duplicate[0] || len(c.Sources) != 0 {
+				t.Errorf("claim = %+v, want a key never forwarded", c)
+			}
+			if o := claims[1]; o.Unreadable != nil || o.Revision != 1 || o.Duplicate[0] {
+				t.Errorf("the batch's other claim = %+v, want revision 1 and a2 fresh", o)
+			}
+			if lost, err := s.Done(t.Context(), []Confirm{{Claim: c, State: stateOf(1, "a1")}, {Claim: claims[1], State: stateOf(2, "a0", "a2")}}); err != nil || lost != 0 {
+				t.Fatalf("confirm: lost %d, %v", lost, err)
+			}
+			if again := claimOne(t, s, "k", "a1"); again.Unreadable != nil || !again.Duplicate[0] || again.Revision != 1 {
+				t.Errorf("claim after confirming = %+v, want the confirmed state", again)
+			}
+		})
 	}
 }

@@ -118,6 +118,7 @@ func (p *Publisher) Handle(ctx context.Context, batch []kafka.Message) (stream.R
 	if err != nil {
 		return p.redisFailed(err, reports, res)
 	}
+	p.noteUnreadable(claims)
 	fresh := freshReports(reports, reqs, groups, claims)
 	counts, err := p.recordMentions(ctx, reports, fresh, now)
 	if err != nil {
@@ -299,6 +300,17 @@ func forward(c dedupe.Claim, reportsOfKey []int, reports []report, fresh []bool,
 	return st, n
 }
 
+// noteUnreadable reports the keys whose dedupe state could not be read:
+// their records are forwarded again as new.
+func (p *Publisher) noteUnreadable(claims []dedupe.Claim) {
+	for _, c := range claims {
+		if c.Unreadable != nil {
+			p.metrics.unreadable.Inc()
+			p.log.Warn("dedupe state unreadable, forwarding the key's records as new", zap.String("key", c.Key), zap.Error(c.Unreadable))
+		}
+	}
+}
+
 // count adds a batch's duplicates and updates to the metrics.
 func (p *Publisher) count(reports []report, fresh []bool, outgoing []outgoing) {
 	for i, r := range reports {
@@ -437,6 +449,7 @@ type metrics struct {
 	unchecked   prometheus.Counter
 	busy        prometheus.Counter
 	lost        prometheus.Counter
+	unreadable  prometheus.Counter
 	redisErrors prometheus.Counter
 }
 
@@ -460,10 +473,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		lost: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newswire_publisher_claims_lost_total", Help: "Claims whose lease ran out before confirmation (the record may be forwarded twice).",
 		}),
+		unreadable: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newswire_publisher_unreadable_states_total", Help: "Dedupe keys whose state in Redis could not be read; their records were forwarded again as new.",
+		}),
 		redisErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newswire_publisher_redis_errors_total", Help: "Batches that could not be checked because Redis failed.",
 		}),
 	}
-	reg.MustRegister(m.forwarded, m.duplicates, m.updates, m.unchecked, m.busy, m.lost, m.redisErrors)
+	reg.MustRegister(m.forwarded, m.duplicates, m.updates, m.unchecked, m.busy, m.lost, m.unreadable, m.redisErrors)
 	return m
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/redis/go-redis/v9"
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap/zaptest"
 
@@ -28,14 +30,32 @@ func newPublisher(t *testing.T) *Publisher {
 	return p
 }
 
-// newPublisherOn returns a publisher and a look into its dedupe keys.
-func newPublisherOn(t *testing.T) (*Publisher, func(key string) string) {
+// newPublisherOn returns a publisher and its dedupe keys.
+func newPublisherOn(t *testing.T) (*Publisher, dedupeKeys) {
 	t.Helper()
 	prefix := kafkatest.Name(t, "publish") + ":"
 	rdb := redistest.Connect(t, prefix)
 	p := New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour), trend.New(rdb, prefix),
 		topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
-	return p, func(key string) string { return rdb.Get(t.Context(), prefix+"publisher:"+key).Val() }
+	return p, dedupeKeys{rdb: rdb, prefix: prefix + "publisher:"}
+}
+
+// dedupeKeys reads and writes a publisher's dedupe keys in Redis.
+type dedupeKeys struct {
+	rdb    *redis.Client
+	prefix string
+}
+
+func (k dedupeKeys) get(t *testing.T, key string) string {
+	t.Helper()
+	return k.rdb.Get(t.Context(), k.prefix+key).Val()
+}
+
+func (k dedupeKeys) set(t *testing.T, key, value string) {
+	t.Helper()
+	if err := k.rdb.Set(t.Context(), k.prefix+key, value, time.Hour).Err(); err != nil {
+		t.Fatalf("write dedupe key %s: %v", key, err)
+	}
 }
 
 func quoteMsg(t testing.TB, article, source, text string) kafka.Message {
@@ -131,7 +151,7 @@ func TestReportsFromOtherOutletsFoldIntoRevisions(t *testing.T) {
 }
 
 func TestNewQuotationReportedTwiceInOneBatchIsRemembered(t *testing.T) {
-	p, dedupeKey := newPublisherOn(t)
+	p, keys := newPublisherOn(t)
 	text := "We will do everything to ensure peace in the region."
 	a1, a2 := quoteMsg(t, "a1", "belta.by", text), quoteMsg(t, "a2", "sb.by", text)
 	first, _ := handle(t, p, a1, a2)
@@ -140,7 +160,7 @@ func TestNewQuotationReportedTwiceInOneBatchIsRemembered(t *testing.T) {
 	}
 	// The state proposed with the claim was the one confirmed: by the
 	// batch's marker, not by rewriting the key.
-	if v := dedupeKey(first[0].ID); !strings.HasPrefix(v, "N") {
+	if v := keys.get(t, first[0].ID); !strings.HasPrefix(v, "N") {
 		t.Errorf("dedupe key = %.40q, want the claim the marker confirmed", v)
 	}
 	// What the batch's marker confirmed: both articles, revision 2.
@@ -253,5 +273,29 @@ func TestBatchHandledBeforeTheOneBeforeIsWritten(t *testing.T) {
 	later, _ := handle(t, p, quoteMsg(t, "a2", "sb.by", text))
 	if len(later) != 1 || later[0].Revision != 2 || len(later[0].Sources) != 2 {
 		t.Errorf("once the batch before is written, the report = %+v, want revision 2", later)
+	}
+}
+
+// A dedupe key whose state cannot be read (written by hand or by another
+// version) must not hold the stream back: its quotation is forwarded again
+// as new, counted, and the key gets a readable state.
+func TestUnreadableDedupeStateIsForwardedAgainAsNew(t *testing.T) {
+	p, keys := newPublisherOn(t)
+	text := "We will do everything to ensure peace in the region."
+	first, _ := handle(t, p, quoteMsg(t, "a1", "belta.by", text))
+	if len(first) != 1 {
+		t.Fatalf("first delivery forwarded %d records, want 1", len(first))
+	}
+	keys.set(t, first[0].ID, `D{"r":1,"s":[`)
+
+	again, _ := handle(t, p, quoteMsg(t, "a2", "sb.by", text), quoteMsg(t, "a3", "belta.by", "Another quotation, long enough to count."))
+	if len(again) != 2 || again[0].ID != first[0].ID || again[0].Revision != 1 || len(again[0].Sources) != 1 {
+		t.Fatalf("after the state was broken = %+v, want the quotation again as revision 1 beside the other", again)
+	}
+	if n := testutil.ToFloat64(p.metrics.unreadable); n != 1 {
+		t.Errorf("unreadable states counted = %v, want 1", n)
+	}
+	if later, _ := handle(t, p, quoteMsg(t, "a2", "sb.by", text)); len(later) != 0 {
+		t.Errorf("redelivery after the state was rewritten forwarded %d records, want none", len(later))
 	}
 }
