@@ -48,7 +48,8 @@ local story, best = h, maxd + 1
 for i = 0, 3 do
   local block = prefix .. 'b' .. i .. ':' .. string.sub(h, i*4+1, i*4+4)
   for _, m in ipairs(redis.call('SMEMBERS', block)) do
-    local d = distance(h, m)
+    -- A member that is not a fingerprint is passed over.
+    local d = string.find(m, '^%x+$') and #m == 16 and distance(h, m) or best
     if d < best then
       local s = redis.call('GET', prefix .. 'h:' .. m)
       if s then

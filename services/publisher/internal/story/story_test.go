@@ -52,3 +52,24 @@ func TestNearDuplicatesShareAStory(t *testing.T) {
 		t.Errorf("reprint of a reprint got story %s, want %s", again[0], got[0])
 	}
 }
+
+// A block set holding something that is not a fingerprint (written by hand
+// or by another version) must not fail every assignment that reads it.
+func TestMemberThatIsNotAFingerprintIsPassedOver(t *testing.T) {
+	prefix := kafkatest.Name(t, "story") + ":"
+	rdb := redistest.Connect(t, prefix)
+	x := New(rdb, prefix, time.Hour)
+	fp := simhash.Format(0x0123456789abcdef)
+	for _, junk := range []string{"zz", "0123xyz"} {
+		if err := rdb.SAdd(t.Context(), prefix+"story:b0:0123", junk).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := x.Assign(t.Context(), []string{fp}, []string{"a0"})
+	if err != nil {
+		t.Fatalf("assign beside members that are not fingerprints: %v", err)
+	}
+	if got[0] != fp {
+		t.Errorf("story = %s, want a new story %s", got[0], fp)
+	}
+}
