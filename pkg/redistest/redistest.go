@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -68,20 +67,9 @@ func DeletePrefix(tb testing.TB, c *redis.Client, prefix string) {
 	}
 }
 
-// ProcessCPU is the CPU time, user and system, this process has used so
-// far. With ServerCPU, benchmarks tell what a piece of work costs on each
-// side of the connection to Redis.
-func ProcessCPU(tb testing.TB) time.Duration {
-	tb.Helper()
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		tb.Fatalf("read this process's CPU time: %v", err)
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // ServerCPU is the CPU time, user and system, the Redis server has used so
-// far, as its INFO reports it.
+// far, as its INFO reports it. With cputime.Process, benchmarks tell what a
+// piece of work costs on each side of the connection to Redis.
 func ServerCPU(tb testing.TB, c redis.UniversalClient) time.Duration {
 	tb.Helper()
 	info, err := c.Info(context.Background(), "cpu").Result()

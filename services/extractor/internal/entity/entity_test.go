@@ -9,7 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/newswire/newswire/services/extractor/internal/cputime"
+	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/evaluate"

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/pkg/event"
-	"github.com/newswire/newswire/services/extractor/internal/cputime"
 	"github.com/newswire/newswire/services/extractor/internal/entity"
 	"github.com/newswire/newswire/services/extractor/internal/extract"
 	"github.com/newswire/newswire/services/extractor/internal/quote"

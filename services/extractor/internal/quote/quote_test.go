@@ -9,8 +9,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/pkg/event"
-	"github.com/newswire/newswire/services/extractor/internal/cputime"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
 	"github.com/newswire/newswire/services/extractor/internal/quote"

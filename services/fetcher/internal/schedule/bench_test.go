@@ -12,6 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 
+	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/pkg/testwait"
 	"github.com/newswire/newswire/services/fetcher/internal/feedmetrics"
 )
@@ -56,7 +57,7 @@ func BenchmarkPolls(b *testing.B) {
 	}
 
 	peak := watchHeap(b)
-	cpuBefore := cpuTime()
+	cpuBefore := cputime.Process()
 	b.ResetTimer()
 	start := time.Now()
 	rounds := 0
@@ -70,7 +71,7 @@ func BenchmarkPolls(b *testing.B) {
 	}
 	elapsed := time.Since(start)
 	b.StopTimer()
-	cpu := cpuTime() - cpuBefore
+	cpu := cputime.Process() - cpuBefore
 	heap := peak()
 
 	if _, errs := r.obs.counts(); len(errs) > 0 {
@@ -126,16 +127,6 @@ func maxOf(a, b uint64) uint64 {
 		return a
 	}
 	return b
-}
-
-// cpuTime is the processor time this process used so far, user and
-// system: the fetcher and the feed server, not Redis.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // maxRSS is the peak resident set size of this process, in bytes.

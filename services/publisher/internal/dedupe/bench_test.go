@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/redistest"
 )
@@ -44,9 +45,9 @@ func BenchmarkClaim(b *testing.B) {
 					}
 				}
 				reqs := benchRequests(keys, round)
-				before := redistest.ProcessCPU(b)
+				before := cputime.Process()
 				claimAndConfirm(b, s, reqs)
-				client += redistest.ProcessCPU(b) - before
+				client += cputime.Process() - before
 			}
 			server := redistest.ServerCPU(b, s.rdb) - serverBefore
 			perKey := func(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e3 / float64(b.N*batch) }

@@ -13,6 +13,7 @@ import (
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
 
+	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
@@ -124,7 +125,7 @@ func (r *benchRig) drain(b *testing.B, h stream.Handler, n int) drained {
 // cpu is the CPU time this process and Redis have used so far, in seconds.
 func (r *benchRig) cpu(b *testing.B) float64 {
 	b.Helper()
-	return (redistest.ProcessCPU(b) + redistest.ServerCPU(b, r.rdb)).Seconds()
+	return (cputime.Process() + redistest.ServerCPU(b, r.rdb)).Seconds()
 }
 
 func consumed(reg *prometheus.Registry) float64 {
