@@ -36,10 +36,6 @@ var ErrBusy = errors.New("key claimed by another owner")
 // MaxSources bounds the sources kept per key.
 const MaxSources = 100
 
-// chunk is how many keys one script call handles: few calls per batch,
-// while no call holds Redis for long.
-const chunk = 256
-
 // A key's value is a string, one of:
 //
 //   - "D" and the JSON of its done state (revision, first-seen time,
@@ -260,7 +256,7 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 // claimExisting runs the claim script over the keys that already exist and
 // fills their claims.
 func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs []Request, which []int, claims []Claim) error {
-	parts := chunks(len(which))
+	parts := luascript.Chunks(len(which))
 	cmds := make([]*redis.Cmd, len(parts))
 	err := luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		for c, part := range parts {
@@ -386,7 +382,7 @@ func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) 
 		keys = append(keys, s.prefix+d.Claim.Key)
 		states = append(states, state)
 	}
-	parts := chunks(len(keys))
+	parts := luascript.Chunks(len(keys))
 	cmds := make([]*redis.Cmd, len(parts))
 	err = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		if marked {
@@ -415,7 +411,7 @@ func (s *Store) Release(ctx context.Context, claims []Claim) {
 		return
 	}
 	_ = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
-		for _, part := range chunks(len(claims)) {
+		for _, part := range luascript.Chunks(len(claims)) {
 			keys := make([]string, 0, part[1]-part[0])
 			for _, c := range claims[part[0]:part[1]] {
 				keys = append(keys, s.prefix+c.Key)
@@ -423,15 +419,6 @@ func (s *Store) Release(ctx context.Context, claims []Claim) {
 			releaseScript.EvalSha(ctx, p, keys, claims[part[0]].Token)
 		}
 	})
-}
-
-// chunks splits n items into [start, end) ranges of at most chunk.
-func chunks(n int) [][2]int {
-	var out [][2]int
-	for start := 0; start < n; start += chunk {
-		out = append(out, [2]int{start, min(start+chunk, n)})
-	}
-	return out
 }
 
 func newToken() (string, error) {

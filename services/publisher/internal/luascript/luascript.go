@@ -29,3 +29,17 @@ func Pipeline(ctx context.Context, rdb redis.UniversalClient, scripts []*redis.S
 	_, err = rdb.Pipelined(ctx, run)
 	return err
 }
+
+// chunk is how many keys one script call handles: few calls per batch,
+// while no call holds Redis for long.
+const chunk = 256
+
+// Chunks splits n items into [start, end) ranges of at most a few hundred,
+// one script call each.
+func Chunks(n int) [][2]int {
+	var out [][2]int
+	for start := 0; start < n; start += chunk {
+		out = append(out, [2]int{start, min(start+chunk, n)})
+	}
+	return out
+}

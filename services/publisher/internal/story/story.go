@@ -5,13 +5,17 @@
 // (pigeonhole), so only the fingerprints sharing a block are compared.
 //
 // The assignment runs as one Lua script per article, so two publishers
-// seeing reprints at once still agree. It touches keys it computes, which
+// seeing reprints at once still agree. A fingerprint's story never changes
+// while its key lives, so the index remembers the stories it was told
+// until then: the records of one article come in several batches, and
+// only the first asks Redis. It touches keys it computes, which
 // a standalone or Sentinel Redis allows and Redis Cluster does not.
 package story
 
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -24,14 +28,15 @@ import (
 const MaxDistance = 3
 
 // assignScript returns the story of fingerprint ARGV[2], creating it from
-// the nearest fingerprint within ARGV[3] bits, or a new story ARGV[2].
+// the nearest fingerprint within ARGV[3] bits, or a new story ARGV[2], and
+// how long (ms) that answer holds: the life left of the fingerprint's key.
 //
 // ARGV: key prefix, fingerprint (16 hex digits), max distance, ttl (s).
 var assignScript = redis.NewScript(`
 local prefix, h, maxd, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local own = redis.call('GET', prefix .. 'h:' .. h)
 if own then
-  return own
+  return {own, redis.call('PTTL', prefix .. 'h:' .. h)}
 end
 local function distance(a, b)
   local d = 0
@@ -66,30 +71,52 @@ for i = 0, 3 do
   redis.call('SADD', block, h)
   redis.call('EXPIRE', block, ttl)
 end
-return story
+return {story, ttl * 1000}
 `)
+
+// remember bounds the stories an index keeps in memory.
+const remember = 1 << 14
+
+// known is a story found for a fingerprint and when its key expires.
+type known struct {
+	story string
+	until time.Time
+}
 
 // Index assigns stories.
 type Index struct {
 	rdb    redis.UniversalClient
 	prefix string
 	ttl    time.Duration
+	now    func() time.Time
+
+	mu    sync.Mutex
+	known map[string]known // by fingerprint
 }
 
 // New returns an index whose keys start with prefix and live for ttl after
 // their last article.
 func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Index {
-	return &Index{rdb: rdb, prefix: prefix + "story:", ttl: ttl}
+	return &Index{rdb: rdb, prefix: prefix + "story:", ttl: ttl, now: time.Now, known: make(map[string]known)}
 }
 
-// Assign returns the story ID of each fingerprint, in one round trip.
-// An empty or malformed fingerprint gets fallback[i] as its story.
+// Assign returns the story ID of each fingerprint, asking Redis, in one
+// round trip, only for those it does not remember. An empty or malformed
+// fingerprint gets fallback[i] as its story.
 func (x *Index) Assign(ctx context.Context, fingerprints, fallback []string) ([]string, error) {
 	out := make([]string, len(fingerprints))
 	cmds := make([]*redis.Cmd, len(fingerprints))
+	asked := x.now() // an answer holds from when it was asked for
+	x.mu.Lock()
+	for i, fp := range fingerprints {
+		if k, ok := x.known[fp]; ok && asked.Before(k.until) {
+			out[i] = k.story
+		}
+	}
+	x.mu.Unlock()
 	err := luascript.Pipeline(ctx, x.rdb, []*redis.Script{assignScript}, func(p redis.Pipeliner) {
 		for i, fp := range fingerprints {
-			if _, err := simhash.Parse(fp); err != nil {
+			if _, err := simhash.Parse(fp); err != nil || out[i] != "" {
 				continue
 			}
 			cmds[i] = assignScript.EvalSha(ctx, p, nil, x.prefix, fp, MaxDistance, int(x.ttl.Seconds()))
@@ -98,16 +125,52 @@ func (x *Index) Assign(ctx context.Context, fingerprints, fallback []string) ([]
 	if err != nil {
 		return nil, fmt.Errorf("assign stories: %w", err)
 	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
 	for i, cmd := range cmds {
-		if cmd == nil {
+		switch {
+		case cmd != nil:
+			k, err := parseAnswer(cmd, asked)
+			if err != nil {
+				return nil, fmt.Errorf("assign story of %s: %w", fingerprints[i], err)
+			}
+			out[i] = k.story
+			x.keep(fingerprints[i], k)
+		case out[i] == "":
 			out[i] = fallback[i]
-			continue
 		}
-		s, err := cmd.Text()
-		if err != nil {
-			return nil, fmt.Errorf("assign story of %s: %w", fingerprints[i], err)
-		}
-		out[i] = s
 	}
 	return out, nil
+}
+
+// parseAnswer reads the script's story and the life left of its key.
+func parseAnswer(cmd *redis.Cmd, asked time.Time) (known, error) {
+	vals, err := cmd.Slice()
+	if err != nil {
+		return known{}, err
+	}
+	if len(vals) != 2 {
+		return known{}, fmt.Errorf("unexpected answer %v", vals)
+	}
+	story, _ := vals[0].(string)
+	ms, _ := vals[1].(int64)
+	if story == "" {
+		return known{}, fmt.Errorf("unexpected answer %v", vals)
+	}
+	// A key without an expiry (PTTL -1) is not remembered.
+	return known{story: story, until: asked.Add(time.Duration(ms) * time.Millisecond)}, nil
+}
+
+// keep remembers a story, forgetting others at random when full. x.mu is
+// held.
+func (x *Index) keep(fp string, k known) {
+	if len(x.known) >= remember {
+		for old := range x.known {
+			delete(x.known, old)
+			if len(x.known) < remember*3/4 {
+				break
+			}
+		}
+	}
+	x.known[fp] = k
 }

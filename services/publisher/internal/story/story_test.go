@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/simhash"
@@ -71,5 +73,35 @@ func TestMemberThatIsNotAFingerprintIsPassedOver(t *testing.T) {
 	}
 	if got[0] != fp {
 		t.Errorf("story = %s, want a new story %s", got[0], fp)
+	}
+}
+
+// A fingerprint's story is remembered while its key lives: the records of
+// one article come in several batches, and only the first asks Redis.
+func TestStoryIsRememberedWhileItsKeyLives(t *testing.T) {
+	prefix := kafkatest.Name(t, "story") + ":"
+	rdb := redistest.Connect(t, prefix)
+	x := New(rdb, prefix, time.Hour)
+	fp := simhash.Format(0x0123456789abcdef)
+	assign := func() string {
+		t.Helper()
+		got, err := x.Assign(t.Context(), []string{fp}, []string{"a0"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[0]
+	}
+	first := assign()
+	// What Redis holds changes behind the index's back: a remembered story
+	// does not ask Redis, a forgotten one does.
+	if err := rdb.Set(t.Context(), prefix+"story:h:"+fp, "changed", redis.KeepTTL).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := assign(); got != first {
+		t.Errorf("story while its key lives = %s, want %s remembered", got, first)
+	}
+	x.now = func() time.Time { return time.Now().Add(time.Hour + time.Minute) }
+	if got := assign(); got != "changed" {
+		t.Errorf("story once its key's life is over = %s, want Redis's answer", got)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/publisher/internal/luascript"
 )
 
 // Window is the longest count kept.
@@ -40,37 +41,66 @@ type Mention struct {
 	ArticleID string
 }
 
+// recordScript adds article ARGV[4+i] to the set KEYS[i] of its entity and
+// returns, for each, the entity's count over the last hour and over the
+// window, those before it included. Each entity's set is trimmed of the
+// articles that left the window and its expiry pushed back once a call.
+//
+// ARGV: the hour's start, the window's start, the sets' time to live (ms)
+// and now (ms), then the articles.
+var recordScript = redis.NewScript(`
+local hour, day, ttl, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local kept, counts = {}, {}
+for i, key in ipairs(KEYS) do
+  if not kept[key] then
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. day)
+    redis.call('PEXPIRE', key, ttl)
+    kept[key] = true
+  end
+  redis.call('ZADD', key, 'NX', now, ARGV[4 + i])
+  counts[2 * i - 1] = redis.call('ZCOUNT', key, hour, '+inf')
+  counts[2 * i] = redis.call('ZCARD', key)
+end
+return counts
+`)
+
 // Record adds the mentions and returns, for each, its entity's counts
-// including that article and every mention before it, in one transaction:
-// publishers recording at once still count every article once. Recording a
-// mention again (a retry) keeps its first time and counts it once. Articles
-// that left the window are trimmed, and an entity's set expires a window
-// after its last mention.
+// including that article and every mention before it. Mentions are
+// recorded by a script a few hundred at a time, each call atomic:
+// publishers recording at once still count every article once. Recording
+// a mention again (a retry) keeps its first time and counts it once.
+// Articles that left the window are trimmed, and an entity's set expires a
+// window after its last mention.
 func (c *Counter) Record(ctx context.Context, ms []Mention, now time.Time) ([]event.MentionCounts, error) {
 	if len(ms) == 0 {
 		return nil, nil
 	}
-	type counts struct{ hour, day *redis.IntCmd }
-	all := make([]counts, len(ms))
-	_, err := c.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		for i, m := range ms {
-			key := c.prefix + m.EntityID
-			p.ZAddNX(ctx, key, redis.Z{Score: float64(now.UnixMilli()), Member: m.ArticleID})
-			p.ZRemRangeByScore(ctx, key, "-inf", "("+score(now.Add(-Window)))
-			all[i] = counts{
-				hour: p.ZCount(ctx, key, score(now.Add(-time.Hour)), "+inf"),
-				day:  p.ZCount(ctx, key, score(now.Add(-Window)), "+inf"),
+	parts := luascript.Chunks(len(ms))
+	cmds := make([]*redis.Cmd, len(parts))
+	err := luascript.Pipeline(ctx, c.rdb, []*redis.Script{recordScript}, func(p redis.Pipeliner) {
+		for k, part := range parts {
+			keys := make([]string, 0, part[1]-part[0])
+			args := make([]any, 0, 4+part[1]-part[0])
+			args = append(args, score(now.Add(-time.Hour)), score(now.Add(-Window)), (Window + time.Hour).Milliseconds(), score(now))
+			for _, m := range ms[part[0]:part[1]] {
+				keys = append(keys, c.prefix+m.EntityID)
+				args = append(args, m.ArticleID)
 			}
-			p.Expire(ctx, key, Window+time.Hour)
+			cmds[k] = recordScript.EvalSha(ctx, p, keys, args...)
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("record %d mentions: %w", len(ms), err)
 	}
 	out := make([]event.MentionCounts, len(ms))
-	for i, cm := range all {
-		out[i] = event.MentionCounts{LastHour: cm.hour.Val(), LastDay: cm.day.Val()}
+	for k, part := range parts {
+		counts, err := cmds[k].Int64Slice()
+		if err != nil || len(counts) != 2*(part[1]-part[0]) {
+			return nil, fmt.Errorf("record mentions: %d counts for %d mentions: %w", len(counts)/2, part[1]-part[0], err)
+		}
+		for i := range part[1] - part[0] {
+			out[part[0]+i] = event.MentionCounts{LastHour: counts[2*i], LastDay: counts[2*i+1]}
+		}
 	}
 	return out, nil
 }
