@@ -3,6 +3,8 @@ package publish
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
+	"math/rand"
 	"slices"
 	"sync"
 	"testing"
@@ -17,6 +19,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/simhash"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/services/publisher/internal/dedupe"
 	"github.com/newswire/newswire/services/publisher/internal/fold"
@@ -52,9 +55,43 @@ func newBenchRig(b *testing.B) *benchRig {
 	return r
 }
 
-// round creates fresh topics and fills the input with n distinct
-// quotations, each stamped with its send time.
-func (r *benchRig) round(b testing.TB, n int) {
+// A load makes the input records of the i-th article of a round.
+type load func(tb testing.TB, round string, i int) []kafka.Message
+
+// quotations is one distinct quotation per article, without a fingerprint:
+// the publisher's quotation path alone.
+func quotations(tb testing.TB, round string, i int) []kafka.Message {
+	art := fmt.Sprintf("%s-a%d", round, i)
+	return []kafka.Message{quoteMsg(tb, art, "belta.by", fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", i, round))}
+}
+
+// articles are shaped like the seed article's extraction: 7 quotations and
+// 23 distinct entities, all carrying the article's fingerprint, each
+// article a story of its own. Entities are drawn from 50,000 by Zipf's law,
+// as the names in the news are: a few in most articles, most rarely.
+func articles(tb testing.TB, round string, i int) []kafka.Message {
+	seed := fnv.New64a()
+	seed.Write([]byte(round))
+	rng := rand.New(rand.NewSource(int64(seed.Sum64()) + int64(i)))
+	zipf := rand.NewZipf(rng, 1.1, 1, 49999)
+	art := articleOf(fmt.Sprintf("%s-a%d", round, i), "belta.by", simhash.Format(rng.Uint64()))
+	msgs := make([]kafka.Message, 0, 30)
+	for q := range 7 {
+		msgs = append(msgs, quoteIn(tb, art, fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", q, art.ArticleID)))
+	}
+	seen := map[uint64]bool{}
+	for len(seen) < 23 {
+		if e := zipf.Uint64(); !seen[e] {
+			seen[e] = true
+			msgs = append(msgs, entityIn(tb, art, fmt.Sprintf("Q%d", e+1)))
+		}
+	}
+	return msgs
+}
+
+// round creates fresh topics and fills the inputs with the first n records
+// of the load's articles.
+func (r *benchRig) round(b testing.TB, n int, records load) {
 	b.Helper()
 	id := kafkatest.Name(b, "t")
 	r.topics = Topics{Quotes: id + ".quotes", Entities: id + ".entities", EnrichedQuotes: id + ".eq", EnrichedEntities: id + ".ee"}
@@ -62,11 +99,18 @@ func (r *benchRig) round(b testing.TB, n int) {
 		b.Fatal(err)
 	}
 	msgs := make([]kafka.Message, 0, 1000)
-	for i := range n {
-		m := quoteMsg(b, fmt.Sprintf("%s-a%d", id, i), "belta.by", fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", i, id))
-		m.Topic = r.topics.Quotes
-		msgs = append(msgs, m)
-		if len(msgs) == cap(msgs) || i == n-1 {
+	for i, sent := 0, 0; sent < n; i++ {
+		recs := records(b, id, i)
+		for _, m := range recs[:min(n-sent, len(recs))] {
+			if m.Topic == topics.Entities {
+				m.Topic = r.topics.Entities
+			} else {
+				m.Topic = r.topics.Quotes
+			}
+			msgs = append(msgs, m)
+			sent++
+		}
+		if len(msgs) >= cap(msgs) || sent == n {
 			if err := r.writer.WriteMessages(context.Background(), msgs...); err != nil {
 				b.Fatal(err)
 			}
@@ -99,7 +143,7 @@ func (r *benchRig) drain(b *testing.B, h stream.Handler, n int) drained {
 	done := make(chan error, consumers)
 	for i := range consumers {
 		c := stream.NewConsumer(stream.ConsumerConfig{
-			Service: "bench", Group: group, Topics: []string{r.topics.Quotes},
+			Service: "bench", Group: group, Topics: []string{r.topics.Quotes, r.topics.Entities},
 			Deadletter: r.topics.Quotes + ".dlq", MaxBatch: 1000, DrainTimeout: 10 * time.Second, Overlap: true,
 		}, r.conn, h, r.writer, zap.NewNop(), prometheus.WrapRegistererWith(prometheus.Labels{"consumer": fmt.Sprint(i)}, reg))
 		go func() { done <- c.Run(ctx) }()
@@ -141,10 +185,14 @@ func consumed(reg *prometheus.Registry) float64 {
 	return total
 }
 
-// plainForwarder copies each record to the output topic: what kafka-go
+// plainForwarder copies each record to its output topic: what kafka-go
 // does with no dedupe at all, under the same commit-after-produce rules.
-func plainForwarder(out string) stream.Handler {
+func plainForwarder(t Topics) stream.Handler {
 	return stream.PerRecord(func(_ context.Context, m kafka.Message) ([]kafka.Message, error) {
+		out := t.EnrichedQuotes
+		if m.Topic == t.Entities {
+			out = t.EnrichedEntities
+		}
 		return []kafka.Message{{Topic: out, Key: m.Key, Value: m.Value, Headers: m.Headers}}, nil
 	}, 1)
 }
@@ -154,27 +202,36 @@ func (r *benchRig) publisher() *Publisher {
 		trend.New(r.rdb, r.prefix), r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
 }
 
-// BenchmarkThroughput forwards the same number of quotations through a
-// plain forwarder, through the publisher with dedupe, and through the
-// publisher with Redis's part done by no-ops (what decoding, folding,
-// enriching and producing the larger records cost alone), in the same run,
-// and reports the rates, the ratio to plain and the Redis memory per key.
+// BenchmarkThroughput forwards the same number of records through a plain
+// forwarder, through the publisher with dedupe, and through the publisher
+// with Redis's part done by no-ops (what decoding, folding, enriching and
+// producing the larger records cost alone), in the same run, and reports
+// the rates, the ratio to plain and the Redis memory per key. It does so
+// for quotations alone and for whole articles' records, mostly entities.
 //
 // It also reports the CPU each spends per record, this process (broker and
 // consumers) and Redis together. Broker, Redis and consumers share the
 // machine's cores, so once both paths are bound by CPU the ratio of rates
 // can be no better than plain-cpu/dedupe-cpu, reported as cpu-bound-ceiling.
 func BenchmarkThroughput(b *testing.B) {
+	b.Run("quotations", func(b *testing.B) { benchThroughput(b, quotations, "q:") })
+	b.Run("articles", func(b *testing.B) { benchThroughput(b, articles, "e:") })
+}
+
+// benchThroughput drains rounds of the load; Redis's bytes per key are
+// sampled over the dedupe keys of one kind: quotations' (q:) or entities'
+// (e:), most of an article's.
+func benchThroughput(b *testing.B, records load, keys string) {
 	const n = 100000
 	r := newBenchRig(b)
 	var plain, dedup, noRedis drained
 	add := func(sum *drained, d drained) { sum.rate += d.rate; sum.cpu += d.cpu }
 	for b.Loop() {
-		r.round(b, n)
-		add(&plain, r.drain(b, plainForwarder(r.topics.EnrichedQuotes), n))
-		r.round(b, n)
+		r.round(b, n, records)
+		add(&plain, r.drain(b, plainForwarder(r.topics), n))
+		r.round(b, n, records)
 		add(&dedup, r.drain(b, r.publisher(), n))
-		r.round(b, n)
+		r.round(b, n, records)
 		add(&noRedis, r.drain(b, New(noDedupe{}, noStories{}, noTrends{}, r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry()), n))
 	}
 	b.ReportMetric(plain.rate/float64(b.N), "plain-events/s")
@@ -185,7 +242,7 @@ func BenchmarkThroughput(b *testing.B) {
 	b.ReportMetric(perEvent(plain), "plain-cpu-µs/event")
 	b.ReportMetric(perEvent(dedup), "dedupe-cpu-µs/event")
 	b.ReportMetric(plain.cpu/dedup.cpu, "cpu-bound-ceiling")
-	b.ReportMetric(redisBytesPerKey(b, r.rdb, r.prefix+"publisher:q:"), "redis-B/key")
+	b.ReportMetric(redisBytesPerKey(b, r.rdb, r.prefix+"publisher:"+keys), "redis-B/key")
 }
 
 // BenchmarkHandle is the publisher's own work on a batch of 1,000 new
@@ -234,7 +291,7 @@ func BenchmarkLatency(b *testing.B) {
 	const perSecond, seconds = 2000, 3
 	r := newBenchRig(b)
 	for b.Loop() {
-		plain := r.latencies(b, func() stream.Handler { return plainForwarder(r.topics.EnrichedQuotes) }, perSecond, seconds)
+		plain := r.latencies(b, func() stream.Handler { return plainForwarder(r.topics) }, perSecond, seconds)
 		dedup := r.latencies(b, func() stream.Handler { return r.publisher() }, perSecond, seconds)
 		b.ReportMetric(ms(percentile(plain, 50)), "plain-p50-ms")
 		b.ReportMetric(ms(percentile(plain, 99)), "plain-p99-ms")
@@ -247,7 +304,7 @@ func BenchmarkLatency(b *testing.B) {
 
 func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSecond, seconds int) []time.Duration {
 	b.Helper()
-	r.round(b, 0)
+	r.round(b, 0, quotations)
 	h := handler()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -60,13 +60,23 @@ func (k dedupeKeys) set(t *testing.T, key, value string) {
 
 func quoteMsg(t testing.TB, article, source, text string) kafka.Message {
 	t.Helper()
+	return quoteIn(t, articleOf(article, source, ""), text)
+}
+
+// articleOf is the context of the records of one test article.
+func articleOf(article, source, simhash string) event.ArticleContext {
+	return event.ArticleContext{
+		ArticleID: article, URL: "https://" + source + "/" + article, Title: "t", Source: source,
+		Language: "en", PublishedAt: time.Unix(1700000000, 0).UTC(), SimHash: simhash,
+	}
+}
+
+// quoteIn is a quotation record of Sergey Lavrov's in the article.
+func quoteIn(t testing.TB, art event.ArticleContext, text string) kafka.Message {
+	t.Helper()
 	name := "Sergey Lavrov"
 	q := event.Quote{
-		ID: event.QuoteID(article, event.InBody, 0, text),
-		ArticleContext: event.ArticleContext{
-			ArticleID: article, URL: "https://" + source + "/" + article, Title: "t", Source: source,
-			Language: "en", PublishedAt: time.Unix(1700000000, 0).UTC(),
-		},
+		ID: event.QuoteID(art.ArticleID, event.InBody, 0, text), ArticleContext: art,
 		Text: text, Speaker: event.Speaker{Name: &name}, Attribution: event.AttributionExplicit,
 		Length: len([]rune(text)), OffsetUnit: event.OffsetUnit, In: event.InBody,
 	}
@@ -187,13 +197,16 @@ func TestBadRecordsAreDeadLettered(t *testing.T) {
 	}
 }
 
-func entityMsg(t *testing.T, article, source, simhash string) kafka.Message {
+func entityMsg(t testing.TB, article, source, simhash string) kafka.Message {
 	t.Helper()
-	qid := "Q184"
+	return entityIn(t, articleOf(article, source, simhash), "Q184")
+}
+
+// entityIn is the record of entity qid in the article.
+func entityIn(t testing.TB, art event.ArticleContext, qid string) kafka.Message {
+	t.Helper()
 	e := event.Entity{
-		ID: event.EntityRecordID(article, qid), EntityID: qid,
-		ArticleContext: event.ArticleContext{ArticleID: article, URL: "https://" + source + "/" + article, Source: source,
-			Language: "en", PublishedAt: time.Unix(1700000000, 0).UTC(), SimHash: simhash},
+		ID: event.EntityRecordID(art.ArticleID, qid), EntityID: qid, ArticleContext: art,
 		Name: "Belarus", Type: event.TypeGPE, WikidataID: &qid, OffsetUnit: event.OffsetUnit,
 		Mentions: []event.Mention{{Text: "Belarus", Offset: 0, Length: 7, In: event.InBody}},
 	}
