@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -72,22 +73,35 @@ func DeletePrefix(tb testing.TB, c *redis.Client, prefix string) {
 // piece of work costs on each side of the connection to Redis.
 func ServerCPU(tb testing.TB, c redis.UniversalClient) time.Duration {
 	tb.Helper()
-	info, err := c.Info(context.Background(), "cpu").Result()
+	return time.Duration(infoSum(tb, c, "cpu", "used_cpu_sys", "used_cpu_user") * float64(time.Second))
+}
+
+// UsedMemory is the memory the Redis server holds, in bytes, as its INFO
+// reports it: what the keys a benchmark wrote cost, taken before and after.
+func UsedMemory(tb testing.TB, c redis.UniversalClient) int64 {
+	tb.Helper()
+	return int64(infoSum(tb, c, "memory", "used_memory"))
+}
+
+// infoSum adds up the named fields of one section of Redis's INFO.
+func infoSum(tb testing.TB, c redis.UniversalClient, section string, fields ...string) float64 {
+	tb.Helper()
+	info, err := c.Info(context.Background(), section).Result()
 	if err != nil {
-		tb.Fatalf("read Redis's CPU time: %v", err)
+		tb.Fatalf("read Redis's INFO %s: %v", section, err)
 	}
-	var used time.Duration
+	sum := 0.0
 	for line := range strings.SplitSeq(info, "\r\n") {
 		name, value, _ := strings.Cut(line, ":")
-		if name == "used_cpu_sys" || name == "used_cpu_user" {
-			seconds, err := strconv.ParseFloat(value, 64)
+		if slices.Contains(fields, name) {
+			v, err := strconv.ParseFloat(value, 64)
 			if err != nil {
-				tb.Fatalf("read Redis's CPU time: INFO cpu line %q: %v", line, err)
+				tb.Fatalf("read Redis's INFO %s: line %q: %v", section, line, err)
 			}
-			used += time.Duration(seconds * float64(time.Second))
+			sum += v
 		}
 	}
-	return used
+	return sum
 }
 
 // RedisServer is a redis-server of a test's own, which the test may stop

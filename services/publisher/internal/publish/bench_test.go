@@ -206,8 +206,9 @@ func (r *benchRig) publisher() *Publisher {
 // forwarder, through the publisher with dedupe, and through the publisher
 // with Redis's part done by no-ops (what decoding, folding, enriching and
 // producing the larger records cost alone), in the same run, and reports
-// the rates, the ratio to plain and the Redis memory per key. It does so
-// for quotations alone and for whole articles' records, mostly entities.
+// the rates, the ratio to plain, and Redis's memory per dedupe key and per
+// record (every key the publisher keeps: dedupe, stories, trends). It does
+// so for quotations alone and for whole articles' records, mostly entities.
 //
 // It also reports the CPU each spends per record, this process (broker and
 // consumers) and Redis together. Broker, Redis and consumers share the
@@ -225,12 +226,15 @@ func benchThroughput(b *testing.B, records load, keys string) {
 	const n = 100000
 	r := newBenchRig(b)
 	var plain, dedup, noRedis drained
+	var kept int64 // bytes Redis holds for the records forwarded with dedupe
 	add := func(sum *drained, d drained) { sum.rate += d.rate; sum.cpu += d.cpu }
 	for b.Loop() {
 		r.round(b, n, records)
 		add(&plain, r.drain(b, plainForwarder(r.topics), n))
 		r.round(b, n, records)
+		before := redistest.UsedMemory(b, r.rdb)
 		add(&dedup, r.drain(b, r.publisher(), n))
+		kept += redistest.UsedMemory(b, r.rdb) - before
 		r.round(b, n, records)
 		add(&noRedis, r.drain(b, New(noDedupe{}, noStories{}, noTrends{}, r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry()), n))
 	}
@@ -243,6 +247,7 @@ func benchThroughput(b *testing.B, records load, keys string) {
 	b.ReportMetric(perEvent(dedup), "dedupe-cpu-µs/event")
 	b.ReportMetric(plain.cpu/dedup.cpu, "cpu-bound-ceiling")
 	b.ReportMetric(redisBytesPerKey(b, r.rdb, r.prefix+"publisher:"+keys), "redis-B/key")
+	b.ReportMetric(float64(kept)/float64(b.N*n), "redis-B/record")
 }
 
 // BenchmarkHandle is the publisher's own work on a batch of 1,000 new
