@@ -12,7 +12,7 @@ import (
 	"github.com/newswire/newswire/pkg/redistest"
 )
 
-func newCounter(t *testing.T) *Counter {
+func newCounter(t testing.TB) *Counter {
 	t.Helper()
 	prefix := kafkatest.Name(t, "trend") + ":"
 	return New(redistest.Connect(t, prefix), prefix)
