@@ -95,8 +95,11 @@ func (c *Counter) Record(ctx context.Context, ms []Mention, now time.Time) ([]ev
 	out := make([]event.MentionCounts, len(ms))
 	for k, part := range parts {
 		counts, err := cmds[k].Int64Slice()
-		if err != nil || len(counts) != 2*(part[1]-part[0]) {
-			return nil, fmt.Errorf("record mentions: %d counts for %d mentions: %w", len(counts)/2, part[1]-part[0], err)
+		if err != nil {
+			return nil, fmt.Errorf("record mentions: %w", err)
+		}
+		if len(counts) != 2*(part[1]-part[0]) {
+			return nil, fmt.Errorf("record mentions: %d counts for %d mentions", len(counts)/2, part[1]-part[0])
 		}
 		for i := range part[1] - part[0] {
 			out[part[0]+i] = event.MentionCounts{LastHour: counts[2*i], LastDay: counts[2*i+1]}
