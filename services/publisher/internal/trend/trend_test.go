@@ -81,3 +81,23 @@ func TestConcurrentRecordsCountEachArticleOnce(t *testing.T) {
 		}
 	}
 }
+
+// An entity's set expires a window (and an hour) after its last mention,
+// the set its first mention creates too: an entity mentioned once is not
+// kept for good.
+func TestSetsExpireAfterTheirLastMention(t *testing.T) {
+	c := newCounter(t)
+	now := time.Now()
+	for _, ms := range [][]Mention{{{"Q1", "a1"}}, {{"Q2", "a1"}, {"Q2", "a2"}}} {
+		if _, err := c.Record(t.Context(), ms, now); err != nil {
+			t.Fatal(err)
+		}
+		ttl, err := c.rdb.PTTL(t.Context(), c.prefix+ms[0].EntityID).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ttl < Window || ttl > Window+time.Hour {
+			t.Errorf("set of %s expires in %v, want a window and an hour", ms[0].EntityID, ttl)
+		}
+	}
+}
