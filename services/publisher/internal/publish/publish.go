@@ -88,8 +88,9 @@ func (r report) article() event.ArticleContext {
 	return r.entity.ArticleContext
 }
 
-// Handle implements stream.Handler. Per batch it makes four Redis round
-// trips (stories, claims, mentions, confirmation) and one Kafka write.
+// Handle implements stream.Handler. Per batch it makes at most four Redis
+// round trips (stories not yet known, claims, mentions, confirmation) and
+// one Kafka write.
 //
 // The consumer may hand it a batch while the one before is being written:
 // a key that batch claimed is busy until it is confirmed, so the batch
