@@ -251,22 +251,31 @@ func benchThroughput(b *testing.B, records load, keys string) {
 }
 
 // BenchmarkHandle is the publisher's own work on a batch of 1,000 new
-// quotations, with Redis and Kafka left out: decoding, keys, folding,
-// enriching and encoding. ns/record is the time per record, on every core.
+// records, quotations alone or whole articles', with Redis and Kafka left
+// out: decoding, keys, folding, enriching and encoding. ns/record is the
+// time per record, on every core.
 func BenchmarkHandle(b *testing.B) {
-	batch := make([]kafka.Message, 1000)
-	for i := range batch {
-		batch[i] = quoteMsg(b, fmt.Sprintf("art-%d", i), "belta.by", fmt.Sprintf("Quotation %d of the benchmark, long enough to count as speech.", i))
+	for _, tc := range []struct {
+		name    string
+		records load
+	}{{"quotations", quotations}, {"articles", articles}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var batch []kafka.Message
+			for i := 0; len(batch) < 1000; i++ {
+				batch = append(batch, tc.records(b, "handle", i)...)
+			}
+			batch = batch[:1000]
+			p := New(noDedupe{}, noStories{}, noTrends{}, topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err := p.Handle(b.Context(), batch)
+				if err != nil || len(res.Produce) != len(batch) {
+					b.Fatalf("handled %d of %d records: %v", len(res.Produce), len(batch), err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/record")
+		})
 	}
-	p := New(noDedupe{}, noStories{}, noTrends{}, topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
-	b.ReportAllocs()
-	for b.Loop() {
-		res, err := p.Handle(b.Context(), batch)
-		if err != nil || len(res.Produce) != len(batch) {
-			b.Fatalf("handled %d of %d records: %v", len(res.Produce), len(batch), err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(batch)), "ns/record")
 }
 
 // redisBytesPerKey samples MEMORY USAGE over dedupe keys.
