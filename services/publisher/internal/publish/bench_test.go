@@ -55,29 +55,49 @@ func newBenchRig(b *testing.B) *benchRig {
 	return r
 }
 
-// A load makes the input records of the i-th article of a round.
-type load func(tb testing.TB, round string, i int) []kafka.Message
+// A load makes the input records of the i-th article of a round whose
+// content seed names.
+type load func(tb testing.TB, seed string, i int) []kafka.Message
 
 // quotations is one distinct quotation per article, without a fingerprint:
 // the publisher's quotation path alone.
-func quotations(tb testing.TB, round string, i int) []kafka.Message {
-	art := fmt.Sprintf("%s-a%d", round, i)
-	return []kafka.Message{quoteMsg(tb, art, "belta.by", fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", i, round))}
+func quotations(tb testing.TB, seed string, i int) []kafka.Message {
+	art := fmt.Sprintf("%s-a%d", seed, i)
+	return []kafka.Message{quoteMsg(tb, art, "belta.by", fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", i, seed))}
 }
 
 // articles are shaped like the seed article's extraction: 7 quotations and
 // 23 distinct entities, all carrying the article's fingerprint, each
 // article a story of its own. Entities are drawn from 50,000 by Zipf's law,
 // as the names in the news are: a few in most articles, most rarely.
-func articles(tb testing.TB, round string, i int) []kafka.Message {
-	seed := fnv.New64a()
-	seed.Write([]byte(round))
-	rng := rand.New(rand.NewSource(int64(seed.Sum64()) + int64(i)))
+func articles(tb testing.TB, seed string, i int) []kafka.Message {
+	return articleRecords(tb, seed, i, "belta.by", fmt.Sprintf("%s-a%d", seed, i), 0)
+}
+
+// reprints are articles every other one of which is another outlet's
+// reprint of one of the articles forwarded before the round (articles of
+// the same seed): the same quotations and entities, a fingerprint one bit
+// away. Its records fold into the earlier article's as second revisions:
+// the cross-outlet path. The others are new articles.
+func reprints(tb testing.TB, seed string, i int) []kafka.Message {
+	if i%2 == 1 {
+		return articles(tb, seed+"-new", i)
+	}
+	return articleRecords(tb, seed, i/2, "sb.by", fmt.Sprintf("%s-r%d", seed, i), 1)
+}
+
+// articleRecords makes the records of article id of the source, with the
+// content of the seed's article number content, its fingerprint XORed
+// with flip.
+func articleRecords(tb testing.TB, seed string, content int, source, id string, flip uint64) []kafka.Message {
+	h := fnv.New64a()
+	h.Write([]byte(seed))
+	rng := rand.New(rand.NewSource(int64(h.Sum64()) + int64(content)))
 	zipf := rand.NewZipf(rng, 1.1, 1, 49999)
-	art := articleOf(fmt.Sprintf("%s-a%d", round, i), "belta.by", simhash.Format(rng.Uint64()))
+	art := articleOf(id, source, simhash.Format(rng.Uint64()^flip))
 	msgs := make([]kafka.Message, 0, 30)
 	for q := range 7 {
-		msgs = append(msgs, quoteIn(tb, art, fmt.Sprintf("Quotation %d of %s, long enough to count as speech.", q, art.ArticleID)))
+		msgs = append(msgs, quoteIn(tb, art, fmt.Sprintf("Quotation %d of article %d of %s, long enough to count as speech.", q, content, seed)))
 	}
 	seen := map[uint64]bool{}
 	for len(seen) < 23 {
@@ -90,8 +110,8 @@ func articles(tb testing.TB, round string, i int) []kafka.Message {
 }
 
 // round creates fresh topics and fills the inputs with the first n records
-// of the load's articles.
-func (r *benchRig) round(b testing.TB, n int, records load) {
+// of the load's articles of the seed.
+func (r *benchRig) round(b testing.TB, n int, records load, seed string) {
 	b.Helper()
 	id := kafkatest.Name(b, "t")
 	r.topics = Topics{Quotes: id + ".quotes", Entities: id + ".entities", EnrichedQuotes: id + ".eq", EnrichedEntities: id + ".ee"}
@@ -100,7 +120,7 @@ func (r *benchRig) round(b testing.TB, n int, records load) {
 	}
 	msgs := make([]kafka.Message, 0, 1000)
 	for i, sent := 0, 0; sent < n; i++ {
-		recs := records(b, id, i)
+		recs := records(b, seed, i)
 		for _, m := range recs[:min(n-sent, len(recs))] {
 			if m.Topic == topics.Entities {
 				m.Topic = r.topics.Entities
@@ -208,34 +228,43 @@ func (r *benchRig) publisher() *Publisher {
 // producing the larger records cost alone), in the same run, and reports
 // the rates, the ratio to plain, and Redis's memory per dedupe key and per
 // record (every key the publisher keeps: dedupe, stories, trends). It does
-// so for quotations alone and for whole articles' records, mostly entities.
+// so for quotations alone, for whole articles' records (mostly entities),
+// and for articles half of which are reprints of articles forwarded before.
 //
 // It also reports the CPU each spends per record, this process (broker and
 // consumers) and Redis together. Broker, Redis and consumers share the
 // machine's cores, so once both paths are bound by CPU the ratio of rates
 // can be no better than plain-cpu/dedupe-cpu, reported as cpu-bound-ceiling.
 func BenchmarkThroughput(b *testing.B) {
-	b.Run("quotations", func(b *testing.B) { benchThroughput(b, quotations, "q:") })
-	b.Run("articles", func(b *testing.B) { benchThroughput(b, articles, "e:") })
+	b.Run("quotations", func(b *testing.B) { benchThroughput(b, quotations, nil, "q:") })
+	b.Run("articles", func(b *testing.B) { benchThroughput(b, articles, nil, "e:") })
+	b.Run("reprints", func(b *testing.B) { benchThroughput(b, reprints, articles, "e:") })
 }
 
-// benchThroughput drains rounds of the load; Redis's bytes per key are
-// sampled over the dedupe keys of one kind: quotations' (q:) or entities'
-// (e:), most of an article's.
-func benchThroughput(b *testing.B, records load, keys string) {
+// benchThroughput drains rounds of the load. When earlier is set, its
+// articles of the same seed are forwarded before the publisher's round, not
+// measured: the articles the round's records fold into. Redis's bytes per
+// key are sampled over the dedupe keys of one kind: quotations' (q:) or
+// entities' (e:), most of an article's.
+func benchThroughput(b *testing.B, records, earlier load, keys string) {
 	const n = 100000
 	r := newBenchRig(b)
 	var plain, dedup, noRedis drained
 	var kept int64 // bytes Redis holds for the records forwarded with dedupe
 	add := func(sum *drained, d drained) { sum.rate += d.rate; sum.cpu += d.cpu }
 	for b.Loop() {
-		r.round(b, n, records)
+		r.round(b, n, records, kafkatest.Name(b, "c"))
 		add(&plain, r.drain(b, plainForwarder(r.topics), n))
-		r.round(b, n, records)
+		seed := kafkatest.Name(b, "c")
+		if earlier != nil {
+			r.round(b, n/2, earlier, seed)
+			r.drain(b, r.publisher(), n/2)
+		}
+		r.round(b, n, records, seed)
 		before := redistest.UsedMemory(b, r.rdb)
 		add(&dedup, r.drain(b, r.publisher(), n))
 		kept += redistest.UsedMemory(b, r.rdb) - before
-		r.round(b, n, records)
+		r.round(b, n, records, kafkatest.Name(b, "c"))
 		add(&noRedis, r.drain(b, New(noDedupe{}, noStories{}, noTrends{}, r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry()), n))
 	}
 	b.ReportMetric(plain.rate/float64(b.N), "plain-events/s")
@@ -262,7 +291,7 @@ func BenchmarkHandle(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			var batch []kafka.Message
 			for i := 0; len(batch) < 1000; i++ {
-				batch = append(batch, tc.records(b, "handle", i)...)
+				batch = append(batch, tc.records(b, kafkatest.Name(b, "c"), i)...)
 			}
 			batch = batch[:1000]
 			p := New(noDedupe{}, noStories{}, noTrends{}, topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
@@ -318,7 +347,7 @@ func BenchmarkLatency(b *testing.B) {
 
 func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSecond, seconds int) []time.Duration {
 	b.Helper()
-	r.round(b, 0, quotations)
+	r.round(b, 0, quotations, "latency")
 	h := handler()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
