@@ -145,7 +145,7 @@ func TestNewKeysOfABatchAreConfirmedByOneMarker(t *testing.T) {
 		t.Fatalf("confirm: lost %d, %v", lost, err)
 	}
 	// Nothing was written to the new keys themselves: the marker confirmed them.
-	if v, err := s.rdb.Get(t.Context(), s.prefix+"k0").Result(); err != nil || v[0] != 'D' {
+	if v, err := s.rdb.Get(t.Context(), s.prefix+"k0").Result(); err != nil || v[0] != 'S' {
 		t.Errorf("key forwarded before = %.30q, %v; want it done", v, err)
 	}
 	for _, r := range reqs[1:] {
@@ -196,8 +196,9 @@ func TestConfirmingAnotherStateThanProposedIsKept(t *testing.T) {
 // usual.
 func TestUnreadableStateIsTakenAsNeverForwarded(t *testing.T) {
 	for _, tc := range []struct{ name, value string }{
-		{"broken JSON", `D{"r":1,"s":[`},
-		{"wrong type", `D{"r":"one"}`},
+		{"broken JSON", `S{"r":1,"s":[`},
+		{"wrong type", `S{"r":"one"}`},
+		{"broken JSON of the version before", `D{"r":1,"s":[`},
 		{"not a state", `hello`},
 		{"a claim cut short", `P0123`},
 		{"a claim without its lease", `N0123456789abcdef01234567:soon:`},
@@ -232,5 +233,52 @@ func TestUnreadableStateIsTakenAsNeverForwarded(t *testing.T) {
 				t.Errorf("claim after confirming = %+v, want the confirmed state", again)
 			}
 		})
+	}
+}
+
+// A done state is kept compact; the format is read by every later version,
+// so it is pinned here.
+func TestStoredStateFormat(t *testing.T) {
+	st := State{Revision: 2, FirstSeen: time.UnixMilli(1700000000123).UTC(), Sources: []event.SourceRef{
+		{Source: "belta.by", URL: "https://eng.belta.by/a1", ArticleID: "a1", SeenAt: time.UnixMilli(1700000000123).UTC()},
+		{Source: "sb.by", URL: "https://sb.by/a2", ArticleID: "a2", SeenAt: time.UnixMilli(1700000060000).UTC()},
+	}}
+	b, err := appendState(nil, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `S{"r":2,"f":1700000000123,"s":[{"o":"belta.by","u":"https://eng.belta.by/a1","a":"a1","t":1700000000123},` +
+		`{"o":"sb.by","u":"https://sb.by/a2","a":"a2","t":1700000060000}]}`
+	if string(b) != want {
+		t.Errorf("stored state =\n%s\nwant\n%s", b, want)
+	}
+	got, err := parseState(string(b))
+	if err != nil || !got.sameAs(st) {
+		t.Errorf("read back = %+v, %v; want %+v", got, err, st)
+	}
+}
+
+// A key forwarded by the version before, whose state is "D" and the
+// sources as the records carry them, is read: its redeliveries stay
+// duplicates and its next report is its next revision. Its confirmation
+// writes the compact state.
+func TestStateOfTheVersionBeforeIsRead(t *testing.T) {
+	s, _ := newStore(t)
+	legacy := `D{"r":2,"f":1000,"s":[{"source":"BelTA","url":"https://eng.belta.by/a1","article_id":"a1","seen_at":"2026-11-27T12:00:00.123Z"},` +
+		`{"source":"SB","url":"https://sb.by/a2","article_id":"a2","seen_at":"2026-11-27T12:05:00Z"}]}`
+	if err := s.rdb.Set(t.Context(), s.prefix+"k", legacy, time.Hour).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c := claimOne(t, s, "k", "a2", "a3")
+	if c.Unreadable != nil || c.Revision != 2 || c.FirstSeen.UnixMilli() != 1000 || !c.Duplicate[0] || c.Duplicate[1] ||
+		len(c.Sources) != 2 || !c.Sources[0].SeenAt.Equal(time.Date(2026, 11, 27, 12, 0, 0, 123e6, time.UTC)) {
+		t.Fatalf("claim of a key of the version before = %+v", c)
+	}
+	confirm(t, s, c, 3, "a1", "a2", "a3")
+	if v, err := s.rdb.Get(t.Context(), s.prefix+"k").Result(); err != nil || v[0] != 'S' {
+		t.Errorf("state after confirming = %.30q, %v; want the compact one", v, err)
+	}
+	if again := claimOne(t, s, "k", "a3"); !again.Duplicate[0] || again.Revision != 3 {
+		t.Errorf("claim after confirming = %+v, want revision 3 with a3", again)
 	}
 }
