@@ -58,8 +58,11 @@ func ToUTF8(body []byte, contentType string) (Result, error) {
 	}
 
 	var labels []string
-	if _, params, ok := strings.Cut(contentType, "charset="); ok && params != "" {
-		labels = append(labels, strings.Trim(strings.Fields(strings.ReplaceAll(params, ";", " "))[0], `"'`))
+	if _, params, ok := strings.Cut(contentType, "charset="); ok {
+		// The label ends at a space or semicolon; a header may give none.
+		if label := strings.Fields(strings.ReplaceAll(params, ";", " ")); len(label) > 0 {
+			labels = append(labels, strings.Trim(label[0], `"'`))
+		}
 	}
 	head := body[:min(len(body), 1024)]
 	if m := prologRe.FindSubmatch(head); m != nil {

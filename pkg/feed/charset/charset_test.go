@@ -60,6 +60,7 @@ func TestToUTF8(t *testing.T) {
 		{"ISO-8859-1 with prolog", rss(`<?xml version="1.0" encoding="ISO-8859-1"?>`, encode(t, charmap.ISO8859_1, german)), "", german, "windows-1252"},
 		{"windows-1252 without labels", rss("", encode(t, charmap.Windows1252, german)), "", german, "windows-1252"},
 		{"ISO-8859-2 from the header", rss("", encode(t, charmap.ISO8859_2, polish)), "text/xml; charset=iso-8859-2", polish, "iso-8859-2"},
+		{"a header whose charset is blank", rss("", encode(t, charmap.Windows1251, russian)), "text/xml; charset= ", russian, "windows-1251"},
 		{"ASCII", rss("", []byte(english)), "", english, "utf-8"},
 		{"UTF-16 with BOM", encode(t, utf16LE(), string(rss("", []byte(russian)))), "", russian, "utf-16"},
 	}
