@@ -50,14 +50,14 @@ type Mention struct {
 // and now (ms), then the articles.
 var recordScript = redis.NewScript(`
 local hour, day, ttl, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local kept, counts = {}, {}
+local trimmed, counts = {}, {}
 for i, key in ipairs(KEYS) do
   redis.call('ZADD', key, 'NX', now, ARGV[4 + i])
-  if not kept[key] then
+  if not trimmed[key] then
     -- After the ZADD: a set it creates must expire too.
     redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. day)
     redis.call('PEXPIRE', key, ttl)
-    kept[key] = true
+    trimmed[key] = true
   end
   counts[2 * i - 1] = redis.call('ZCOUNT', key, hour, '+inf')
   counts[2 * i] = redis.call('ZCARD', key)
