@@ -11,9 +11,17 @@ import (
 	"github.com/newswire/newswire/pkg/simhash"
 )
 
-func TestNearDuplicatesShareAStory(t *testing.T) {
+// newIndex is an index whose keys, under a prefix of the test's own, live
+// an hour, and the Redis client beneath it.
+func newIndex(t *testing.T) (*Index, *redis.Client) {
+	t.Helper()
 	prefix := kafkatest.Name(t, "story") + ":"
-	x := New(redistest.Connect(t, prefix), prefix, time.Hour)
+	rdb := redistest.Connect(t, prefix)
+	return New(rdb, prefix, time.Hour), rdb
+}
+
+func TestNearDuplicatesShareAStory(t *testing.T) {
+	x, _ := newIndex(t)
 	base := uint64(0x0123456789abcdef)
 	flip := func(h uint64, bits ...int) string {
 		for _, b := range bits {
@@ -58,12 +66,10 @@ func TestNearDuplicatesShareAStory(t *testing.T) {
 // A block set holding something that is not a fingerprint (written by hand
 // or by another version) must not fail every assignment that reads it.
 func TestMemberThatIsNotAFingerprintIsPassedOver(t *testing.T) {
-	prefix := kafkatest.Name(t, "story") + ":"
-	rdb := redistest.Connect(t, prefix)
-	x := New(rdb, prefix, time.Hour)
+	x, rdb := newIndex(t)
 	fp := simhash.Format(0x0123456789abcdef)
 	for _, junk := range []string{"zz", "0123xyz"} {
-		if err := rdb.SAdd(t.Context(), prefix+"story:b0:0123", junk).Err(); err != nil {
+		if err := rdb.SAdd(t.Context(), x.prefix+"b0:0123", junk).Err(); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -79,9 +85,7 @@ func TestMemberThatIsNotAFingerprintIsPassedOver(t *testing.T) {
 // A fingerprint's story is remembered while its key lives: the records of
 // one article come in several batches, and only the first asks Redis.
 func TestStoryIsRememberedWhileItsKeyLives(t *testing.T) {
-	prefix := kafkatest.Name(t, "story") + ":"
-	rdb := redistest.Connect(t, prefix)
-	x := New(rdb, prefix, time.Hour)
+	x, rdb := newIndex(t)
 	fp := simhash.Format(0x0123456789abcdef)
 	assign := func() string {
 		t.Helper()
@@ -94,7 +98,7 @@ func TestStoryIsRememberedWhileItsKeyLives(t *testing.T) {
 	first := assign()
 	// What Redis holds changes behind the index's back: a remembered story
 	// does not ask Redis, a forgotten one does.
-	if err := rdb.Set(t.Context(), prefix+"story:h:"+fp, "changed", redis.KeepTTL).Err(); err != nil {
+	if err := rdb.Set(t.Context(), x.prefix+"h:"+fp, "changed", redis.KeepTTL).Err(); err != nil {
 		t.Fatal(err)
 	}
 	if got := assign(); got != first {
