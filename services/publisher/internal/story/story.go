@@ -135,7 +135,9 @@ func (x *Index) Assign(ctx context.Context, fingerprints, fallback []string) ([]
 				return nil, fmt.Errorf("assign story of %s: %w", fingerprints[i], err)
 			}
 			out[i] = k.story
-			x.keep(fingerprints[i], k)
+			if k.until.After(asked) {
+				x.keep(fingerprints[i], k)
+			}
 		case out[i] == "":
 			out[i] = fallback[i]
 		}
@@ -157,7 +159,8 @@ func parseAnswer(cmd *redis.Cmd, asked time.Time) (known, error) {
 	if story == "" {
 		return known{}, fmt.Errorf("unexpected answer %v", vals)
 	}
-	// A key without an expiry (PTTL -1) is not remembered.
+	// A key without an expiry (PTTL -1) holds no longer than it was asked
+	// for: it is not remembered.
 	return known{story: story, until: asked.Add(time.Duration(ms) * time.Millisecond)}, nil
 }
 
