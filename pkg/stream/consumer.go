@@ -452,6 +452,9 @@ func (c *Consumer) produce(ctx context.Context, res Result) error {
 			if err == nil {
 				break
 			}
+			// Written but not confirmed: blocked on a dependency as surely
+			// as a failed write (commit clears it).
+			c.blocked.Store(true)
 			c.log.Warn("confirm written batch", zap.Error(err), zap.Int(logging.KeyAttempt, attempt))
 			if !backoff.Sleep(ctx, delays.Delay(attempt)) {
 				return fmt.Errorf("confirm written batch: %w", err)

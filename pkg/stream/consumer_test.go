@@ -215,6 +215,9 @@ type claimingHandler struct {
 	// onUndo, when set, after a batch's claims are undone.
 	onHandle func(n int)
 	onUndo   func()
+	// confirmDown, while set, fails every Written, as Redis gone after
+	// the broker acknowledged the batch.
+	confirmDown atomic.Bool
 
 	mu                sync.Mutex
 	handled           int
@@ -250,6 +253,9 @@ func (h *claimingHandler) Handle(_ context.Context, batch []kafka.Message) (stre
 		res.Produce = append(res.Produce, kafka.Message{Topic: h.out, Key: m.Key, Value: m.Value})
 	}
 	res.Written = func(context.Context) error {
+		if h.confirmDown.Load() {
+			return errors.New("confirm: dependency down")
+		}
 		h.mu.Lock()
 		defer h.mu.Unlock()
 		for _, m := range batch {
@@ -346,6 +352,31 @@ func TestOverlappingConsumerGivesBackTheNextBatchWhenOneFails(t *testing.T) {
 	if h.claimed-h.released != 2 {
 		t.Errorf("claimed %d, released %d: want exactly 2 claims kept", h.claimed, h.released)
 	}
+}
+
+// A batch written but not yet confirmed (Redis gone after the broker's
+// acknowledgement) blocks the consumer like a failed write: it reports
+// itself not ready until the confirmation goes through, then commits.
+func TestConsumerIsNotReadyWhileWrittenBatchCannotBeConfirmed(t *testing.T) {
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		h := &claimingHandler{out: f.out, confirmed: map[string]int{}}
+		h.confirmDown.Store(true)
+		f.produceInput(t, "w")
+		stop := f.start(t, h, f.writer)
+		kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 1, 30*time.Second)
+		testwait.For(t, 20*time.Second, "the consumer reports itself blocked", func() bool { return f.consumer.Ready(t.Context()) != nil })
+
+		h.confirmDown.Store(false)
+		testwait.For(t, 20*time.Second, "the consumer is ready again", func() bool { return f.consumer.Ready(t.Context()) == nil })
+		if err := stop(); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.confirmed["w"] != 1 {
+			t.Errorf("w confirmed %d times, want once", h.confirmed["w"])
+		}
+	})
 }
 
 // blockingHandler fails while down is set, as a handler whose Redis is gone.
