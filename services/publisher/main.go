@@ -50,6 +50,11 @@ func readSettings(e *config.Env) (settings, error) {
 		// Kafka round trips with another's work.
 		Consumers: e.Int("PUBLISH_CONSUMERS", 2, 1, 64),
 	}
+	// A claim keeps its key alive for 10 leases (see dedupe's claim
+	// script); a window shorter than that would outlive its own keys.
+	if s.Window <= 10*s.Lease {
+		e.Fail("DEDUPE_WINDOW", fmt.Errorf("%s is not above 10 × DEDUPE_LEASE %s", s.Window, s.Lease))
+	}
 	return s, e.Err()
 }
 

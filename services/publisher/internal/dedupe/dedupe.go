@@ -91,7 +91,14 @@ for i, key in ipairs(KEYS) do
   if olds[i + 1] == '' then
     redis.call('SET', key, claim, 'PX', lease * 10)
   else
-    redis.call('SET', key, claim .. olds[i + 1], 'KEEPTTL')
+    -- A key with less than the claim's life left of its window gets that
+    -- life: it must not expire while the record is being written.
+    local ttl = redis.call('PTTL', key)
+    if ttl >= 0 and ttl < lease * 10 then
+      redis.call('SET', key, claim .. olds[i + 1], 'PX', lease * 10)
+    else
+      redis.call('SET', key, claim .. olds[i + 1], 'KEEPTTL')
+    end
   end
 end
 return olds

@@ -105,6 +105,28 @@ func TestLiveClaimBlocksOthersUntilItsLeaseEnds(t *testing.T) {
 	}
 }
 
+// A key claimed near the end of its window keeps living while its record
+// is written: it does not expire mid-write and come back as new.
+func TestClaimNearTheEndOfTheWindowOutlivesTheWrite(t *testing.T) {
+	s, _ := newStore(t)
+	confirm(t, s, claimOne(t, s, "k", "a1"), 1, "a1")
+	if err := s.rdb.PExpire(t.Context(), s.prefix+"k", 50*time.Millisecond).Err(); err != nil {
+		t.Fatal(err)
+	}
+	c := claimOne(t, s, "k", "a1", "a2")
+	ttl, err := s.rdb.PTTL(t.Context(), s.prefix+"k").Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ttl < s.lease {
+		t.Fatalf("claimed key expires in %s, want at least the lease %s", ttl, s.lease)
+	}
+	confirm(t, s, c, 2, "a1", "a2")
+	if again := claimOne(t, s, "k", "a2"); !again.Duplicate[0] || again.Revision != 2 {
+		t.Errorf("after the revision was confirmed: %+v, want a2 a duplicate at revision 2", again)
+	}
+}
+
 func TestReleaseOfFreshClaimForgetsKey(t *testing.T) {
 	s, _ := newStore(t)
 	c := claimOne(t, s, "k", "a1")
