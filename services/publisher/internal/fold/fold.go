@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/newswire/newswire/pkg/event"
 )
 
@@ -29,8 +31,9 @@ func EntityKey(story, entityID string) string {
 	return "e:" + event.Hash(story, entityID)
 }
 
-// Normalize lower-cases s, drops punctuation and quotation marks, and folds
-// white space, so that only the words remain.
+// Normalize composes s (Unicode NFC: "é" typed as e and an accent is "é"),
+// lower-cases it, drops punctuation and quotation marks, and folds white
+// space, so that only the words remain.
 func Normalize(s string) string {
 	return string(AppendNormalized(nil, s))
 }
@@ -62,6 +65,17 @@ func class(r rune) uint8 {
 
 // AppendNormalized appends Normalize(s) to dst.
 func AppendNormalized(dst []byte, s string) []byte {
+	if out, composed := appendWords(dst, s, true); composed {
+		return out
+	}
+	out, _ := appendWords(dst, norm.NFC.String(s), false)
+	return out
+}
+
+// appendWords appends s's words to dst as Normalize does. When check is
+// set it stops at the first character that is not sure to stay itself in
+// NFC, and returns false: the caller composes s and starts again.
+func appendWords(dst []byte, s string, check bool) ([]byte, bool) {
 	start := len(dst)
 	space := false
 	for i := 0; i < len(s); {
@@ -70,6 +84,9 @@ func AppendNormalized(dst []byte, s string) []byte {
 		if r < utf8.RuneSelf {
 			c = asciiClass[r]
 		} else {
+			if check && !stableInNFC(s[i:]) {
+				return dst[:start], false
+			}
 			r, size = utf8.DecodeRuneInString(s[i:])
 			c = class(r)
 		}
@@ -94,5 +111,16 @@ func AppendNormalized(dst []byte, s string) []byte {
 			space = true
 		}
 	}
-	return dst
+	return dst, true
+}
+
+// stableInNFC tells whether the character s starts with stays as it is in
+// NFC whatever surrounds it: it neither combines with the one before (a
+// combining mark, a Hangul vowel) nor is replaced (the ohm sign by omega).
+func stableInNFC(s string) bool {
+	p := norm.NFC.PropertiesString(s)
+	if !p.BoundaryBefore() {
+		return false
+	}
+	return len(p.Decomposition()) == 0 || norm.NFC.QuickSpanString(s[:p.Size()]) == p.Size()
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/newswire/newswire/pkg/event"
 )
 
@@ -13,6 +15,10 @@ func TestNormalize(t *testing.T) {
 		{"“We will,” he said — «and soon»!", "we will he said and soon"},
 		{"  BelTA’s   report ", "belta s report"},
 		{"Всё ещё", "все еще"},
+		{"Вс\u0435\u0308 ещ\u0435\u0308", "все еще"}, // ё typed as е and a diaeresis
+		{"Cafe\u0301 Ne\u0301goce", "café négoce"},   // decomposed accents compose
+		{"\u0301Zoe\u0308\u0301", "zoë"},
+		{"10 \u2126", "10 ω"}, // the ohm sign is omega             // marks nothing composes with are dropped
 		{"", ""},
 	}
 	for _, c := range cases {
@@ -56,6 +62,7 @@ func TestQuoteKeyIsStable(t *testing.T) {
 // normalizeByRunes is Normalize written plainly, rune by rune: the fast
 // version must agree with it on every input.
 func normalizeByRunes(s string) string {
+	s = norm.NFC.String(s)
 	var b strings.Builder
 	space := false
 	for _, r := range s {
