@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/newswire/newswire/pkg/event"
 )
@@ -43,32 +44,57 @@ func cleanParsed(raw string) string {
 	u.Fragment = ""
 	u.RawFragment = ""
 	if u.RawQuery != "" {
-		q := u.Query()
-		for k := range q {
-			lk := strings.ToLower(k)
-			if strings.HasPrefix(lk, "utm_") || trackingParams[lk] {
-				q.Del(k)
-			}
-		}
-		keys := make([]string, 0, len(q))
-		for k := range q {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		var b strings.Builder
-		for _, k := range keys {
-			for _, v := range q[k] {
-				if b.Len() > 0 {
-					b.WriteByte('&')
-				}
-				b.WriteString(url.QueryEscape(k))
-				b.WriteByte('=')
-				b.WriteString(url.QueryEscape(v))
-			}
-		}
-		u.RawQuery = b.String()
+		u.RawQuery = cleanQuery(u.RawQuery)
 	}
 	return u.String()
+}
+
+// cleanQuery drops the tracking pairs from a raw query and sorts the rest
+// by key. A query url.ParseQuery cannot read whole keeps its other pairs as
+// they are: ParseQuery would drop a pair holding ";" or a bad escape, and
+// links differing only there would get one ID.
+func cleanQuery(raw string) string {
+	pairs := strings.Split(raw, "&")
+	kept := pairs[:0]
+	for _, pair := range pairs {
+		key, _, _ := strings.Cut(pair, "=")
+		if k, err := url.QueryUnescape(key); err == nil {
+			key = k
+		}
+		if pair != "" && !tracking(key) {
+			kept = append(kept, pair)
+		}
+	}
+	raw = strings.Join(kept, "&")
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		// Less any white space (and the "&" it leaves) at the end, which
+		// CleanURL would trim from the result the next time round.
+		return strings.TrimRightFunc(raw, func(r rune) bool { return r == '&' || unicode.IsSpace(r) })
+	}
+	keys := make([]string, 0, len(q))
+	for k := range q {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	for _, k := range keys {
+		for _, v := range q[k] {
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(url.QueryEscape(k))
+			b.WriteByte('=')
+			b.WriteString(url.QueryEscape(v))
+		}
+	}
+	return b.String()
+}
+
+// tracking reports a query parameter that identifies a campaign.
+func tracking(key string) bool {
+	lk := strings.ToLower(key)
+	return strings.HasPrefix(lk, "utm_") || trackingParams[lk]
 }
 
 // alreadyClean reports links with nothing to clean, the common case, so

@@ -19,6 +19,9 @@ func TestCleanURL(t *testing.T) {
 		{"https://x.example/a#comments", "https://x.example/a"},
 		{"  https://x.example/a  ", "https://x.example/a"},
 		{"https://x.example/путь?q=новости", "https://x.example/%D0%BF%D1%83%D1%82%D1%8C?q=%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8"},
+		{"https://x.example/a?id=1;a&utm_source=rss", "https://x.example/a?id=1;a"},
+		{"https://x.example/a?b=2;x&a=1&fbclid=abc", "https://x.example/a?b=2;x&a=1"},
+		{"https://x.example/a?a=%zz&utm_medium=feed&b=1", "https://x.example/a?a=%zz&b=1"},
 		{"/relative/path", "/relative/path"},
 		{"not a url at all", "not a url at all"},
 	}
@@ -42,6 +45,7 @@ func TestArticleID(t *testing.T) {
 		{"GUID decides, whatever else changes", Item{GUID: "g1", Title: "t"}, Item{GUID: " g1 ", Title: "other", Content: "x"}, true},
 		{"different GUIDs", Item{GUID: "g1"}, Item{GUID: "g2"}, false},
 		{"link when no GUID", Item{Link: "https://x.example/a", Title: "t"}, Item{Link: "https://x.example/a", Title: "edited"}, true},
+		{"links differing in a pair with a semicolon", Item{Link: CleanURL("https://x.example/a?id=1;a")}, Item{Link: CleanURL("https://x.example/a?id=2;a")}, false},
 		{"title and content when nothing else", Item{Title: "t", Content: "c"}, Item{Title: "t", Content: "c"}, true},
 		{"content change without GUID or link is a new item", Item{Title: "t", Content: "c"}, Item{Title: "t", Content: "d"}, false},
 	}
@@ -64,6 +68,7 @@ func FuzzCleanURL(f *testing.F) {
 	f.Add("https://Eng.BELTA.by/news/1?utm_source=rss&b=2&a=1#x")
 	f.Add("http://[::1]:80/?fbclid=1")
 	f.Add("https://x.example/?a=%zz")
+	f.Add("https://x.example/?id=1;a&utm_source=rss&b=2")
 	f.Add("https://eng.belta.by/News/a-b_c~d/")
 	f.Fuzz(func(t *testing.T, in string) {
 		if trimmed := strings.TrimSpace(in); alreadyClean(trimmed) && cleanParsed(trimmed) != trimmed {
