@@ -7,6 +7,8 @@
 // UTF-8 whatever the labels say; otherwise the labels of the HTTP header
 // and the XML prolog (or HTML meta) are tried, and when they disagree or are
 // missing, the candidate whose decoding reads most like natural text wins.
+// UTF-8 stays a candidate, its invalid bytes read as U+FFFD at a cost each:
+// mostly valid UTF-8 with a stray byte is still UTF-8.
 package charset
 
 import (
@@ -37,7 +39,7 @@ var (
 )
 
 // fallbacks are tried, in order of preference, when no label helps.
-var fallbacks = []string{"windows-1251", "koi8-r", "iso-8859-5", "windows-1252"}
+var fallbacks = []string{"utf-8", "windows-1251", "koi8-r", "iso-8859-5", "windows-1252"}
 
 // ToUTF8 decodes body to UTF-8. contentType is the HTTP Content-Type header
 // (may be empty). An XML prolog's encoding is rewritten to UTF-8 so a
@@ -79,9 +81,6 @@ func ToUTF8(body []byte, contentType string) (Result, error) {
 			return
 		}
 		name, _ := htmlindex.Name(enc)
-		if name == "utf-8" {
-			return // the bytes are not valid UTF-8: that label is wrong
-		}
 		for _, n := range names {
 			if n == name {
 				return
@@ -182,6 +181,10 @@ func plausibility(b []byte) (score, letters int) {
 			score -= 10
 		case r >= 0x2500 && r <= 0x25FF: // box drawing: KOI8 read wrong
 			score -= 5
+		case r == utf8.RuneError:
+			// A byte the encoding does not have: UTF-8 reads each byte
+			// of a single-byte code page's letters as one.
+			score -= 10
 		}
 		if script != 0 && prevScript != 0 && script != prevScript {
 			score -= 5 // a word in two scripts

@@ -37,6 +37,9 @@ func rss(prolog string, text []byte) []byte {
 
 func TestToUTF8(t *testing.T) {
 	const win1251Prolog = `<?xml version="1.0" encoding="windows-1251"?>`
+	// UTF-8 with one byte that is never valid in UTF-8, and how it reads.
+	stray := []byte(strings.Replace(russian, "Александр", "Александр\xff", 1))
+	strayRead := strings.Replace(russian, "Александр", "Александр\uFFFD", 1)
 	tests := []struct {
 		name        string
 		body        []byte
@@ -51,6 +54,10 @@ func TestToUTF8(t *testing.T) {
 		{"windows-1251 Bulgarian without prolog", rss("", encode(t, charmap.Windows1251, bulgarian)), "", bulgarian, "windows-1251"},
 		{"UTF-8 under a false windows-1251 prolog", rss(win1251Prolog, []byte(russian)), "", russian, "utf-8"},
 		{"UTF-8 under a false header", rss("", []byte(russian)), "text/xml; charset=koi8-r", russian, "utf-8"},
+		{"UTF-8 with a stray byte", rss("", stray), "", strayRead, "utf-8"},
+		{"UTF-8 with a stray byte, declared", rss(`<?xml version="1.0" encoding="UTF-8"?>`, stray), "text/xml; charset=utf-8", strayRead, "utf-8"},
+		{"UTF-8 with a stray byte under a false windows-1251 prolog", rss(win1251Prolog, stray), "", strayRead, "utf-8"},
+		{"windows-1251 under a false UTF-8 header", rss("", encode(t, charmap.Windows1251, russian)), "text/xml; charset=utf-8", russian, "windows-1251"},
 		{"UTF-8 with BOM", append([]byte{0xEF, 0xBB, 0xBF}, rss("", []byte(russian))...), "", russian, "utf-8"},
 		{"KOI8-R with prolog", rss(`<?xml version="1.0" encoding="KOI8-R"?>`, encode(t, charmap.KOI8R, russianPlain)), "", russianPlain, "koi8-r"},
 		{"KOI8-R without labels", rss("", encode(t, charmap.KOI8R, russianPlain)), "", russianPlain, "koi8-r"},
@@ -58,6 +65,7 @@ func TestToUTF8(t *testing.T) {
 		{"ISO-8859-5 with prolog", rss(`<?xml version="1.0" encoding="ISO-8859-5"?>`, encode(t, charmap.ISO8859_5, russianPlain)), "", russianPlain, "iso-8859-5"},
 		{"ISO-8859-5 without labels", rss("", encode(t, charmap.ISO8859_5, russianPlain)), "", russianPlain, "iso-8859-5"},
 		{"ISO-8859-1 with prolog", rss(`<?xml version="1.0" encoding="ISO-8859-1"?>`, encode(t, charmap.ISO8859_1, german)), "", german, "windows-1252"},
+		{"windows-1252 with one accented letter", rss("", encode(t, charmap.Windows1252, english+" Café.")), "", english + " Café.", "windows-1252"},
 		{"windows-1252 without labels", rss("", encode(t, charmap.Windows1252, german)), "", german, "windows-1252"},
 		{"ISO-8859-2 from the header", rss("", encode(t, charmap.ISO8859_2, polish)), "text/xml; charset=iso-8859-2", polish, "iso-8859-2"},
 		{"a header whose charset is blank", rss("", encode(t, charmap.Windows1251, russian)), "text/xml; charset= ", russian, "windows-1251"},
