@@ -1,15 +1,17 @@
 // Package httpfetch makes the HTTP requests that read feeds and article
 // pages, politely and within bounds: an identifying User-Agent, conditional
-// requests, total and dial timeouts, gzip and brotli with a cap on the
-// decompressed size, a redirect limit, a concurrency limit per host and,
+// requests, total and dial timeouts, gzip, brotli and deflate with a cap on
+// the decompressed size, a redirect limit, a concurrency limit per host and,
 // unless allowed, no connections to loopback, private or link-local
 // addresses (checked at dial time, after DNS, so a name that rebinds to such
 // an address is refused too).
 package httpfetch
 
 import (
+	"bufio"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"context"
 	"errors"
 	"fmt"
@@ -236,9 +238,21 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 	case "br":
 		r = brotli.NewReader(resp.Body)
 	case "deflate":
-		fr := flate.NewReader(resp.Body)
-		defer func() { _ = fr.Close() }()
-		r = fr
+		// HTTP's deflate is zlib-wrapped (RFC 9110), but some servers send
+		// raw DEFLATE: the first two bytes tell which.
+		br := bufio.NewReader(resp.Body)
+		if head, _ := br.Peek(2); !zlibHeader(head) {
+			fr := flate.NewReader(br)
+			defer func() { _ = fr.Close() }()
+			r = fr
+			break
+		}
+		zr, err := zlib.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("read deflate body: %w", err)
+		}
+		defer func() { _ = zr.Close() }()
+		r = zr
 	default:
 		return nil, fmt.Errorf("%w: %q", ErrUnknownCoding, enc)
 	}
@@ -250,6 +264,14 @@ func (c *Client) readBody(resp *http.Response) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, c.opts.MaxBytes)
 	}
 	return body, nil
+}
+
+// zlibHeader reports whether b starts with a zlib header (RFC 1950): the
+// deflate method, a window of at most 32 KiB and the check bits right. Raw
+// DEFLATE starts so only with a stored block whose unused header bits are
+// set, which encoders leave zero.
+func zlibHeader(b []byte) bool {
+	return len(b) >= 2 && b[0]&0x0f == 8 && b[0]>>4 <= 7 && (uint16(b[0])<<8|uint16(b[1]))%31 == 0
 }
 
 // acquire takes one of the host's request slots.

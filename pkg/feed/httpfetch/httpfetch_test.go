@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
+	"compress/zlib"
 	"errors"
 	"fmt"
 	"io"
@@ -52,7 +53,9 @@ func compress(tb testing.TB, coding string, b []byte) []byte {
 		w = gzip.NewWriter(&buf)
 	case "br":
 		w = brotli.NewWriter(&buf)
-	case "deflate":
+	case "deflate": // zlib-wrapped, as HTTP means it (RFC 9110)
+		w = zlib.NewWriter(&buf)
+	case "raw deflate": // what some servers send for "deflate"
 		fw, err := flate.NewWriter(&buf, flate.BestCompression)
 		if err != nil {
 			tb.Fatal(err)
@@ -72,7 +75,7 @@ func compress(tb testing.TB, coding string, b []byte) []byte {
 
 func TestGetDecodesContentEncodings(t *testing.T) {
 	body := []byte(strings.Repeat("<rss>news</rss>", 100))
-	for _, coding := range []string{"gzip", "br", "deflate", ""} {
+	for _, coding := range []string{"gzip", "br", "deflate", "raw deflate", ""} {
 		t.Run("coding="+coding, func(t *testing.T) {
 			srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
 				if got := r.Header.Get("Accept-Encoding"); !strings.Contains(got, "gzip") || !strings.Contains(got, "br") {
@@ -83,7 +86,7 @@ func TestGetDecodesContentEncodings(t *testing.T) {
 				}
 				out := body
 				if coding != "" {
-					w.Header().Set("Content-Encoding", coding)
+					w.Header().Set("Content-Encoding", strings.TrimPrefix(coding, "raw "))
 					out = compress(t, coding, body)
 				}
 				_, _ = w.Write(out)
@@ -133,6 +136,8 @@ func TestGetConditional(t *testing.T) {
 func TestGetBoundsTheBody(t *testing.T) {
 	const limit = 64 << 10
 	bomb := compress(t, "gzip", make([]byte, 16<<20)) // 16 MiB of zeros in about 16 KiB
+	deflateBomb := compress(t, "deflate", make([]byte, 16<<20))
+	rawDeflateBomb := compress(t, "raw deflate", make([]byte, 16<<20))
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
@@ -140,6 +145,14 @@ func TestGetBoundsTheBody(t *testing.T) {
 		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Encoding", "gzip")
 			_, _ = w.Write(bomb)
+		}},
+		{"deflate bomb", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "deflate")
+			_, _ = w.Write(deflateBomb)
+		}},
+		{"raw deflate bomb", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", "deflate")
+			_, _ = w.Write(rawDeflateBomb)
 		}},
 		{"endless body", func(w http.ResponseWriter, r *http.Request) {
 			chunk := bytes.Repeat([]byte("<item>endless</item>"), 1000)
