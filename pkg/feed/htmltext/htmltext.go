@@ -205,9 +205,13 @@ func (w *writer) tag(s string, i int) int {
 }
 
 // tagEnd returns the index after the '>' closing the tag whose name ends
-// at i, stepping over quoted attribute values.
+// at i, stepping over quoted attribute values. As in HTML, a quote opens a
+// value only where a value starts, after '=' and any white space: one in an
+// attribute name or in an unquoted value (alt=O'Brien) is an ordinary byte.
 func tagEnd(s string, i int) int {
 	var quote byte
+	valueNext := false // after '=': a value starts at the next visible byte
+	unquoted := false  // in a value without quotes, which white space ends
 	for ; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -215,10 +219,19 @@ func tagEnd(s string, i int) int {
 			if c == quote {
 				quote = 0
 			}
-		case c == '"' || c == '\'':
-			quote = c
 		case c == '>':
 			return i + 1
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
+			unquoted = false
+		case valueNext:
+			valueNext = false
+			if c == '"' || c == '\'' {
+				quote = c
+			} else {
+				unquoted = true
+			}
+		case c == '=' && !unquoted:
+			valueNext = true
 		}
 	}
 	return len(s)
