@@ -291,21 +291,27 @@ func (c *Client) acquire(ctx context.Context, host string) (func(), error) {
 	}
 }
 
-// RetryAfter parses a Retry-After header: seconds or an HTTP date.
+// maxAsked caps how long a response may ask us to wait or keep it: a year,
+// far beyond any caller's own limit, and far from overflowing a Duration.
+const maxAsked = 365 * 24 * time.Hour
+
+// RetryAfter parses a Retry-After header: seconds or an HTTP date, capped
+// at a year.
 func RetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if secs, err := strconv.Atoi(v); err == nil {
+	// A number past int64 parses as its limit, with ErrRange.
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if secs < 0 {
 			return 0
 		}
-		return time.Duration(secs) * time.Second
+		return time.Duration(min(secs, int64(maxAsked/time.Second))) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil {
 		if d := t.Sub(now); d > 0 {
-			return d
+			return min(d, maxAsked)
 		}
 	}
 	return 0
@@ -327,7 +333,7 @@ func CacheLifetime(h http.Header, now time.Time) time.Duration {
 			if err != nil || secs <= 0 {
 				return 0
 			}
-			return time.Duration(min(secs, int64(365*24*time.Hour/time.Second))) * time.Second
+			return time.Duration(min(secs, int64(maxAsked/time.Second))) * time.Second
 		}
 	}
 	exp := h.Get("Expires")

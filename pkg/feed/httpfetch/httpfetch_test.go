@@ -252,6 +252,7 @@ func TestGetStatusErrors(t *testing.T) {
 		{"429 seconds", http.StatusTooManyRequests, "120", 2 * time.Minute},
 		{"429 HTTP date", http.StatusTooManyRequests, now.Add(90 * time.Minute).Format(http.TimeFormat), 90 * time.Minute},
 		{"503 seconds", http.StatusServiceUnavailable, "30", 30 * time.Second},
+		{"503 seconds past time.Duration", http.StatusServiceUnavailable, "99999999999999", 365 * 24 * time.Hour},
 		{"429 date in the past", http.StatusTooManyRequests, now.Add(-time.Hour).Format(http.TimeFormat), 0},
 		{"429 garbage", http.StatusTooManyRequests, "soon", 0},
 		{"500 ignores Retry-After", http.StatusInternalServerError, "60", 0},
@@ -370,6 +371,11 @@ func TestRetryAfter(t *testing.T) {
 		{"0", 0},
 		{"-5", 0},
 		{" 3600 ", time.Hour},
+		{"99999999999999", 365 * 24 * time.Hour}, // overflows time.Duration unless capped
+		{"9223372037", 365 * 24 * time.Hour},     // would overflow to a negative duration
+		{"99999999999999999999999", 365 * 24 * time.Hour}, // beyond int64
+		{"-99999999999999999999999", 0},
+		{"Fri, 31 Dec 9999 23:59:59 GMT", 365 * 24 * time.Hour},
 		{now.Add(10 * time.Second).Format(http.TimeFormat), 10 * time.Second},
 		{"Sun, 01 Mar 2026 12:00:30 GMT", 30 * time.Second},
 		{"Sunday, 01-Mar-26 12:01:00 GMT", time.Minute}, // RFC 850
