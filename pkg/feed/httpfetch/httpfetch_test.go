@@ -135,25 +135,21 @@ func TestGetConditional(t *testing.T) {
 
 func TestGetBoundsTheBody(t *testing.T) {
 	const limit = 64 << 10
-	bomb := compress(t, "gzip", make([]byte, 16<<20)) // 16 MiB of zeros in about 16 KiB
-	deflateBomb := compress(t, "deflate", make([]byte, 16<<20))
-	rawDeflateBomb := compress(t, "raw deflate", make([]byte, 16<<20))
+	// bomb serves 16 MiB of zeros, compressed to a few KiB.
+	bomb := func(coding string) http.HandlerFunc {
+		b := compress(t, coding, make([]byte, 16<<20))
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Encoding", strings.TrimPrefix(coding, "raw "))
+			_, _ = w.Write(b)
+		}
+	}
 	tests := []struct {
 		name    string
 		handler http.HandlerFunc
 	}{
-		{"gzip bomb", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Encoding", "gzip")
-			_, _ = w.Write(bomb)
-		}},
-		{"deflate bomb", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Encoding", "deflate")
-			_, _ = w.Write(deflateBomb)
-		}},
-		{"raw deflate bomb", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Encoding", "deflate")
-			_, _ = w.Write(rawDeflateBomb)
-		}},
+		{"gzip bomb", bomb("gzip")},
+		{"deflate bomb", bomb("deflate")},
+		{"raw deflate bomb", bomb("raw deflate")},
 		{"endless body", func(w http.ResponseWriter, r *http.Request) {
 			chunk := bytes.Repeat([]byte("<item>endless</item>"), 1000)
 			for r.Context().Err() == nil {
