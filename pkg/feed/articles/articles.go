@@ -236,7 +236,7 @@ func page(ctx context.Context, http Fetcher, url string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("extract article from %s: %w", url, err)
 	}
-	return text, nil
+	return feedparse.TruncateBytes(text, feedparse.MaxBodyBytes), nil
 }
 
 // ReadPageOptions reads FETCH_MAX_PAGES, the fetcher's page budget per poll.

@@ -1,6 +1,7 @@
 package articles
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,9 +12,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap/zaptest"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/feed/feedparse"
 	"github.com/newswire/newswire/pkg/feed/httpfetch"
@@ -121,5 +124,36 @@ func BenchmarkChanged(b *testing.B) {
 	for b.Loop() {
 		ids, hashes := Identify(feed, parsed)
 		Changed(feed, parsed, ids, hashes, nil, now)
+	}
+}
+
+// pageServer answers every request with one page.
+type pageServer []byte
+
+func (p pageServer) Get(_ context.Context, url string, _ httpfetch.Validators, _ string) (*httpfetch.Response, error) {
+	return &httpfetch.Response{Status: http.StatusOK, Body: p, ContentType: "text/html; charset=utf-8", FinalURL: url}, nil
+}
+
+// The text of a huge article page is cut like a feed's body, on a UTF-8
+// boundary, so its record still fits in Kafka.
+func TestFillPagesBoundsPageText(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<html><head><title>Huge</title></head><body><article><h1>Huge</h1>`)
+	paragraph := strings.Repeat("Очень длинная статья о важном. ", 20)
+	for b.Len() < 3*feedparse.MaxBodyBytes {
+		b.WriteString("<p>" + paragraph + "</p>")
+	}
+	b.WriteString(`</article></body></html>`)
+	arts := []event.Article{{URL: "https://news.example/huge", Title: "Huge", Body: "Short summary."}}
+	pages := FillPages(t.Context(), pageServer(b.String()), feedlist.Feed{URL: "https://news.example/rss"}, arts, []int{0},
+		PageOptions{Max: 1, Workers: 1}, zaptest.NewLogger(t))
+	if pages != (Pages{Extracted: 1}) {
+		t.Fatalf("pages %+v, want one extracted", pages)
+	}
+	if body := arts[0].Body; len(body) > feedparse.MaxBodyBytes || len(body) < feedparse.MaxBodyBytes/2 || !utf8.ValidString(body) {
+		t.Errorf("page text of %d bytes (valid UTF-8: %v), want it cut to at most %d", len(body), utf8.ValidString(body), feedparse.MaxBodyBytes)
+	}
+	if arts[0].Summary != "Short summary." {
+		t.Errorf("summary %q, want the feed's", arts[0].Summary)
 	}
 }

@@ -23,7 +23,9 @@ import (
 const (
 	MaxItems      = 1000
 	MaxTitleRunes = 1000
-	MaxBodyBytes  = 512 << 10
+	// MaxBodyBytes bounds an item's body, its summary and the text of its
+	// article page, each.
+	MaxBodyBytes = 512 << 10
 )
 
 // ErrNotFeed is returned for documents that are no feed at all.
@@ -105,7 +107,7 @@ func convert(it *gofeed.Item) (Item, bool) {
 		GUID:    strings.TrimSpace(it.GUID),
 		Link:    identity.CleanURL(firstLink(it)),
 		Title:   truncateRunes(htmltext.Line(it.Title), MaxTitleRunes),
-		Summary: htmltext.Plain(it.Description),
+		Summary: TruncateBytes(htmltext.Plain(it.Description), MaxBodyBytes),
 	}
 	full := fullText(it)
 	switch {
@@ -114,7 +116,7 @@ func convert(it *gofeed.Item) (Item, bool) {
 	case item.Summary != "":
 		item.Body = item.Summary
 	}
-	item.Body = truncateBytes(item.Body, MaxBodyBytes)
+	item.Body = TruncateBytes(item.Body, MaxBodyBytes)
 	if item.Summary == item.Body {
 		item.Summary = ""
 	}
@@ -182,7 +184,8 @@ func truncateRunes(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-func truncateBytes(s string, n int) string {
+// TruncateBytes cuts s to at most n bytes, on a UTF-8 boundary.
+func TruncateBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

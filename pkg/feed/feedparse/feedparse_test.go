@@ -134,6 +134,45 @@ func TestParseBoundsHostileFeeds(t *testing.T) {
 	}
 }
 
+// The body and the summary are each cut to MaxBodyBytes on a UTF-8
+// boundary, whichever of the two the feed makes huge.
+func TestParseBoundsTexts(t *testing.T) {
+	huge := strings.Repeat("т", MaxBodyBytes) // 2 bytes a rune: 1 MiB
+	tests := []struct {
+		name        string
+		description string
+		content     string
+		wantSummary bool
+	}{
+		{"huge description only", huge, "", false},
+		{"huge description, short content", huge, "short", true},
+		{"short description, huge content", "short", huge, true},
+		{"both huge and different", huge, "x" + huge, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			content := ""
+			if tt.content != "" {
+				content = "<content:encoded>" + tt.content + "</content:encoded>"
+			}
+			doc := `<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>` +
+				`<item><guid>1</guid><title>big</title><description>` + tt.description + `</description>` + content + `</item></channel></rss>`
+			feed, err := Parse([]byte(doc), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkFeed(t, feed)
+			it := feed.Items[0]
+			if len(it.Summary) > MaxBodyBytes || !utf8.ValidString(it.Summary) {
+				t.Errorf("summary of %d bytes (valid UTF-8: %v), want at most %d", len(it.Summary), utf8.ValidString(it.Summary), MaxBodyBytes)
+			}
+			if (it.Summary != "") != tt.wantSummary {
+				t.Errorf("summary of %d bytes, want one: %v", len(it.Summary), tt.wantSummary)
+			}
+		})
+	}
+}
+
 func FuzzParse(f *testing.F) {
 	for _, fx := range fixtures {
 		f.Add(readFile(f, fx.file), fx.contentType)
