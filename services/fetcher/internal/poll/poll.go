@@ -175,17 +175,26 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 	res.Pages = articles.FillPages(ctx, p.http, feed, arts, pending, p.opts.Pages, p.log)
 	if len(arts) > 0 {
 		msgs := make([]kafka.Message, 0, len(arts))
-		for _, a := range arts {
-			m, err := stream.Event{
-				Topic: p.opts.Topic, Key: a.ID, ID: fmt.Sprintf("%s/%d", a.ID, a.Revision),
-				Type: event.CETypeArticle, Source: feed.URL, Time: a.FetchedAt, Value: a,
-			}.Message()
+		kept := arts[:0]
+		for i := range arts {
+			m, fits, err := p.record(feed, &arts[i])
 			if err != nil {
 				res.Err = err
 				return res, asked
 			}
+			if !fits {
+				// Kafka refuses the record, and with it every other one of
+				// the write: leave it out, and remember it, for it will
+				// never fit.
+				p.log.Error("article record over the message size even without its text, left out",
+					zap.String(logging.KeyFeed, feed.URL), zap.String(logging.KeyArticle, arts[i].ID),
+					zap.String(logging.KeyURL, arts[i].URL), zap.Int("bytes", recordBytes(m)))
+				continue
+			}
 			msgs = append(msgs, m)
+			kept = append(kept, arts[i])
 		}
+		arts = kept
 		if err := p.out.WriteMessages(ctx, msgs...); err != nil {
 			res.Err = fmt.Errorf("write %d articles: %w", len(msgs), err)
 			return res, asked
@@ -221,6 +230,48 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 	p.log.Debug("feed polled", zap.String(logging.KeyFeed, feed.URL), zap.Int(logging.KeyCount, len(arts)))
 	res.Status = StatusOK
 	return res, max(asked, parsed.TTL)
+}
+
+// maxRecordBytes bounds an article record: the kafka-go Writer refuses a
+// message over its BatchBytes (1 MiB by default, which ours keeps), and
+// with it the whole write; the rest is left for the record's framing.
+const maxRecordBytes = 1<<20 - 16<<10
+
+// record encodes an article, first cutting its body and summary until the
+// record fits in maxRecordBytes. fits is false when it is still too big
+// with no text left.
+func (p *Poller) record(feed feedlist.Feed, a *event.Article) (m kafka.Message, fits bool, err error) {
+	for {
+		m, err = stream.Event{
+			Topic: p.opts.Topic, Key: a.ID, ID: fmt.Sprintf("%s/%d", a.ID, a.Revision),
+			Type: event.CETypeArticle, Source: feed.URL, Time: a.FetchedAt, Value: a,
+		}.Message()
+		if err != nil {
+			return kafka.Message{}, false, err
+		}
+		size := recordBytes(m)
+		if size <= maxRecordBytes {
+			return m, true, nil
+		}
+		if a.Body == "" && a.Summary == "" {
+			return m, false, nil
+		}
+		// Cut each text by the share the record is over, and a tenth more:
+		// JSON escapes make bytes of text and of record differ.
+		p.log.Warn("article record over the message size, text cut", zap.String(logging.KeyFeed, feed.URL),
+			zap.String(logging.KeyArticle, a.ID), zap.Int("bytes", size))
+		a.Body = feedparse.TruncateBytes(a.Body, len(a.Body)*9/10*maxRecordBytes/size)
+		a.Summary = feedparse.TruncateBytes(a.Summary, len(a.Summary)*9/10*maxRecordBytes/size)
+	}
+}
+
+// recordBytes is the size of what a record carries.
+func recordBytes(m kafka.Message) int {
+	n := len(m.Key) + len(m.Value)
+	for _, h := range m.Headers {
+		n += len(h.Key) + len(h.Value)
+	}
+	return n
 }
 
 // fresh returns the articles of the items not emitted yet, or changed since,

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"go.uber.org/zap/zaptest"
 	"golang.org/x/text/encoding/charmap"
@@ -469,5 +470,52 @@ func TestPollBrokenFeedsCostOnlyThemselves(t *testing.T) {
 				t.Errorf("healthy feed after %s: %v", tt.name, ok.Err)
 			}
 		})
+	}
+}
+
+// A record over Kafka's message size would fail the write of the whole
+// feed, every poll. An item whose body and summary make it too big is
+// emitted with its text cut; one too big even without text is left out
+// and remembered; the others are written and remembered either way.
+func TestPollOversizedItems(t *testing.T) {
+	h := newHarness(t, httpfetch.Options{UserAgent: "NewswireTest/1.0", Timeout: 5 * time.Second, MaxBytes: 8 << 20, MaxRedirects: 3, PerHost: 4})
+	s := newSite(t)
+	text := func(word string, n int) string { return strings.Repeat(word+" ", n/len(word)) }
+	doc := func(extra string) []byte {
+		return []byte(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>Test feed</title>` +
+			item("a", "https://news.example/a", "Alpha", "alpha one") +
+			// Body and summary of 512 KiB each: over 1 MiB together.
+			`<item><guid>huge</guid><link>https://news.example/huge</link><title>Huge</title><description>` + text("сводка", feedparse.MaxBodyBytes) +
+			`</description><content:encoded>` + text("статья", feedparse.MaxBodyBytes) + `</content:encoded></item>` +
+			// Too big with no text at all.
+			`<item><guid>author</guid><link>https://news.example/author</link><title>Author</title><dc:creator>` + text("name", maxRecordBytes) +
+			`</dc:creator><content:encoded>text</content:encoded></item>` +
+			item("b", "https://news.example/b", "Bravo", "bravo one") + extra +
+			`</channel></rss>`)
+	}
+	feed := feedlist.Feed{URL: s.handle("/rss", static("application/rss+xml", doc("")))}
+	res := h.poller.Poll(t.Context(), feed)
+	if res.Err != nil || res.Status != StatusOK || res.NewItems != 3 {
+		t.Fatalf("poll: %+v", res)
+	}
+	got := byTitle(h.emitted(t))
+	if len(got) != 3 || got["Alpha"].Body != "Full: alpha one" || got["Bravo"].Body != "Full: bravo one" {
+		t.Fatalf("emitted %v, want Alpha, Bravo and Huge", got)
+	}
+	huge := got["Huge"]
+	if n := len(huge.Body) + len(huge.Summary); n > maxRecordBytes || !strings.HasPrefix(huge.Body, "статья") ||
+		!strings.HasPrefix(huge.Summary, "сводка") || !utf8.ValidString(huge.Body) || !utf8.ValidString(huge.Summary) {
+		t.Errorf("huge item: body of %d bytes, summary of %d; want both cut to fit, on rune boundaries", len(huge.Body), len(huge.Summary))
+	}
+
+	// A new item changes the feed: all the others were remembered, the one
+	// left out too.
+	s.handle("/rss", static("application/rss+xml", doc(item("c", "https://news.example/c", "Charlie", "charlie one"))))
+	res = h.poller.Poll(t.Context(), feed)
+	if res.Err != nil || res.NewItems != 1 {
+		t.Fatalf("second poll: %+v", res)
+	}
+	if again := byTitle(h.emitted(t)); len(again) != 1 || again["Charlie"].ID == "" {
+		t.Errorf("second poll emitted %v, want only Charlie", again)
 	}
 }
