@@ -172,7 +172,7 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 		res.Err = err
 		return res, asked
 	}
-	res.Pages = articles.FillPages(ctx, p.http, feed, arts, pending, p.opts.Pages, p.log)
+	res.Pages = p.fillPages(ctx, feed, arts, pending)
 	if len(arts) > 0 {
 		msgs := make([]kafka.Message, 0, len(arts))
 		kept := arts[:0]
@@ -195,11 +195,15 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 			kept = append(kept, arts[i])
 		}
 		arts = kept
-		if err := p.out.WriteMessages(ctx, msgs...); err != nil {
+		// What was fetched is written even when the poll's deadline passed
+		// meanwhile: a write cut short would only be done again next poll.
+		writeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		defer cancel()
+		if err := p.out.WriteMessages(writeCtx, msgs...); err != nil {
 			res.Err = fmt.Errorf("write %d articles: %w", len(msgs), err)
 			return res, asked
 		}
-		if err := p.state.RememberItems(ctx, feed.URL, seen); err != nil {
+		if err := p.state.RememberItems(writeCtx, feed.URL, seen); err != nil {
 			// Written but not remembered: the next poll emits them again and
 			// the publisher's dedupe absorbs the repeats.
 			res.Err = err
@@ -230,6 +234,22 @@ func (p *Poller) poll(ctx context.Context, feed feedlist.Feed, st *feedstate.Fee
 	p.log.Debug("feed polled", zap.String(logging.KeyFeed, feed.URL), zap.Int(logging.KeyCount, len(arts)))
 	res.Status = StatusOK
 	return res, max(asked, parsed.TTL)
+}
+
+// writeTimeout bounds writing a poll's articles and remembering them,
+// which do not end at the poll's deadline.
+const writeTimeout = 30 * time.Second
+
+// fillPages fetches the article pages within half the time left before
+// ctx's deadline, so that slow pages leave the write its time. A page not
+// fetched by then leaves its article the feed's summary.
+func (p *Poller) fillPages(ctx context.Context, feed feedlist.Feed, arts []event.Article, pending []int) articles.Pages {
+	if deadline, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, time.Until(deadline)/2)
+		defer cancel()
+	}
+	return articles.FillPages(ctx, p.http, feed, arts, pending, p.opts.Pages, p.log)
 }
 
 // maxRecordBytes bounds an article record: the kafka-go Writer refuses a

@@ -1,6 +1,7 @@
 package poll
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -517,5 +519,46 @@ func TestPollOversizedItems(t *testing.T) {
 	}
 	if again := byTitle(h.emitted(t)); len(again) != 1 || again["Charlie"].ID == "" {
 		t.Errorf("second poll emitted %v, want only Charlie", again)
+	}
+}
+
+// Article pages that never answer take only their share of the poll's
+// time: their articles keep the feed's summary and are written, though the
+// poll's deadline passes meanwhile.
+func TestPollHangingPagesLeaveTheWriteItsTime(t *testing.T) {
+	h := newHarness(t, httpfetch.Options{})
+	s := newSite(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	defer cancel()
+	var givenUpEarly atomic.Int32 // pages given up while the poll still had time
+	hanging := func(w http.ResponseWriter, r *http.Request) {
+		<-r.Context().Done()
+		if ctx.Err() == nil {
+			givenUpEarly.Add(1)
+		}
+	}
+	summaryOnly := func(guid, link string) string {
+		return fmt.Sprintf(`<item><guid>%s</guid><link>%s</link><title>%s</title><description>Summary of %s.</description></item>`, guid, link, guid, guid)
+	}
+	feed := feedlist.Feed{URL: s.handle("/rss", static("application/rss+xml", rss(
+		summaryOnly("one", s.handle("/news/1", hanging)),
+		summaryOnly("two", s.handle("/news/2", hanging)),
+		item("full", "https://news.example/full", "full", "full text"),
+	)))}
+	res := h.poller.Poll(ctx, feed)
+	if res.Err != nil || res.Status != StatusOK || res.NewItems != 3 || res.Pages != (articles.Pages{Failed: 2}) {
+		t.Fatalf("poll: %+v", res)
+	}
+	s.Close() // waits for the page handlers
+	if n := givenUpEarly.Load(); n != 2 {
+		t.Errorf("%d of the 2 hanging pages given up before the poll's deadline, want both: the write needs the rest", n)
+	}
+	got := byTitle(h.emitted(t))
+	if len(got) != 3 || got["one"].Body != "Summary of one." || got["two"].Body != "Summary of two." || got["full"].Body != "Full: full text" {
+		t.Errorf("emitted %+v, want the three, the hanging pages' with their summaries", got)
+	}
+	known, err := h.state.LookupItems(t.Context(), feed.URL, []string{got["one"].ID, got["two"].ID, got["full"].ID})
+	if err != nil || len(known) != 3 {
+		t.Errorf("remembered %v (%v), want the three", known, err)
 	}
 }
