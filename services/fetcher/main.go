@@ -61,8 +61,8 @@ func readSettings(e *config.Env) (settings, error) {
 	if s.Limits.Min > s.Limits.Max {
 		e.Fail("FETCH_MIN_INTERVAL", fmt.Errorf("%s is above FETCH_MAX_INTERVAL %s", s.Limits.Min, s.Limits.Max))
 	}
-	if s.Schedule.Lease < s.HTTP.Timeout+time.Second {
-		e.Fail("FETCH_LEASE", fmt.Errorf("%s leaves a poll no time beyond FETCH_TIMEOUT %s", s.Schedule.Lease, s.HTTP.Timeout))
+	if budget := schedule.PollTime(s.Schedule.Lease); budget < s.HTTP.Timeout+time.Second {
+		e.Fail("FETCH_LEASE", fmt.Errorf("%s cuts a poll off after %s, no time beyond FETCH_TIMEOUT %s", s.Schedule.Lease, budget, s.HTTP.Timeout))
 	}
 	return s, e.Err()
 }

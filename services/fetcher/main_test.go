@@ -23,6 +23,8 @@ func TestReadSettings(t *testing.T) {
 	}{
 		{"min above max", map[string]string{"FETCH_MIN_INTERVAL": "3h", "FETCH_MAX_INTERVAL": "1h"}, "FETCH_MIN_INTERVAL"},
 		{"lease shorter than a request", map[string]string{"FETCH_LEASE": "10s", "FETCH_TIMEOUT": "30s"}, "FETCH_LEASE"},
+		{"poll cut off before a request ends", map[string]string{"FETCH_LEASE": "30s", "FETCH_TIMEOUT": "28s"}, "FETCH_LEASE"},
+		{"poll cut off before a short lease's request ends", map[string]string{"FETCH_LEASE": "2s", "FETCH_TIMEOUT": "1s"}, "FETCH_LEASE"},
 		{"not a duration", map[string]string{"FETCH_TIMEOUT": "soon"}, "FETCH_TIMEOUT"},
 		{"not a boolean", map[string]string{"FETCH_ALLOW_PRIVATE": "maybe"}, "FETCH_ALLOW_PRIVATE"},
 	}

@@ -225,6 +225,13 @@ type claimed struct {
 	deadline time.Time // the poll is cut off then, before the lease ends
 }
 
+// PollTime is how long a poll may take under lease: the lease runs on the
+// Redis clock from before the claim's reply, so the poll is cut off a
+// margin earlier on ours.
+func PollTime(lease time.Duration) time.Duration {
+	return lease - max(lease/10, 500*time.Millisecond)
+}
+
 // take claims up to n due feeds and says how long to wait before looking
 // again when none were due.
 func (s *Scheduler) take(ctx context.Context, n int) ([]claimed, time.Duration, error) {
@@ -244,9 +251,7 @@ func (s *Scheduler) take(ctx context.Context, n int) ([]claimed, time.Duration, 
 	if s.obs != nil {
 		s.obs.Overdue(int(overdue))
 	}
-	// The lease runs on the Redis clock from before the reply; cut the poll
-	// off a margin earlier on ours.
-	deadline := start.Add(s.opts.Lease - max(s.opts.Lease/10, 500*time.Millisecond))
+	deadline := start.Add(PollTime(s.opts.Lease))
 	var out []claimed
 	for i := 3; i+1 < len(raw); i += 2 {
 		url, _ := raw[i].(string)
