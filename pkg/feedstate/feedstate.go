@@ -93,7 +93,8 @@ func decode(feedURL string, m map[string]string) Feed {
 	return f
 }
 
-// Save writes the feed's state.
+// Save writes the feed's state, and renews it and the feed's item memory
+// for ItemsTTL.
 func (s *Store) Save(ctx context.Context, f Feed) error {
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		p.HSet(ctx, s.feedKey(f.URL), map[string]any{
@@ -114,6 +115,9 @@ func (s *Store) Save(ctx context.Context, f Feed) error {
 			"last_item":     unix(f.LastItem),
 		})
 		p.Expire(ctx, s.feedKey(f.URL), ItemsTTL)
+		// A feed polled with nothing new keeps its item memory, or it
+		// would emit its old items again once the memory expired.
+		p.Expire(ctx, s.itemsKey(f.URL), ItemsTTL)
 		return nil
 	})
 	if err != nil {

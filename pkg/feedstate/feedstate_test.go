@@ -67,6 +67,47 @@ func TestItems(t *testing.T) {
 	}
 }
 
+// Saving a feed's state renews its item memory, which only RememberItems
+// did: a feed polled with nothing new would forget its items and emit them
+// again. Saving creates no memory for a feed that has none.
+func TestSaveRenewsItems(t *testing.T) {
+	tests := []struct {
+		name     string
+		remember bool
+	}{
+		{"items remembered", true},
+		{"no items yet", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newStore(t)
+			ctx := t.Context()
+			const feed = "https://example.com/rss"
+			if tt.remember {
+				if err := s.RememberItems(ctx, feed, map[string]Seen{"a": {1, "h1"}}); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.rdb.PExpire(ctx, s.itemsKey(feed), time.Minute).Err(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := s.Save(ctx, Feed{URL: feed, LastStatus: "unchanged"}); err != nil {
+				t.Fatal(err)
+			}
+			ttl, err := s.rdb.PTTL(ctx, s.itemsKey(feed)).Result()
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.remember && ttl <= time.Minute:
+				t.Errorf("item memory expires in %s after Save, want it renewed to %s", ttl, ItemsTTL)
+			case !tt.remember && ttl != -2*time.Nanosecond: // go-redis: -2 is "no such key"
+				t.Errorf("item memory of a feed without items: PTTL %s, want no key", ttl)
+			}
+		})
+	}
+}
+
 func TestListAndHandler(t *testing.T) {
 	s := newStore(t)
 	ctx := t.Context()
