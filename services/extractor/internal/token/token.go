@@ -127,6 +127,7 @@ func Split(s string, dst []Token) []Token {
 func word(s string, i int) Token {
 	start := i
 	var f letterCount
+	d := dots{pos: start}
 	for i < len(s) {
 		r, size := decode(s, i)
 		if isWordRune(r) {
@@ -148,7 +149,7 @@ func word(s string, i int) Token {
 			if possessiveAt(s, i+size) {
 				return Token{Start: start, End: i, Flags: Word | f.flags()}
 			}
-		case r == '.' && isUpper(next) && dotted(s[start:i]) && !isWordRuneAt(s, i+size+nsize):
+		case r == '.' && isUpper(next) && d.upTo(s, i) && !isWordRuneAt(s, i+size+nsize):
 			// U.S, D.C: single letters joined by full stops.
 			f.add(next)
 			i += size + nsize
@@ -214,14 +215,29 @@ func (c *letterCount) flags() Flags {
 	return f
 }
 
-// dotted reports whether w is single letters joined by full stops: "U", "U.S".
-func dotted(w string) bool {
-	for _, part := range strings.Split(w, ".") {
-		if utf8.RuneCountInString(part) != 1 {
-			return false
+// dots tells whether a word read so far is single letters joined by full
+// stops ("U", "U.S"), reading each byte of it once however often it is
+// asked: re-splitting the word at each stop made "A.A.A.A…" quadratic.
+type dots struct {
+	pos int  // s[start:pos] has been read
+	n   int  // code points since the last full stop
+	bad bool // a part before a full stop was not one code point
+}
+
+// upTo reports whether s[start:end] is single code points joined by full
+// stops; end must not be before the end of the last call's.
+func (d *dots) upTo(s string, end int) bool {
+	for d.pos < end && !d.bad {
+		r, size := utf8.DecodeRuneInString(s[d.pos:end])
+		if r == '.' {
+			d.bad = d.n != 1
+			d.n = 0
+		} else {
+			d.n++
 		}
+		d.pos += size
 	}
-	return true
+	return !d.bad && d.n == 1
 }
 
 func isWordRuneAt(s string, i int) bool {
