@@ -371,15 +371,15 @@ func (x *Extractor) clubName(p *part, i, end int) bool {
 
 // orgOf reports whether [i, end) is an organisation named "X of Y":
 // Ministry of Foreign Affairs, University of Oxford, Bank of China.
+// The first "of" or "for" is looked up, not scanned for: typed asks
+// again for each known name of a long run.
 func (x *Extractor) orgOf(p *part, i, end int) bool {
-	for k := i; k < end; k++ {
-		w := p.toks[k].Text(p.text)
-		if w == "of" || w == "for" {
-			f := p.folds[k-1]
-			return k > i && (x.lex.OrgHeads.Has(f) || x.lex.OrgPrefixes.Has(f) || x.lex.Portfolios.Has(f))
-		}
+	k := int(p.nextOf[i])
+	if k >= end || k == i {
+		return false
 	}
-	return false
+	f := p.folds[k-1]
+	return x.lex.OrgHeads.Has(f) || x.lex.OrgPrefixes.Has(f) || x.lex.Portfolios.Has(f)
 }
 
 // unknown appends the unknown name [i, end) if it looks like one.

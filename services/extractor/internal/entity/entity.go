@@ -83,6 +83,7 @@ type part struct {
 	keys     []uint64          // token.Stem of each token
 	folds    []uint64          // token.Fold of each token
 	knownAt  []int32           // index in known of the longest known name starting at each token, or -1
+	nextOf   []int32           // index of the first "of" or "for" at or after each token, or len(toks)
 	known    []gazetteer.Match // the known names found
 	runes    []int             // code-point offset of each token's start, and one past the last token's end
 	runeEnds []int
@@ -181,6 +182,7 @@ func (x *Extractor) prepare(text, in string, headline bool) *part {
 	p.keys = resize(p.keys, n)
 	p.folds = resize(p.folds, n)
 	p.knownAt = resize(p.knownAt, n)
+	p.nextOf = resize(p.nextOf, n)
 	p.known = p.known[:0]
 	p.runes = resize(p.runes, n)
 	p.runeEnds = resize(p.runeEnds, n)
@@ -198,6 +200,13 @@ func (x *Extractor) prepare(text, in string, headline bool) *part {
 			p.knownAt[i] = int32(len(p.known))
 			p.known = append(p.known, m)
 		}
+	}
+	next := int32(n)
+	for i := n - 1; i >= 0; i-- {
+		if w := p.toks[i].Text(text); w == "of" || w == "for" {
+			next = int32(i)
+		}
+		p.nextOf[i] = next
 	}
 	markRestricted(p, headline)
 	return p
