@@ -114,7 +114,7 @@ func (st *state) register(i, j int) {
 	case j-k == 1:
 		// Trump, once Donald Trump is known
 		w := stripPossessive(st.word(k))
-		if p := st.ppl.recent(k, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
+		if p := st.ppl.recent(k, w, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
 			st.ppl.mention(k, p, st.opensSentence(i) || st.afterOpeningPhrase(i, j))
 			return
 		}
@@ -133,12 +133,12 @@ func (st *state) register(i, j int) {
 	if p == nil {
 		return
 	}
-	p.addRoles(st.roleWords(i, k))
+	st.ppl.addRoles(p, st.roleWords(i, k))
 	if p.role == "" {
 		p.role = st.titleText(st.roleStart(i), k)
 	}
 	if a := st.appositionAfter(j); a[1] > a[0] && st.describes(a) {
-		p.addRoles(strings.Fields(st.text(a)))
+		st.ppl.addRoles(p, strings.Fields(st.text(a)))
 		if p.role == "" {
 			p.role = joinRole(st.text(a), "")
 		}

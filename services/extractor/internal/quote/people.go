@@ -1,6 +1,7 @@
 package quote
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/newswire/newswire/services/extractor/internal/names"
@@ -14,6 +15,8 @@ type person struct {
 	roles  []string // lower-case words of the titles and appositions met with the name
 	role   string   // the first title met, as written: Russian Minister of Foreign Affairs
 	org    bool
+	toks   []int // the tokens of the person's entries in people.mentions, in order
+	looked int   // the people.looks of the last rolesMatch that looked at the person
 }
 
 func (p *person) surname() string { return p.words[len(p.words)-1] }
@@ -27,9 +30,35 @@ type mentionAt struct {
 
 // people is what one document says about who is who.
 type people struct {
-	lex      *names.Lexicon
-	all      []*person
-	mentions []mentionAt
+	lex       *names.Lexicon
+	all       []*person
+	mentions  []mentionAt
+	bySurname map[string][]*person // all by surname, in the order met
+	byFirst   map[string][]*person // all by each first word they have had (stale entries stay)
+	orgs      []*person            // the organisations of all
+	titled    []*person            // the people (not organisations) with roles, in the order they got them
+	looks     int                  // rolesMatch calls
+}
+
+// add adds a new person or organisation to all and to the indexes.
+func (ps *people) add(p *person) {
+	if ps.bySurname == nil {
+		ps.bySurname, ps.byFirst = map[string][]*person{}, map[string][]*person{}
+	}
+	ps.all = append(ps.all, p)
+	ps.bySurname[p.surname()] = append(ps.bySurname[p.surname()], p)
+	ps.byFirst[p.words[0]] = append(ps.byFirst[p.words[0]], p)
+	if p.org {
+		ps.orgs = append(ps.orgs, p)
+	}
+}
+
+// rename gives p a fuller name with the same surname.
+func (ps *people) rename(p *person, words []string) {
+	if words[0] != p.words[0] {
+		ps.byFirst[words[0]] = append(ps.byFirst[words[0]], p)
+	}
+	p.words, p.name = words, strings.Join(words, " ")
 }
 
 // find returns the person whose name is words, adding them when new. A
@@ -43,32 +72,32 @@ func (ps *people) find(words []string, g names.Gender, org bool, before int) *pe
 	}
 	last := words[len(words)-1]
 	if len(words) == 1 {
-		if p := ps.recent(before, func(p *person) bool {
+		if p := ps.recent(before, last, func(p *person) bool {
 			return p.org == org && compatible(p.gender, g) && (p.surname() == last || len(p.words) > 1 && p.words[0] == last)
 		}); p != nil {
 			return p
 		}
 		// Named only later: the headline's "Lavrov" is the body's Sergey
 		// Lavrov.
-		for _, p := range ps.all {
-			if p.org == org && compatible(p.gender, g) && p.surname() == last {
+		for _, p := range ps.bySurname[last] {
+			if p.org == org && compatible(p.gender, g) {
 				return p
 			}
 		}
 	} else {
-		for _, p := range ps.all {
-			if p.org != org || p.surname() != last {
+		for _, p := range ps.bySurname[last] {
+			if p.org != org {
 				continue
 			}
 			if len(p.words) == 1 {
 				// A surname met first, now the full name.
-				p.words, p.name = words, strings.Join(words, " ")
+				ps.rename(p, words)
 				p.gender = merge(p.gender, g)
 				return p
 			}
 			if p.words[0] == words[0] || initialOf(words[0], p.words[0]) || initialOf(p.words[0], words[0]) {
 				if len(words) > len(p.words) && !org {
-					p.words, p.name = words, strings.Join(words, " ")
+					ps.rename(p, words)
 				}
 				p.gender = merge(p.gender, g)
 				return p
@@ -79,35 +108,58 @@ func (ps *people) find(words []string, g names.Gender, org bool, before int) *pe
 	if !org && g == names.Unknown && len(words) > 1 {
 		p.gender, _ = ps.lex.FirstName(words[0])
 	}
-	ps.all = append(ps.all, p)
+	ps.add(p)
 	return p
 }
 
 // organisation returns the organisation named exactly words, adding it
 // when new: a modifier names it in full (a Twitter spokesman), so no
-// longer name that merely ends the same way is meant.
+// longer name that merely ends the same way is meant. (Words hold no
+// spaces, so the same name has the same last word.)
 func (ps *people) organisation(words []string) *person {
 	name := strings.Join(words, " ")
-	for _, p := range ps.all {
+	for _, p := range ps.bySurname[words[len(words)-1]] {
 		if p.org && p.name == name {
 			return p
 		}
 	}
 	p := &person{name: name, words: words, org: true}
-	ps.all = append(ps.all, p)
+	ps.add(p)
 	return p
 }
 
 // recent is the person most recently mentioned before token index before
-// for whom ok holds.
-func (ps *people) recent(before int, ok func(*person) bool) *person {
-	for i := len(ps.mentions) - 1; i >= 0; i-- {
-		m := ps.mentions[i]
-		if m.tok < before && ok(m.who) {
-			return m.who
+// for whom ok holds, where ok holds only for people whose surname or
+// first word is w.
+func (ps *people) recent(before int, w string, ok func(*person) bool) *person {
+	p, tok := latest(before, ps.bySurname[w], ok)
+	if q, qtok := latest(before, ps.byFirst[w], ok); qtok > tok {
+		p = q
+	}
+	return p
+}
+
+// latest is the person among cands mentioned last before token index
+// before for whom ok holds, and the token of that mention, or -1.
+func latest(before int, cands []*person, ok func(*person) bool) (*person, int) {
+	var best *person
+	bestTok := -1
+	for _, p := range cands {
+		if tok := p.lastBefore(before); tok > bestTok && ok(p) {
+			best, bestTok = p, tok
 		}
 	}
-	return nil
+	return best, bestTok
+}
+
+// lastBefore is the token of p's last mention before token index before,
+// or -1.
+func (p *person) lastBefore(before int) int {
+	i, _ := slices.BinarySearch(p.toks, before)
+	if i == 0 {
+		return -1
+	}
+	return p.toks[i-1]
 }
 
 func (ps *people) mention(tok int, p *person, subject bool) {
@@ -126,6 +178,20 @@ func (ps *people) mention(tok int, p *person, subject bool) {
 	ps.mentions = append(ps.mentions, mentionAt{})
 	copy(ps.mentions[i+1:], ps.mentions[i:])
 	ps.mentions[i] = mentionAt{tok: tok, who: p, subject: subject}
+	k := len(p.toks)
+	for k > 0 && p.toks[k-1] > tok {
+		k--
+	}
+	p.toks = slices.Insert(p.toks, k, tok)
+}
+
+// addRoles adds role words to p's, and p to those rolesMatch looks at.
+func (ps *people) addRoles(p *person, words []string) {
+	had := len(p.roles) > 0
+	p.addRoles(words)
+	if !had && len(p.roles) > 0 && !p.org {
+		ps.titled = append(ps.titled, p)
+	}
 }
 
 func (p *person) addRoles(words []string) {

@@ -4,6 +4,7 @@ package quote
 // organisation the text introduced.
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/newswire/newswire/pkg/event"
@@ -80,7 +81,7 @@ func (st *state) resolve(f *found, a attrib) {
 	if len(run) == 0 && np[1]-np[0] == 1 && st.toks[np[0]].upper {
 		// King says: a title word that is the surname of someone named.
 		w := stripPossessive(st.word(np[0]))
-		if p := st.ppl.recent(np[0], func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
+		if p := st.ppl.recent(np[0], w, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
 			f.who, f.attribution, f.role = p, event.AttributionExplicit, p.role
 			st.ppl.mention(np[0], p, true)
 			return
@@ -213,14 +214,14 @@ func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g n
 	}
 	if org && len(run) == 1 {
 		// Cuban said, after Mark Cuban: the person, not the demonym.
-		if p := st.ppl.recent(np[0], func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == last }); p != nil {
-			p.addRoles(strings.Fields(titles))
+		if p := st.ppl.recent(np[0], last, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == last }); p != nil {
+			st.ppl.addRoles(p, strings.Fields(titles))
 			return p
 		}
 	}
 	if !org && len(run) == 1 {
 		if p := st.ppl.find(run, g, false, np[0]); p != nil && len(p.words) > 1 {
-			p.addRoles(strings.Fields(titles))
+			st.ppl.addRoles(p, strings.Fields(titles))
 			return p
 		}
 		if st.ppl.hasOrg(last) {
@@ -229,8 +230,8 @@ func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g n
 	}
 	p := st.ppl.find(run, g, org, np[0])
 	if p != nil && !org {
-		p.addRoles(strings.Fields(titles))
-		p.addRoles(strings.Fields(st.text(appos)))
+		st.ppl.addRoles(p, strings.Fields(titles))
+		st.ppl.addRoles(p, strings.Fields(st.text(appos)))
 	}
 	return p
 }
@@ -245,8 +246,8 @@ func (st *state) isPlace(name string) bool {
 }
 
 func (ps *people) hasOrg(w string) bool {
-	for _, p := range ps.all {
-		if p.org && p.surname() == w {
+	for _, p := range ps.bySurname[w] {
+		if p.org {
 			return true
 		}
 	}
@@ -325,7 +326,8 @@ func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 		head = "глава"
 	}
 	if st.x.lex.IsOrgHead(head) {
-		return st.ppl.recent(at+1, func(p *person) bool { return p.org && hasWordFold(p.words, head) })
+		p, _ := latest(at+1, st.ppl.orgs, func(p *person) bool { return hasWordFold(p.words, head) })
+		return p
 	}
 	if !st.x.lex.IsRole(head) {
 		return nil
@@ -334,7 +336,7 @@ func (st *state) resolveDescription(np [2]int, at int, g names.Gender) *person {
 	if !st.ru && (st.isWord(np[0], "a") || st.isWord(np[0], "an") || st.isWord(np[0], "one") || st.isWord(np[0], "another")) {
 		return nil
 	}
-	p := st.rolesMatch(words, head, at)
+	p := st.ppl.rolesMatch(words, head, at)
 	// A definite description no title matches stands for the person the
 	// text is about at that point: the most recent subject, within a few
 	// paragraphs (the gambling tycoon told Reuters; сказал белорусский
@@ -369,32 +371,56 @@ func partyConflict(words, roles []string) bool {
 	return a != 0 && b != 0 && a != b
 }
 
-// rolesMatch finds the person whose titles the description's words match.
-func (st *state) rolesMatch(words []string, head string, at int) *person {
+// rolesMatch finds the person whose titles the description's words match
+// best among those mentioned by token at, the most recently mentioned of
+// equals. It walks the mentions back from at and stops at the first
+// person who matches every word; past as many mentions as there are
+// people with titles, it looks at the rest of those people instead.
+func (ps *people) rolesMatch(words []string, head string, at int) *person {
 	syn := synonyms(head)
+	ps.looks++
 	var best *person
-	bestScore := 0
-	seen := map[*person]bool{}
-	for i := len(st.ppl.mentions) - 1; i >= 0; i-- {
-		m := st.ppl.mentions[i]
-		if m.tok > at || m.who.org || seen[m.who] {
-			continue
-		}
-		seen[m.who] = true
-		if !anyIn(syn, m.who.roles) {
-			continue
+	bestScore, bestTok := 0, -1
+	consider := func(p *person, tok int) {
+		p.looked = ps.looks
+		if p.org || !anyIn(syn, p.roles) {
+			return
 		}
 		score := 1
 		for _, w := range words[:len(words)-1] {
-			if in(w, m.who.roles) {
+			if in(w, p.roles) {
 				score++
 			}
 		}
-		if score > bestScore {
-			best, bestScore = m.who, score
+		if score > bestScore || score == bestScore && tok > bestTok {
+			best, bestScore, bestTok = p, score, tok
+		}
+	}
+	i := ps.firstAfter(at)
+	for n := 0; i > 0 && n < len(ps.titled); n++ {
+		i--
+		m := ps.mentions[i]
+		if m.who.looked != ps.looks {
+			if consider(m.who, m.tok); bestScore == len(words) {
+				return best // no one mentioned before does better
+			}
+		}
+	}
+	if i > 0 {
+		for _, p := range ps.titled {
+			if tok := p.lastBefore(at + 1); tok >= 0 && p.looked != ps.looks {
+				consider(p, tok)
+			}
 		}
 	}
 	return best
+}
+
+// firstAfter is the index of the first mention after token index at, or
+// len(ps.mentions).
+func (ps *people) firstAfter(at int) int {
+	i, _ := slices.BinarySearchFunc(ps.mentions, at+1, func(m mentionAt, tok int) int { return m.tok - tok })
+	return i
 }
 
 // salient is the person most recently named as a subject (or speaker)

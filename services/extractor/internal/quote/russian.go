@@ -214,7 +214,7 @@ func (st *state) registerRU(i, k, j int, titled bool) {
 	if p == nil {
 		return
 	}
-	p.addRoles(st.roleWords(i, k))
+	st.ppl.addRoles(p, st.roleWords(i, k))
 	if p.role == "" && k > i {
 		p.role = st.titleText(i, k)
 	}
