@@ -201,8 +201,9 @@ func (st *state) paragraphStart(i int) int {
 // namesOther reports whether the text between tokens i and j names a
 // person other than who.
 func (st *state) namesOther(i, j int, who *person) bool {
-	for _, m := range st.ppl.mentions {
-		if m.tok > i && m.tok < j && m.who != who && !m.who.org {
+	ms := &st.ppl.mentions
+	for k := ms.search(i + 1); k < ms.len() && ms.at(k).tok < j; k++ {
+		if m := ms.at(k); m.who != who && !m.who.org {
 			return true
 		}
 	}

@@ -1,7 +1,6 @@
 package quote
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/newswire/newswire/services/extractor/internal/names"
@@ -15,8 +14,8 @@ type person struct {
 	roles  []string // lower-case words of the titles and appositions met with the name
 	role   string   // the first title met, as written: Russian Minister of Foreign Affairs
 	org    bool
-	toks   []int // the tokens of the person's entries in people.mentions, in order
-	looked int   // the people.looks of the last rolesMatch that looked at the person
+	seen   mentionList // the person's entries in people.mentions (their tokens only)
+	looked int         // the people.looks of the last rolesMatch that looked at the person
 }
 
 func (p *person) surname() string { return p.words[len(p.words)-1] }
@@ -32,7 +31,7 @@ type mentionAt struct {
 type people struct {
 	lex       *names.Lexicon
 	all       []*person
-	mentions  []mentionAt
+	mentions  mentionList
 	bySurname map[string][]*person // all by surname, in the order met
 	byFirst   map[string][]*person // all by each first word they have had (stale entries stay)
 	orgs      []*person            // the organisations of all
@@ -155,11 +154,11 @@ func latest(before int, cands []*person, ok func(*person) bool) (*person, int) {
 // lastBefore is the token of p's last mention before token index before,
 // or -1.
 func (p *person) lastBefore(before int) int {
-	i, _ := slices.BinarySearch(p.toks, before)
+	i := p.seen.search(before)
 	if i == 0 {
 		return -1
 	}
-	return p.toks[i-1]
+	return p.seen.at(i - 1).tok
 }
 
 func (ps *people) mention(tok int, p *person, subject bool) {
@@ -167,22 +166,14 @@ func (ps *people) mention(tok int, p *person, subject bool) {
 		return
 	}
 	// Keep mentions in token order: speakers are found out of order.
-	i := len(ps.mentions)
-	for i > 0 && ps.mentions[i-1].tok > tok {
-		i--
-	}
-	if i > 0 && ps.mentions[i-1].tok == tok {
-		ps.mentions[i-1].subject = ps.mentions[i-1].subject || subject
+	i := ps.mentions.search(tok)
+	if i < ps.mentions.len() && ps.mentions.at(i).tok == tok {
+		m := ps.mentions.at(i)
+		m.subject = m.subject || subject
 		return
 	}
-	ps.mentions = append(ps.mentions, mentionAt{})
-	copy(ps.mentions[i+1:], ps.mentions[i:])
-	ps.mentions[i] = mentionAt{tok: tok, who: p, subject: subject}
-	k := len(p.toks)
-	for k > 0 && p.toks[k-1] > tok {
-		k--
-	}
-	p.toks = slices.Insert(p.toks, k, tok)
+	ps.mentions.insert(i, mentionAt{tok: tok, who: p, subject: subject})
+	p.seen.insert(p.seen.search(tok), mentionAt{tok: tok})
 }
 
 // addRoles adds role words to p's, and p to those rolesMatch looks at.

@@ -224,14 +224,20 @@ func FuzzPeople(f *testing.F) {
 					t.Fatalf("person %d is %+v, want %+v", k, *p, *q)
 				}
 			}
-			if len(ps.mentions) != len(ref.mentions) {
-				t.Fatalf("%d mentions, want %d", len(ps.mentions), len(ref.mentions))
+			if ps.mentions.len() != len(ref.mentions) {
+				t.Fatalf("%d mentions, want %d", ps.mentions.len(), len(ref.mentions))
 			}
 			for k, m := range ref.mentions {
-				got := ps.mentions[k]
+				got := ps.mentions.at(k)
 				same("mention", got.who, m.who)
 				if got.tok != m.tok || got.subject != m.subject {
 					t.Fatalf("mention %d at %d (%v), want %d (%v)", k, got.tok, got.subject, m.tok, m.subject)
+				}
+			}
+			for tok := range 66 {
+				want, _ := slices.BinarySearchFunc(ref.mentions, tok, func(m mentionAt, tok int) int { return m.tok - tok })
+				if got := ps.mentions.search(tok); got != want {
+					t.Fatalf("search(%d) = %d, want %d", tok, got, want)
 				}
 			}
 		}

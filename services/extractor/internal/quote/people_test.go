@@ -51,3 +51,29 @@ func BenchmarkExtractManyPeople(b *testing.B) {
 		})
 	}
 }
+
+// onePerson is an article quoting one minister n times by title and name.
+func onePerson(n int) doc.Document {
+	var b strings.Builder
+	for range n {
+		b.WriteString("Foreign Minister Sergey Lavrov said: “We will build the new road soon.” ")
+		b.WriteString("“It is good for all of us,” the minister said.\n\n")
+	}
+	return doc.Document{Title: "Lavrov speaks", Body: b.String(), Language: "en"}
+}
+
+// BenchmarkExtractOnePerson extracts from an article quoting one person n
+// times and 4n.
+func BenchmarkExtractOnePerson(b *testing.B) {
+	g, err := gazetteer.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := New(g)
+	for _, n := range []int{1000, 4000} {
+		d := onePerson(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			cputime.Loop(b, func() { x.Extract(d) })
+		})
+	}
+}

@@ -4,7 +4,6 @@ package quote
 // organisation the text introduced.
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/newswire/newswire/pkg/event"
@@ -267,12 +266,9 @@ func (st *state) resolvePronoun(p pronoun, at int) *person {
 	}
 	var any *person
 	paras := 0
-	m := len(st.ppl.mentions) - 1
-	for ; m >= 0 && st.ppl.mentions[m].tok >= at; m-- {
-	}
 	k := at
-	for ; m >= 0; m-- {
-		mt := st.ppl.mentions[m]
+	for m := st.ppl.mentions.search(at) - 1; m >= 0; m-- {
+		mt := st.ppl.mentions.at(m)
 		for ; k > mt.tok; k-- {
 			if st.toks[k].kind == tPara {
 				paras++
@@ -396,10 +392,10 @@ func (ps *people) rolesMatch(words []string, head string, at int) *person {
 			best, bestScore, bestTok = p, score, tok
 		}
 	}
-	i := ps.firstAfter(at)
+	i := ps.mentions.search(at + 1)
 	for n := 0; i > 0 && n < len(ps.titled); n++ {
 		i--
-		m := ps.mentions[i]
+		m := ps.mentions.at(i)
 		if m.who.looked != ps.looks {
 			if consider(m.who, m.tok); bestScore == len(words) {
 				return best // no one mentioned before does better
@@ -416,22 +412,12 @@ func (ps *people) rolesMatch(words []string, head string, at int) *person {
 	return best
 }
 
-// firstAfter is the index of the first mention after token index at, or
-// len(ps.mentions).
-func (ps *people) firstAfter(at int) int {
-	i, _ := slices.BinarySearchFunc(ps.mentions, at+1, func(m mentionAt, tok int) int { return m.tok - tok })
-	return i
-}
-
 // salient is the person most recently named as a subject (or speaker)
 // before token at, within three paragraphs, of a gender compatible with g.
 func (st *state) salient(at int, g names.Gender) *person {
 	paras, k := 0, at
-	for m := len(st.ppl.mentions) - 1; m >= 0; m-- {
-		mt := st.ppl.mentions[m]
-		if mt.tok >= at {
-			continue
-		}
+	for m := st.ppl.mentions.search(at) - 1; m >= 0; m-- {
+		mt := st.ppl.mentions.at(m)
 		for ; k > mt.tok; k-- {
 			if st.toks[k].kind == tPara {
 				paras++
