@@ -35,23 +35,6 @@ func manyPeople(n int) doc.Document {
 	return doc.Document{Title: "Ministers speak", Body: b.String(), Language: "en"}
 }
 
-// BenchmarkExtractManyPeople extracts from an article naming n people and
-// 4n: each name and each description was looked for among all the people
-// and mentions met before.
-func BenchmarkExtractManyPeople(b *testing.B) {
-	g, err := gazetteer.Load()
-	if err != nil {
-		b.Fatal(err)
-	}
-	x := New(g)
-	for _, n := range []int{250, 1000} {
-		d := manyPeople(n)
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
-			cputime.Loop(b, func() { x.Extract(d) })
-		})
-	}
-}
-
 // onePerson is an article quoting one minister n times by title and name.
 func onePerson(n int) doc.Document {
 	var b strings.Builder
@@ -62,17 +45,26 @@ func onePerson(n int) doc.Document {
 	return doc.Document{Title: "Lavrov speaks", Body: b.String(), Language: "en"}
 }
 
-// BenchmarkExtractOnePerson extracts from an article quoting one person n
-// times and 4n.
-func BenchmarkExtractOnePerson(b *testing.B) {
+// BenchmarkExtractPeople extracts from articles naming many people, and
+// quoting one person many times, at two sizes each: each name and each
+// description was looked for among all the people and mentions met before,
+// and each speaker's mention put in the middle of all of them.
+func BenchmarkExtractPeople(b *testing.B) {
 	g, err := gazetteer.Load()
 	if err != nil {
 		b.Fatal(err)
 	}
 	x := New(g)
-	for _, n := range []int{1000, 4000} {
-		d := onePerson(n)
-		b.Run(strconv.Itoa(n), func(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		article func(n int) doc.Document
+		n       int
+	}{
+		{"many", manyPeople, 250}, {"many", manyPeople, 1000},
+		{"one", onePerson, 1000}, {"one", onePerson, 4000},
+	} {
+		d := c.article(c.n)
+		b.Run(c.name+"-"+strconv.Itoa(c.n), func(b *testing.B) {
 			cputime.Loop(b, func() { x.Extract(d) })
 		})
 	}
