@@ -27,6 +27,7 @@ import (
 
 	"github.com/newswire/newswire/deploy/internal/manifest"
 	"github.com/newswire/newswire/pkg/lifecycle"
+	"github.com/newswire/newswire/pkg/stream"
 )
 
 // overlay is one environment and what it must contain.
@@ -981,6 +982,11 @@ func checkTopics(t *testing.T, r *rendered) {
 			t.Errorf("KafkaTopic %s: retention.ms %q", name, kt.Spec.Config["retention.ms"])
 		}
 		retention[name] = time.Duration(ms) * time.Millisecond
+		// The services' writers batch records for every topic under one
+		// bound, stream.WriterBatchBytes, made to fit this.
+		if got, want := kt.Spec.Config["max.message.bytes"], strconv.Itoa(stream.MaxMessageBytes); got != want {
+			t.Errorf("KafkaTopic %s: max.message.bytes %q, want %s (stream.MaxMessageBytes)", name, got, want)
+		}
 		policy := kt.Spec.Config["cleanup.policy"]
 		enriched := name == names["TOPIC_ENRICHED_QUOTES"] || name == names["TOPIC_ENRICHED_ENTITIES"]
 		if want := map[bool]string{true: "compact,delete", false: "delete"}[enriched]; policy != want {

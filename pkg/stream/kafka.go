@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,24 @@ func saslMechanism(s config.SASL) (sasl.Mechanism, error) {
 	return nil, fmt.Errorf("unknown mechanism %q", s.Mechanism)
 }
 
+// MaxMessageBytes is the max.message.bytes of every topic of the pipeline:
+// the largest record batch, after compression, a broker takes on one
+// partition. The KafkaTopics in deploy/k8s/base/topics.yaml set it (the
+// deploy tests check they agree) and EnsureTopics creates topics with it.
+// It leaves room for a whole article (the extractor refuses bodies over
+// MAX_ARTICLE_BYTES, 1 MiB) and its JSON escaping.
+const MaxMessageBytes = 2 << 20
+
+// WriterBatchBytes bounds the records the writer puts in one batch for one
+// partition, counted before compression. kafka-go refuses any single record
+// over it (MessageTooLargeError, before sending), so it is what bounds a
+// record; and the broker refuses a whole batch over MaxMessageBytes, every
+// record in it with the one too large. It is MaxMessageBytes less room for
+// the batch's header (61 bytes) and for compression framing, which makes
+// data that does not compress a little larger: a batch kafka-go makes
+// always fits, and any record under it is written.
+const WriterBatchBytes = MaxMessageBytes - 64<<10
+
 // Writer returns a producer for records that name their own topic. It waits
 // for all in-sync replicas (RequireAll) and lingers only a few milliseconds
 // for a batch; keys are hashed with murmur2, as the Java client does, so
@@ -83,6 +102,7 @@ func (c *Connection) Writer(log *zap.Logger) *kafka.Writer {
 		RequiredAcks:           kafka.RequireAll,
 		BatchTimeout:           2 * time.Millisecond,
 		BatchSize:              1000,
+		BatchBytes:             WriterBatchBytes,
 		MaxAttempts:            5,
 		WriteBackoffMin:        50 * time.Millisecond,
 		WriteBackoffMax:        time.Second,
@@ -113,8 +133,8 @@ func (c *Connection) Ping(ctx context.Context) error {
 }
 
 // EnsureTopics creates the topics that do not exist yet, with the
-// configured partition count and replication, and leaves existing ones as
-// they are.
+// configured partition count and replication and MaxMessageBytes, and
+// leaves existing ones as they are.
 func (c *Connection) EnsureTopics(ctx context.Context, topics ...string) error {
 	req := &kafka.CreateTopicsRequest{}
 	for _, t := range topics {
@@ -122,6 +142,7 @@ func (c *Connection) EnsureTopics(ctx context.Context, topics ...string) error {
 			Topic:             t,
 			NumPartitions:     c.cfg.Partitions,
 			ReplicationFactor: c.cfg.Replication,
+			ConfigEntries:     []kafka.ConfigEntry{{ConfigName: "max.message.bytes", ConfigValue: strconv.Itoa(MaxMessageBytes)}},
 		})
 	}
 	resp, err := c.Client().CreateTopics(ctx, req)

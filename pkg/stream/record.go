@@ -28,7 +28,16 @@ const (
 	HeaderDLQPartition = "dlq_partition"
 	HeaderDLQOffset    = "dlq_offset"
 	HeaderDLQTime      = "dlq_time"
+	// HeaderDLQTruncated is set when the dead letter keeps only the first
+	// MaxDeadLetterValue bytes of the record's value; it holds the value's
+	// whole length in bytes.
+	HeaderDLQTruncated = "dlq_truncated"
 )
+
+// MaxDeadLetterValue bounds the value a dead letter keeps of the record it
+// carries: enough to see what was wrong, and the dead letter of the largest
+// record still fits the dead-letter topic with its headers.
+const MaxDeadLetterValue = 64 << 10
 
 // Event describes one record to produce.
 type Event struct {
@@ -89,9 +98,13 @@ func cut(b []byte, n int) (head, tail []byte) {
 
 // DeadLetter wraps a record that could not be processed for the dead-letter
 // topic: the original key, value and headers, plus the error, the service
-// and the origin in headers, so it can be inspected and replayed.
+// and the origin in headers, so it can be inspected and replayed. A value
+// over MaxDeadLetterValue is cut to its first MaxDeadLetterValue bytes, with
+// its length in the dlq_truncated header: the cut is on a byte, not a
+// character or JSON boundary, since the value is only shown and such a dead
+// letter cannot be replayed (the original stays in its topic).
 func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.Time) kafka.Message {
-	headers := make([]kafka.Header, 0, len(msg.Headers)+6)
+	headers := make([]kafka.Header, 0, len(msg.Headers)+7)
 	for _, h := range msg.Headers {
 		if !isDLQHeader(h.Key) {
 			headers = append(headers, h)
@@ -105,7 +118,12 @@ func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.
 		kafka.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(msg.Offset, 10))},
 		kafka.Header{Key: HeaderDLQTime, Value: []byte(now.UTC().Format(time.RFC3339Nano))},
 	)
-	return kafka.Message{Topic: topic, Key: msg.Key, Value: msg.Value, Headers: headers}
+	value := msg.Value
+	if len(value) > MaxDeadLetterValue {
+		value = value[:MaxDeadLetterValue:MaxDeadLetterValue]
+		headers = append(headers, kafka.Header{Key: HeaderDLQTruncated, Value: []byte(strconv.Itoa(len(msg.Value)))})
+	}
+	return kafka.Message{Topic: topic, Key: msg.Key, Value: value, Headers: headers}
 }
 
 // Header returns the value of the named header, or "".
@@ -120,7 +138,7 @@ func Header(msg kafka.Message, key string) string {
 
 func isDLQHeader(k string) bool {
 	switch k {
-	case HeaderDLQError, HeaderDLQService, HeaderDLQTopic, HeaderDLQPartition, HeaderDLQOffset, HeaderDLQTime:
+	case HeaderDLQError, HeaderDLQService, HeaderDLQTopic, HeaderDLQPartition, HeaderDLQOffset, HeaderDLQTime, HeaderDLQTruncated:
 		return true
 	}
 	return false
