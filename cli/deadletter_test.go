@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/newswire/newswire/cli/internal/deadletter"
 	"github.com/newswire/newswire/cli/internal/replay"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/stream"
@@ -87,5 +89,36 @@ func TestDeadletter(t *testing.T) {
 		if err := a.run(t.Context(), tt.args); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%v: err = %v, want one saying %s", tt.args, err, tt.want)
 		}
+	}
+}
+
+func TestDeadletterReplayLeavesTruncatedAlone(t *testing.T) {
+	p := startPipeline(t, 1)
+	at := time.Date(2026, 3, 2, 11, 30, 0, 0, time.UTC)
+	big := kafka.Message{Topic: p.topics.Articles, Partition: 0, Offset: 5, Key: []byte("big"), Value: bytes.Repeat([]byte("x"), 3<<20)}
+	small := kafka.Message{Topic: p.topics.Articles, Partition: 0, Offset: 6, Key: []byte("small"), Value: []byte(`{"id":"small"}`)}
+	p.produce(t,
+		stream.DeadLetter(p.topics.Deadletter, "extractor", big, errors.New("article body of 3145728 bytes is over the limit"), at),
+		stream.DeadLetter(p.topics.Deadletter, "extractor", small, errors.New("malformed record"), at),
+	)
+	for _, tt := range []struct {
+		args []string
+		file string
+	}{
+		{[]string{"--all", "--dry-run"}, "deadletter-replay-truncated-dry-run.golden"},
+		{[]string{"--all"}, "deadletter-replay-truncated.golden"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			a, out, _ := newApp(p.env)
+			err := a.run(t.Context(), append([]string{"deadletter", "replay"}, tt.args...))
+			if !errors.Is(err, deadletter.ErrTruncated) || !strings.Contains(err.Error(), "left 1 truncated dead letter alone") {
+				t.Errorf("err = %v, want one saying the truncated dead letter was left alone", err)
+			}
+			golden(t, tt.file, stable(out.String()))
+		})
+	}
+	got := kafkatest.ReadAll(t, p.cluster.Brokers(), p.topics.Articles, 1, 10*time.Second)
+	if len(got) != 1 || string(got[0].Key) != "small" || string(got[0].Value) != string(small.Value) {
+		t.Errorf("records back in the origin topic: %d, the first with key %s; want only the small one", len(got), got[0].Key)
 	}
 }

@@ -31,6 +31,9 @@ type Letter struct {
 	Partition int
 	Offset    int64
 	Time      time.Time // when it was dead-lettered; zero when unknown
+	// Truncated says the dead letter keeps only the start of the record's
+	// value (a dlq_truncated header): it cannot be replayed.
+	Truncated bool
 }
 
 // Parse reads a dead letter's headers.
@@ -51,6 +54,11 @@ func Parse(m kafka.Message) Letter {
 	}
 	if t, err := time.Parse(time.RFC3339Nano, stream.Header(m, stream.HeaderDLQTime)); err == nil {
 		l.Time = t
+	}
+	for _, h := range m.Headers {
+		if h.Key == stream.HeaderDLQTruncated {
+			l.Truncated = true
+		}
 	}
 	return l
 }
@@ -211,10 +219,17 @@ type ReplayOptions struct {
 	RunID     string
 }
 
+// ErrTruncated is returned by Replay when it left chosen dead letters alone
+// because they keep only the start of the record's value.
+var ErrTruncated = errors.New("a dead letter with a " + stream.HeaderDLQTruncated + " header keeps only the start of the record's value; " +
+	"the original is still in the topic it came from until its retention ends: replay it from there (newswire replay --topic, --from)")
+
 // Replay sends the chosen dead letters back to the topics they came from,
 // without their dlq_* headers and with a newswire-replay header, and
 // reports each on out. Letters that do not say where they came from are
-// left where they are.
+// left where they are, and so are those whose value was truncated when they
+// were dead-lettered, which makes the run end in ErrTruncated once the
+// others are sent.
 func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayOptions, style display.Style, out io.Writer) (int, error) {
 	if opts.Selection.Empty() && !opts.All {
 		return 0, ErrNoSelection
@@ -224,11 +239,17 @@ func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayO
 		verb = "would replay (dry run)"
 	}
 	batch := replay.NewBatcher(producer, 500)
-	n := 0
+	n, truncated := 0, 0
 	err := Each(ctx, log, opts.Topic, opts.Selection, func(l Letter) error {
 		pos := Position{l.Msg.Partition, l.Msg.Offset}
 		if l.Topic == "" {
 			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn("left alone: its headers do not name the topic it came from"))
+			return nil
+		}
+		if l.Truncated {
+			truncated++
+			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn(fmt.Sprintf("left alone: it keeps only the first %d bytes of the record's value; the original is %s",
+				len(l.Msg.Value), display.Clean(origin(l)))))
 			return nil
 		}
 		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, l.Topic, style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
@@ -249,6 +270,9 @@ func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayO
 		fmt.Fprintf(out, "would replay %s; nothing was produced\n", display.Count(n, "dead letter"))
 	default:
 		fmt.Fprintf(out, "replayed %s (header %s: %s); they stay in %s as a record of what happened\n", display.Count(n, "dead letter"), replay.Header, opts.RunID, opts.Topic)
+	}
+	if truncated > 0 {
+		return n, fmt.Errorf("left %s alone: %w", display.Count(truncated, "truncated dead letter"), ErrTruncated)
 	}
 	return n, nil
 }
