@@ -252,7 +252,7 @@ func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayO
 				len(l.Msg.Value), display.Clean(origin(l)))))
 			return nil
 		}
-		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, l.Topic, style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
+		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, display.Clean(l.Topic), style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
 		n++
 		if opts.DryRun {
 			return nil

@@ -1,13 +1,19 @@
 package deadletter
 
 import (
+	"context"
 	"errors"
+	"io"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/segmentio/kafka-go"
 
+	"github.com/newswire/newswire/cli/internal/display"
+	"github.com/newswire/newswire/cli/internal/topiclog"
 	"github.com/newswire/newswire/pkg/stream"
 )
 
@@ -96,5 +102,71 @@ func TestParseAndMatch(t *testing.T) {
 	}
 	if bare := Parse(kafka.Message{}); bare.Partition != -1 || bare.Offset != -1 || !bare.Time.IsZero() {
 		t.Errorf("a record without headers: %+v", bare)
+	}
+}
+
+// letters is a dead-letter topic of one partition held in memory.
+type letters []kafka.Message
+
+func (ls letters) Bounds(context.Context, string) ([]topiclog.Span, error) {
+	return []topiclog.Span{{Partition: 0, Start: 0, End: int64(len(ls))}}, nil
+}
+
+func (ls letters) Read(_ context.Context, _ string, _ topiclog.Span, fn func(kafka.Message) error) error {
+	for _, m := range ls {
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestHeadersAreCleaned: the dlq_* headers are anyone's text; what the
+// commands print of them carries no control characters.
+func TestHeadersAreCleaned(t *testing.T) {
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	orig := kafka.Message{Topic: "news.articles", Partition: 2, Offset: 41, Key: []byte("k"), Value: []byte("{")}
+	dl := stream.DeadLetter("news.deadletter", "extractor", orig, errors.New("malformed"), at)
+	for i, h := range dl.Headers {
+		if h.Key == stream.HeaderDLQTopic {
+			dl.Headers[i].Value = []byte("news.articles\x1b]0;owned\x07\x1b[2J\r\x00\u202e")
+		}
+	}
+	truncated := dl
+	truncated.Headers = append(slices.Clone(dl.Headers), kafka.Header{Key: stream.HeaderDLQTruncated, Value: []byte("3145728")})
+	tests := []struct {
+		name string
+		run  func(out io.Writer) error
+	}{
+		{"list", func(out io.Writer) error {
+			return List(t.Context(), letters{dl}, "news.deadletter", Selection{}, display.Style{}, out)
+		}},
+		{"replay", func(out io.Writer) error {
+			_, err := Replay(t.Context(), letters{dl}, nil, ReplayOptions{Topic: "news.deadletter", All: true, DryRun: true}, display.Style{}, out)
+			return err
+		}},
+		{"replay of a truncated dead letter", func(out io.Writer) error {
+			_, err := Replay(t.Context(), letters{truncated}, nil, ReplayOptions{Topic: "news.deadletter", All: true, DryRun: true}, display.Style{}, out)
+			if errors.Is(err, ErrTruncated) {
+				return nil // it is left alone, as it should be
+			}
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			if err := tt.run(&out); err != nil {
+				t.Fatal(err)
+			}
+			if i := strings.IndexFunc(out.String(), func(r rune) bool {
+				return r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r))
+			}); i >= 0 {
+				t.Errorf("output has control character %q at %d:\n%q", out.String()[i], i, out.String())
+			}
+			if !strings.Contains(out.String(), "news.articles]0;owned") {
+				t.Errorf("output does not show the topic without its control characters:\n%q", out.String())
+			}
+		})
 	}
 }
