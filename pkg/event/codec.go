@@ -85,6 +85,28 @@ func (p *problems) requireTime(t time.Time, field string) {
 	p.require(!t.IsZero(), field, "is missing")
 }
 
+func (p *problems) requireNonNegative(n int, field string) {
+	if n < 0 {
+		*p = append(*p, fmt.Sprintf("%s %d is negative", field, n))
+	}
+}
+
+func (p *problems) requireOffsetUnit(unit string) {
+	if unit != OffsetUnit {
+		*p = append(*p, fmt.Sprintf("offset_unit %q is not %q", unit, OffsetUnit))
+	}
+}
+
+// knownIn says whether in names where a quotation or mention lies: the
+// article's body or its title.
+func knownIn(in string) bool { return in == InBody || in == InTitle }
+
+func (p *problems) requireIn(in, field string) {
+	if !knownIn(in) {
+		*p = append(*p, fmt.Sprintf("%s %q is neither %q nor %q", field, in, InBody, InTitle))
+	}
+}
+
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
@@ -110,7 +132,10 @@ func (q *Quote) check(p *problems) {
 	p.requireString(q.ID, "id")
 	q.ArticleContext.check(p)
 	p.requireString(q.Text, "text")
-	p.require(q.Offset >= 0 && q.Length >= 0, "offset", "is negative")
+	p.requireNonNegative(q.Offset, "offset")
+	p.requireNonNegative(q.Length, "length")
+	p.requireOffsetUnit(q.OffsetUnit)
+	p.requireIn(q.In, "in")
 	switch q.Attribution {
 	case AttributionExplicit, AttributionNominal, AttributionPronoun,
 		AttributionContinuation, AttributionHeadline, AttributionUnknown:
@@ -130,6 +155,23 @@ func (e *Entity) check(p *problems) {
 		*p = append(*p, fmt.Sprintf("type %q is not a known entity type", e.Type))
 	}
 	p.require(len(e.Mentions) > 0, "mentions", "is empty")
+	for i := range e.Mentions {
+		e.Mentions[i].check(p, i)
+	}
+	p.requireOffsetUnit(e.OffsetUnit)
+}
+
+// check names a broken mention by its place, mentions[i]. The name is made
+// only when something is wrong: the publisher decodes every mention of every
+// entity.
+func (m *Mention) check(p *problems, i int) {
+	if m.Offset >= 0 && m.Length >= 0 && knownIn(m.In) {
+		return
+	}
+	field := fmt.Sprintf("mentions[%d].", i)
+	p.requireNonNegative(m.Offset, field+"offset")
+	p.requireNonNegative(m.Length, field+"length")
+	p.requireIn(m.In, field+"in")
 }
 
 func (e *Enrichment) check(p *problems) {

@@ -84,28 +84,47 @@ func TestRecordsMatchGoldenFilesAndSchemas(t *testing.T) {
 }
 
 func TestDecodeReportsWhatIsWrong(t *testing.T) {
-	good, err := json.Marshal(samples()["quote"])
-	if err != nil {
-		t.Fatal(err)
+	good := map[string]string{}
+	for _, name := range []string{"quote", "entity"} {
+		b, err := json.Marshal(samples()[name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		good[name] = string(b)
 	}
+	quote := func(b []byte) error { _, err := Decode[Quote](b); return err }
+	entity := func(b []byte) error { _, err := Decode[Entity](b); return err }
+	mention := `{"text":"Russia","offset":10,"length":6,"in":"body"}`
 	cases := []struct {
 		name    string
+		decode  func([]byte) error
 		in      string
 		wantErr error
 		mention []string
 	}{
-		{"valid", string(good), nil, nil},
-		{"valid, white space around", " \n" + string(good) + "\n\t", nil, nil},
-		{"not JSON", "{nope", ErrMalformed, nil},
-		{"wrong type", `{"id": 5}`, ErrMalformed, []string{"id"}},
-		{"trailing data", string(good) + `{}`, ErrMalformed, []string{"after top-level value"}},
-		{"missing fields", `{"id":"x","speaker":{"name":null}}`, ErrInvalid, []string{"article_id", "source", "text", "attribution"}},
-		{"unknown attribution", strings.Replace(string(good), `"explicit"`, `"rumour"`, 1), ErrInvalid, []string{"rumour"}},
-		{"negative offset", strings.Replace(string(good), `"offset":63`, `"offset":-1`, 1), ErrInvalid, []string{"offset"}},
+		{"valid", quote, good["quote"], nil, nil},
+		{"valid, white space around", quote, " \n" + good["quote"] + "\n\t", nil, nil},
+		{"not JSON", quote, "{nope", ErrMalformed, nil},
+		{"wrong type", quote, `{"id": 5}`, ErrMalformed, []string{"id"}},
+		{"trailing data", quote, good["quote"] + `{}`, ErrMalformed, []string{"after top-level value"}},
+		{"missing fields", quote, `{"id":"x","speaker":{"name":null}}`, ErrInvalid, []string{"article_id", "source", "text", "attribution", "offset_unit", "in"}},
+		{"unknown attribution", quote, strings.Replace(good["quote"], `"explicit"`, `"rumour"`, 1), ErrInvalid, []string{"rumour"}},
+		{"negative offset", quote, strings.Replace(good["quote"], `"offset":63`, `"offset":-1`, 1), ErrInvalid, []string{"offset -1 is negative"}},
+		{"negative length", quote, strings.Replace(good["quote"], `"length":51`, `"length":-2`, 1), ErrInvalid, []string{"length -2 is negative"}},
+		{"in the title", quote, strings.Replace(good["quote"], `"in":"body"`, `"in":"title"`, 1), nil, nil},
+		{"in neither body nor title", quote, strings.Replace(good["quote"], `"in":"body"`, `"in":"summary"`, 1), ErrInvalid, []string{`in "summary" is neither "body" nor "title"`}},
+		{"offsets in bytes", quote, strings.Replace(good["quote"], `"codepoint"`, `"byte"`, 1), ErrInvalid, []string{`offset_unit "byte" is not "codepoint"`}},
+		{"entity", entity, good["entity"], nil, nil},
+		{"entity, offsets in bytes", entity, strings.Replace(good["entity"], `"codepoint"`, `"utf16"`, 1), ErrInvalid, []string{`offset_unit "utf16" is not "codepoint"`}},
+		{"entity, no offset unit", entity, strings.Replace(good["entity"], `"offset_unit":"codepoint"`, `"offset_unit":""`, 1), ErrInvalid, []string{`offset_unit "" is not "codepoint"`}},
+		{"entity, mention in the title", entity, strings.Replace(good["entity"], mention, `{"text":"Russia","offset":0,"length":6,"in":"title"}`, 1), nil, nil},
+		{"entity, broken second mention", entity, strings.Replace(good["entity"], mention, mention+`,{"text":"Russia","offset":-4,"length":-6,"in":"BODY"}`, 1), ErrInvalid,
+			[]string{"mentions[1].offset -4 is negative", "mentions[1].length -6 is negative", `mentions[1].in "BODY" is neither "body" nor "title"`}},
+		{"entity, mention without in", entity, strings.Replace(good["entity"], `,"in":"body"`, ``, 1), ErrInvalid, []string{`mentions[0].in "" is neither`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := Decode[Quote]([]byte(c.in))
+			err := c.decode([]byte(c.in))
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("err = %v, want %v", err, c.wantErr)
 			}
