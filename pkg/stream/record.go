@@ -35,9 +35,11 @@ const (
 )
 
 // MaxDeadLetterValue bounds the value a dead letter keeps of the record it
-// carries: enough to see what was wrong, and the dead letter of the largest
-// record still fits the dead-letter topic with its headers.
-const MaxDeadLetterValue = 64 << 10
+// carries: every article record the fetcher writes (under 1 MiB) and the
+// default MAX_ARTICLE_BYTES fit whole, so their dead letters can be
+// replayed, and a dead letter of any record still fits the dead-letter
+// topic with its headers.
+const MaxDeadLetterValue = 1 << 20
 
 // Event describes one record to produce.
 type Event struct {

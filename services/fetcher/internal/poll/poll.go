@@ -252,9 +252,11 @@ func (p *Poller) fillPages(ctx context.Context, feed feedlist.Feed, arts []event
 	return articles.FillPages(ctx, p.http, feed, arts, pending, p.opts.Pages, p.log)
 }
 
-// maxRecordBytes bounds an article record: the kafka-go Writer refuses a
-// message over its BatchBytes (1 MiB by default, which ours keeps), and
-// with it the whole write; the rest is left for the record's framing.
+// maxRecordBytes bounds an article record, well within what the writer
+// takes (stream.WriterBatchBytes; one record over it fails the whole
+// write) and within the extractor's default MAX_ARTICLE_BYTES and what a
+// dead letter keeps whole (stream.MaxDeadLetterValue), so any article
+// record can be dead-lettered and replayed intact.
 const maxRecordBytes = 1<<20 - 16<<10
 
 // record encodes an article, first cutting its body and summary until the
