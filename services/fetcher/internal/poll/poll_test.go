@@ -528,7 +528,7 @@ func TestPollOversizedItems(t *testing.T) {
 func TestPollHangingPagesLeaveTheWriteItsTime(t *testing.T) {
 	h := newHarness(t, httpfetch.Options{})
 	s := newSite(t)
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), 6*time.Second)
 	defer cancel()
 	var givenUpEarly atomic.Int32 // pages given up while the poll still had time
 	hanging := func(w http.ResponseWriter, r *http.Request) {
