@@ -435,7 +435,7 @@ func (c *Consumer) produce(ctx context.Context, res Result) error {
 		out = append(out[:len(out):len(out)], c.deadLetters(res.Dead)...)
 	}
 	if len(out) > 0 {
-		if err := c.out.WriteMessages(ctx, out...); err != nil {
+		if err := c.writeOut(ctx, out); err != nil {
 			if res.Unwritten != nil {
 				res.Unwritten(context.WithoutCancel(ctx))
 			}
@@ -462,6 +462,23 @@ func (c *Consumer) produce(ctx context.Context, res Result) error {
 		}
 	}
 	return nil
+}
+
+// writeOut writes out. A record over the writer's bound (WriterBatchBytes),
+// which no retry could write, goes to the dead-letter topic in its place,
+// with the topic it was for, so the stream goes on; a dead letter always
+// fits (DeadLetter bounds it).
+func (c *Consumer) writeOut(ctx context.Context, out []kafka.Message) error {
+	for {
+		err := c.out.WriteMessages(ctx, out...)
+		var tooLarge kafka.MessageTooLargeError
+		if !errors.As(err, &tooLarge) || tooLarge.Message.Topic == c.cfg.Deadletter {
+			return err
+		}
+		m := tooLarge.Message
+		m.Partition, m.Offset = -1, -1 // never written: it has no place yet
+		out = append(tooLarge.Remaining, c.deadLetters([]Failure{{Msg: m, Err: err}})...)
+	}
 }
 
 func (c *Consumer) deadLetters(dead []Failure) []kafka.Message {

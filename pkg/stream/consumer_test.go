@@ -187,6 +187,45 @@ func TestConsumerForwardsCommitsAndDeadLetters(t *testing.T) {
 	})
 }
 
+// TestConsumerDeadLettersARecordTooLargeToWrite: a record the handler
+// makes that is larger than any topic takes goes to the dead-letter topic
+// in its place, saying where it was for, and the rest of the batch and the
+// stream go on.
+func TestConsumerDeadLettersARecordTooLargeToWrite(t *testing.T) {
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		huge := noise(3 << 20)
+		f.produceInput(t, "v1", "huge", "v2")
+		stop := f.start(t, stream.PerRecord(func(_ context.Context, m kafka.Message) ([]kafka.Message, error) {
+			out := kafka.Message{Topic: f.out, Key: m.Key, Value: m.Value}
+			if string(m.Value) == "huge" {
+				out.Value = huge
+			}
+			return []kafka.Message{out}, nil
+		}, 1), f.writer)
+		got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.out, 2, 20*time.Second)
+		dead := kafkatest.ReadAll(t, f.cluster.Brokers(), f.dlq, 1, 20*time.Second)
+		if err := stop(); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		if counts := values(got); len(got) != 2 || counts["v1"] != 1 || counts["v2"] != 1 {
+			t.Errorf("forwarded %v, want v1 and v2 once each", counts)
+		}
+		if len(dead) != 1 {
+			t.Fatalf("%d dead letters, want 1", len(dead))
+		}
+		d := dead[0]
+		if topic := stream.Header(d, stream.HeaderDLQTopic); topic != f.out || string(d.Key) != "huge" {
+			t.Errorf("dead letter of key %q for topic %q, want the huge record for %s", d.Key, topic, f.out)
+		}
+		if msg := stream.Header(d, stream.HeaderDLQError); !strings.Contains(msg, "Message Size Too Large") {
+			t.Errorf("dead letter error %q does not say the record was too large", msg)
+		}
+		if n := stream.Header(d, stream.HeaderDLQTruncated); n != strconv.Itoa(len(huge)) {
+			t.Errorf("%s header %q, want %d", stream.HeaderDLQTruncated, n, len(huge))
+		}
+	})
+}
+
 // flakyProducer fails the first n writes, each after running before when
 // it is set.
 type flakyProducer struct {

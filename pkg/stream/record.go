@@ -28,8 +28,9 @@ const (
 	HeaderDLQPartition = "dlq_partition"
 	HeaderDLQOffset    = "dlq_offset"
 	HeaderDLQTime      = "dlq_time"
-	// HeaderDLQTruncated is set when the dead letter keeps only the first
-	// MaxDeadLetterValue bytes of the record's value; it holds the value's
+	// HeaderDLQTruncated is set when the dead letter does not keep the whole
+	// record: only the first MaxDeadLetterValue bytes of its value, or of its
+	// key, or not all of its headers (see DeadLetter). It holds the value's
 	// whole length in bytes.
 	HeaderDLQTruncated = "dlq_truncated"
 )
@@ -40,6 +41,13 @@ const (
 // replayed, and a dead letter of any record still fits the dead-letter
 // topic with its headers.
 const MaxDeadLetterValue = 1 << 20
+
+// maxDeadLetterExtra bounds the key a dead letter keeps, and apart from it
+// the record's own headers (names and values together): no record of the
+// pipeline comes near it, and with MaxDeadLetterValue it keeps every dead
+// letter under WriterBatchBytes, so a hostile record's dead letter is
+// always written.
+const maxDeadLetterExtra = 64 << 10
 
 // Event describes one record to produce.
 type Event struct {
@@ -101,16 +109,26 @@ func cut(b []byte, n int) (head, tail []byte) {
 // DeadLetter wraps a record that could not be processed for the dead-letter
 // topic: the original key, value and headers, plus the error, the service
 // and the origin in headers, so it can be inspected and replayed. A value
-// over MaxDeadLetterValue is cut to its first MaxDeadLetterValue bytes, with
-// its length in the dlq_truncated header: the cut is on a byte, not a
-// character or JSON boundary, since the value is only shown and such a dead
-// letter cannot be replayed (the original stays in its topic).
+// over MaxDeadLetterValue is cut to its first MaxDeadLetterValue bytes, a key
+// over 64 KiB to its first 64 KiB, and the record's headers are kept in
+// order while they come to 64 KiB; when anything is cut the dlq_truncated
+// header holds the value's whole length. The cut is on a byte, not a
+// character or JSON boundary, since such a dead letter is only shown and
+// cannot be replayed (the original stays in its topic).
 func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.Time) kafka.Message {
 	headers := make([]kafka.Header, 0, len(msg.Headers)+7)
+	cut := false
+	kept := 0
 	for _, h := range msg.Headers {
-		if !isDLQHeader(h.Key) {
-			headers = append(headers, h)
+		if isDLQHeader(h.Key) {
+			continue
 		}
+		kept += len(h.Key) + len(h.Value)
+		if kept > maxDeadLetterExtra {
+			cut = true
+			break
+		}
+		headers = append(headers, h)
 	}
 	headers = append(headers,
 		kafka.Header{Key: HeaderDLQError, Value: []byte(truncate(cause.Error(), 2048))},
@@ -120,12 +138,20 @@ func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.
 		kafka.Header{Key: HeaderDLQOffset, Value: []byte(strconv.FormatInt(msg.Offset, 10))},
 		kafka.Header{Key: HeaderDLQTime, Value: []byte(now.UTC().Format(time.RFC3339Nano))},
 	)
-	value := msg.Value
-	if len(value) > MaxDeadLetterValue {
-		value = value[:MaxDeadLetterValue:MaxDeadLetterValue]
+	key, keyCut := head(msg.Key, maxDeadLetterExtra)
+	value, valueCut := head(msg.Value, MaxDeadLetterValue)
+	if cut || keyCut || valueCut {
 		headers = append(headers, kafka.Header{Key: HeaderDLQTruncated, Value: []byte(strconv.Itoa(len(msg.Value)))})
 	}
-	return kafka.Message{Topic: topic, Key: msg.Key, Value: value, Headers: headers}
+	return kafka.Message{Topic: topic, Key: key, Value: value, Headers: headers}
+}
+
+// head returns the first n bytes of b, and whether that left anything out.
+func head(b []byte, n int) ([]byte, bool) {
+	if len(b) <= n {
+		return b, false
+	}
+	return b[:n:n], true
 }
 
 // Header returns the value of the named header, or "".

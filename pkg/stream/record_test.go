@@ -90,3 +90,52 @@ func TestWriterBatchesFitTheTopics(t *testing.T) {
 		t.Errorf("%d records in %s, want %d", len(got), f.out, len(msgs))
 	}
 }
+
+// TestDeadLetterOfHostileRecord: a record whose key or headers are as large
+// as the topic takes still gets a dead letter the writer can write: its
+// key is cut, its headers are kept in order up to a bound, and it says it
+// was cut.
+func TestDeadLetterOfHostileRecord(t *testing.T) {
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	manyHeaders := make([]kafka.Header, 1500)
+	for i := range manyHeaders {
+		manyHeaders[i] = kafka.Header{Key: "h" + strconv.Itoa(i), Value: noise(1 << 10)}
+	}
+	tests := []struct {
+		name        string
+		orig        kafka.Message
+		wantHeaders int
+	}{
+		{"key of 1.5 MiB", kafka.Message{Key: noise(1536 << 10), Value: noise(1536 << 10)}, 0},
+		{"headers of 1.5 MiB", kafka.Message{Key: []byte("k"), Value: noise(1 << 20), Headers: manyHeaders}, 63},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t)
+			tt.orig.Topic = f.in
+			dl := stream.DeadLetter(f.dlq, "test", tt.orig, errors.New("refused"), at)
+			if err := f.writer.WriteMessages(t.Context(), dl); err != nil {
+				t.Fatalf("write the dead letter: %v", err)
+			}
+			got := kafkatest.ReadAll(t, f.cluster.Brokers(), f.dlq, 1, 10*time.Second)
+			if len(got) != 1 {
+				t.Fatalf("%d records in %s, want 1", len(got), f.dlq)
+			}
+			m := got[0]
+			if !bytes.HasPrefix(tt.orig.Key, m.Key) || len(m.Key) == 0 {
+				t.Errorf("key of %d bytes is not the start of the record's", len(m.Key))
+			}
+			for i, h := range m.Headers[:tt.wantHeaders] {
+				if h.Key != tt.orig.Headers[i].Key || !bytes.Equal(h.Value, tt.orig.Headers[i].Value) {
+					t.Errorf("header %d is %q, want the record's %q", i, h.Key, tt.orig.Headers[i].Key)
+				}
+			}
+			if h := m.Headers[tt.wantHeaders].Key; h != stream.HeaderDLQError {
+				t.Errorf("header %d is %q, want %s after the %d kept", tt.wantHeaders, h, stream.HeaderDLQError, tt.wantHeaders)
+			}
+			if h := stream.Header(m, stream.HeaderDLQTruncated); h != strconv.Itoa(len(tt.orig.Value)) {
+				t.Errorf("%s header %q, want %d", stream.HeaderDLQTruncated, h, len(tt.orig.Value))
+			}
+		})
+	}
+}
