@@ -31,8 +31,8 @@ type Letter struct {
 	Partition int
 	Offset    int64
 	Time      time.Time // when it was dead-lettered; zero when unknown
-	// Truncated says the dead letter keeps only the start of the record's
-	// value (a dlq_truncated header): it cannot be replayed.
+	// Truncated says the dead letter keeps only part of the record's key,
+	// value or headers (a dlq_truncated header): it cannot be replayed.
 	Truncated bool
 }
 
@@ -220,14 +220,14 @@ type ReplayOptions struct {
 }
 
 // ErrTruncated is returned by Replay when it left chosen dead letters alone
-// because they keep only the start of the record's value.
-var ErrTruncated = errors.New("a dead letter with a " + stream.HeaderDLQTruncated + " header keeps only the start of the record's value; " +
+// because they keep only part of the record (value, key or headers).
+var ErrTruncated = errors.New("a dead letter with a " + stream.HeaderDLQTruncated + " header keeps only part of the record (the start of its value, key or headers); " +
 	"the original is still in the topic it came from until its retention ends: replay it from there (newswire replay --topic, --from)")
 
 // Replay sends the chosen dead letters back to the topics they came from,
 // without their dlq_* headers and with a newswire-replay header, and
 // reports each on out. Letters that do not say where they came from are
-// left where they are, and so are those whose value was truncated when they
+// left where they are, and so are those that were cut (truncated) when they
 // were dead-lettered, which makes the run end in ErrTruncated once the
 // others are sent.
 func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayOptions, style display.Style, out io.Writer) (int, error) {
