@@ -3,10 +3,13 @@ package event
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/segmentio/encoding/json"
+
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // ErrInvalid marks a record that decoded but breaks the contract: a
@@ -93,7 +96,7 @@ func (p *problems) requireNonNegative(n int, field string) {
 
 func (p *problems) requireOffsetUnit(unit string) {
 	if unit != OffsetUnit {
-		*p = append(*p, fmt.Sprintf("offset_unit %q is not %q", unit, OffsetUnit))
+		*p = append(*p, fmt.Sprintf("offset_unit %s is not %q", shown(unit), OffsetUnit))
 	}
 }
 
@@ -103,13 +106,27 @@ func knownIn(in string) bool { return in == InBody || in == InTitle }
 
 func (p *problems) requireIn(in, field string) {
 	if !knownIn(in) {
-		*p = append(*p, fmt.Sprintf("%s %q is neither %q nor %q", field, in, InBody, InTitle))
+		*p = append(*p, fmt.Sprintf("%s %s is neither %q nor %q", field, shown(in), InBody, InTitle))
 	}
 }
+
+// maxProblems bounds the problems an error names, and maxShown the bytes
+// of a field's value it quotes: a hostile record's error must not be as
+// large as the record.
+const (
+	maxProblems = 10
+	maxShown    = 64
+)
+
+// shown quotes a field's value for a problem, cut to maxShown bytes.
+func shown(s string) string { return strconv.Quote(textcut.Marked(s, maxShown)) }
 
 func (p problems) err() error {
 	if len(p) == 0 {
 		return nil
+	}
+	if len(p) > maxProblems {
+		return fmt.Errorf("%w: %s; and %d more", ErrInvalid, strings.Join(p[:maxProblems], "; "), len(p)-maxProblems)
 	}
 	return fmt.Errorf("%w: %s", ErrInvalid, strings.Join(p, "; "))
 }
@@ -140,7 +157,7 @@ func (q *Quote) check(p *problems) {
 	case AttributionExplicit, AttributionNominal, AttributionPronoun,
 		AttributionContinuation, AttributionHeadline, AttributionUnknown:
 	default:
-		*p = append(*p, fmt.Sprintf("attribution %q is not a known kind", q.Attribution))
+		*p = append(*p, fmt.Sprintf("attribution %s is not a known kind", shown(q.Attribution)))
 	}
 }
 
@@ -152,7 +169,7 @@ func (e *Entity) check(p *problems) {
 	switch e.Type {
 	case TypePerson, TypeOrg, TypeGPE, TypeLoc, TypeNORP, TypeEvent, TypeMisc:
 	default:
-		*p = append(*p, fmt.Sprintf("type %q is not a known entity type", e.Type))
+		*p = append(*p, fmt.Sprintf("type %s is not a known entity type", shown(e.Type)))
 	}
 	p.require(len(e.Mentions) > 0, "mentions", "is empty")
 	for i := range e.Mentions {

@@ -121,12 +121,19 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 		{"entity, broken second mention", entity, strings.Replace(good["entity"], mention, mention+`,{"text":"Russia","offset":-4,"length":-6,"in":"BODY"}`, 1), ErrInvalid,
 			[]string{"mentions[1].offset -4 is negative", "mentions[1].length -6 is negative", `mentions[1].in "BODY" is neither "body" nor "title"`}},
 		{"entity, mention without in", entity, strings.Replace(good["entity"], `,"in":"body"`, ``, 1), ErrInvalid, []string{`mentions[0].in "" is neither`}},
+		{"attribution of 1 MiB", quote, strings.Replace(good["quote"], `"explicit"`, `"`+strings.Repeat("Ж", 1<<19)+`"`, 1), ErrInvalid,
+			[]string{`attribution "` + strings.Repeat("Ж", 32) + `…" is not a known kind`}},
+		{"3,000 broken mentions", entity, strings.Replace(good["entity"], mention, mention+strings.Repeat(`,{"offset":1,"length":1,"in":"x"}`, 3000), 1), ErrInvalid,
+			[]string{`mentions[1].in "x"`, `mentions[10].in "x" is neither "body" nor "title"; and 2990 more`}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			err := c.decode([]byte(c.in))
 			if !errors.Is(err, c.wantErr) {
 				t.Fatalf("err = %v, want %v", err, c.wantErr)
+			}
+			if err != nil && len(err.Error()) > 2048 {
+				t.Errorf("error of %d bytes, want at most 2 KiB: %.200s…", len(err.Error()), err)
 			}
 			for _, m := range c.mention {
 				if !strings.Contains(err.Error(), m) {

@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/segmentio/encoding/json"
 	"github.com/segmentio/kafka-go"
+
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // CloudEvents binary-mode header names (Kafka protocol binding).
@@ -131,7 +132,7 @@ func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.
 		headers = append(headers, h)
 	}
 	headers = append(headers,
-		kafka.Header{Key: HeaderDLQError, Value: []byte(truncate(cause.Error(), 2048))},
+		kafka.Header{Key: HeaderDLQError, Value: []byte(textcut.Marked(cause.Error(), 2048))},
 		kafka.Header{Key: HeaderDLQService, Value: []byte(service)},
 		kafka.Header{Key: HeaderDLQTopic, Value: []byte(msg.Topic)},
 		kafka.Header{Key: HeaderDLQPartition, Value: []byte(strconv.Itoa(msg.Partition))},
@@ -170,14 +171,4 @@ func isDLQHeader(k string) bool {
 		return true
 	}
 	return false
-}
-
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/newswire/newswire/pkg/feed/identity"
 	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/logging"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // What a feed and an article page are asked for in.
@@ -236,7 +237,7 @@ func page(ctx context.Context, http Fetcher, url string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("extract article from %s: %w", url, err)
 	}
-	return feedparse.TruncateBytes(text, feedparse.MaxBodyBytes), nil
+	return textcut.Bytes(text, feedparse.MaxBodyBytes), nil
 }
 
 // ReadPageOptions reads FETCH_MAX_PAGES, the fetcher's page budget per poll.

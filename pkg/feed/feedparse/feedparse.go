@@ -17,6 +17,7 @@ import (
 	"github.com/newswire/newswire/pkg/feed/charset"
 	"github.com/newswire/newswire/pkg/feed/htmltext"
 	"github.com/newswire/newswire/pkg/feed/identity"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // Limits keep one hostile feed from costing more than its share.
@@ -107,7 +108,7 @@ func convert(it *gofeed.Item) (Item, bool) {
 		GUID:    strings.TrimSpace(it.GUID),
 		Link:    identity.CleanURL(firstLink(it)),
 		Title:   truncateRunes(htmltext.Line(it.Title), MaxTitleRunes),
-		Summary: TruncateBytes(htmltext.Plain(it.Description), MaxBodyBytes),
+		Summary: textcut.Bytes(htmltext.Plain(it.Description), MaxBodyBytes),
 	}
 	full := fullText(it)
 	switch {
@@ -116,7 +117,7 @@ func convert(it *gofeed.Item) (Item, bool) {
 	case item.Summary != "":
 		item.Body = item.Summary
 	}
-	item.Body = TruncateBytes(item.Body, MaxBodyBytes)
+	item.Body = textcut.Bytes(item.Body, MaxBodyBytes)
 	if item.Summary == item.Body {
 		item.Summary = ""
 	}
@@ -184,13 +185,3 @@ func truncateRunes(s string, n int) string {
 	return string(r[:n]) + "…"
 }
 
-// TruncateBytes cuts s to at most n bytes, on a UTF-8 boundary.
-func TruncateBytes(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
-}

@@ -22,6 +22,7 @@ import (
 	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/pkg/textcut"
 	"github.com/newswire/newswire/services/fetcher/internal/cadence"
 )
 
@@ -282,8 +283,8 @@ func (p *Poller) record(feed feedlist.Feed, a *event.Article) (m kafka.Message, 
 		// JSON escapes make bytes of text and of record differ.
 		p.log.Warn("article record over the message size, text cut", zap.String(logging.KeyFeed, feed.URL),
 			zap.String(logging.KeyArticle, a.ID), zap.Int("bytes", size))
-		a.Body = feedparse.TruncateBytes(a.Body, len(a.Body)*9/10*maxRecordBytes/size)
-		a.Summary = feedparse.TruncateBytes(a.Summary, len(a.Summary)*9/10*maxRecordBytes/size)
+		a.Body = textcut.Bytes(a.Body, len(a.Body)*9/10*maxRecordBytes/size)
+		a.Summary = textcut.Bytes(a.Summary, len(a.Summary)*9/10*maxRecordBytes/size)
 	}
 }
 
