@@ -184,4 +184,3 @@ func truncateRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n]) + "…"
 }
-
