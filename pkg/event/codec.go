@@ -84,6 +84,29 @@ func (p *problems) requireString(s, field string) {
 	p.require(strings.TrimSpace(s) != "", field, "is missing")
 }
 
+// Bounds in bytes on the strings that name or locate things: the publisher
+// keeps the outlet, URL and article id of every source of a quotation in
+// Redis, so a hostile record must not make them large. What the pipeline
+// makes is far under them: ids are hashes or Wikidata ids, and the fetcher
+// keeps 1,000 characters of a title.
+const (
+	MaxNameBytes  = 1 << 10 // id, article_id, entity_id, source
+	MaxURLBytes   = 8 << 10 // url, feed_url
+	MaxTitleBytes = 4 << 10 // title
+)
+
+// requireName requires a present name of at most MaxNameBytes.
+func (p *problems) requireName(s, field string) {
+	p.requireString(s, field)
+	p.requireAtMost(s, field, MaxNameBytes)
+}
+
+func (p *problems) requireAtMost(s, field string, n int) {
+	if len(s) > n {
+		*p = append(*p, fmt.Sprintf("%s of %d bytes is over %d", field, len(s), n))
+	}
+}
+
 func (p *problems) requireTime(t time.Time, field string) {
 	p.require(!t.IsZero(), field, "is missing")
 }
@@ -132,21 +155,26 @@ func (p problems) err() error {
 }
 
 func (a *Article) check(p *problems) {
-	p.requireString(a.ID, "id")
+	p.requireName(a.ID, "id")
 	p.requireString(a.URL, "url")
-	p.requireString(a.Source, "source")
+	p.requireAtMost(a.URL, "url", MaxURLBytes)
+	p.requireAtMost(a.Title, "title", MaxTitleBytes)
+	p.requireName(a.Source, "source")
 	p.requireString(a.FeedURL, "feed_url")
+	p.requireAtMost(a.FeedURL, "feed_url", MaxURLBytes)
 	p.requireTime(a.FetchedAt, "fetched_at")
 	p.require(a.Revision >= 0, "revision", "is negative")
 }
 
 func (c *ArticleContext) check(p *problems) {
-	p.requireString(c.ArticleID, "article_id")
-	p.requireString(c.Source, "source")
+	p.requireName(c.ArticleID, "article_id")
+	p.requireAtMost(c.URL, "url", MaxURLBytes)
+	p.requireAtMost(c.Title, "title", MaxTitleBytes)
+	p.requireName(c.Source, "source")
 }
 
 func (q *Quote) check(p *problems) {
-	p.requireString(q.ID, "id")
+	p.requireName(q.ID, "id")
 	q.ArticleContext.check(p)
 	p.requireString(q.Text, "text")
 	p.requireNonNegative(q.Offset, "offset")
@@ -163,7 +191,8 @@ func (q *Quote) check(p *problems) {
 
 func (e *Entity) check(p *problems) {
 	p.requireString(e.ID, "id")
-	p.requireString(e.EntityID, "entity_id")
+	p.requireAtMost(e.ID, "id", 2*MaxNameBytes+1) // article_id/entity_id
+	p.requireName(e.EntityID, "entity_id")
 	e.ArticleContext.check(p)
 	p.requireString(e.Name, "name")
 	switch e.Type {
@@ -194,5 +223,19 @@ func (m *Mention) check(p *problems, i int) {
 func (e *Enrichment) check(p *problems) {
 	p.requireTime(e.FirstSeenAt, "first_seen_at")
 	p.require(len(e.Sources) > 0, "sources", "is empty")
+	for i := range e.Sources {
+		e.Sources[i].check(p, i)
+	}
 	p.require(e.Revision >= 1, "revision", "is below 1")
+}
+
+// check names a source over its bounds by its place, sources[i].
+func (s *SourceRef) check(p *problems, i int) {
+	if len(s.Source) <= MaxNameBytes && len(s.URL) <= MaxURLBytes && len(s.ArticleID) <= MaxNameBytes {
+		return
+	}
+	field := fmt.Sprintf("sources[%d].", i)
+	p.requireAtMost(s.Source, field+"source", MaxNameBytes)
+	p.requireAtMost(s.URL, field+"url", MaxURLBytes)
+	p.requireAtMost(s.ArticleID, field+"article_id", MaxNameBytes)
 }

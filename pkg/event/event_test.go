@@ -85,7 +85,7 @@ func TestRecordsMatchGoldenFilesAndSchemas(t *testing.T) {
 
 func TestDecodeReportsWhatIsWrong(t *testing.T) {
 	good := map[string]string{}
-	for _, name := range []string{"quote", "entity"} {
+	for _, name := range []string{"article", "quote", "entity", "enriched-quote"} {
 		b, err := json.Marshal(samples()[name])
 		if err != nil {
 			t.Fatal(err)
@@ -94,6 +94,11 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 	}
 	quote := func(b []byte) error { _, err := Decode[Quote](b); return err }
 	entity := func(b []byte) error { _, err := Decode[Entity](b); return err }
+	article := func(b []byte) error { _, err := Decode[Article](b); return err }
+	enrichedQuote := func(b []byte) error { _, err := Decode[EnrichedQuote](b); return err }
+	longURL := "https://eng.belta.by/" + strings.Repeat("a", MaxURLBytes)
+	longID := strings.Repeat("f", MaxNameBytes+1)
+	url := `"https://eng.belta.by/politics/view/1"`
 	mention := `{"text":"Russia","offset":10,"length":6,"in":"body"}`
 	cases := []struct {
 		name    string
@@ -125,6 +130,15 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 			[]string{`attribution "` + strings.Repeat("Ж", 32) + `…" is not a known kind`}},
 		{"3,000 broken mentions", entity, strings.Replace(good["entity"], mention, mention+strings.Repeat(`,{"offset":1,"length":1,"in":"x"}`, 3000), 1), ErrInvalid,
 			[]string{`mentions[1].in "x"`, `mentions[10].in "x" is neither "body" nor "title"; and 2990 more`}},
+		{"article, id of 1 KiB and a byte", article, strings.Replace(good["article"], `"3f1c"`, `"`+longID+`"`, 1), ErrInvalid, []string{"id of 1025 bytes is over 1024"}},
+		{"article, url over 8 KiB", article, strings.Replace(good["article"], url, `"`+longURL+`"`, 1), ErrInvalid, []string{"url of 8213 bytes is over 8192"}},
+		{"article, title over 4 KiB", article, strings.Replace(good["article"], `"Lavrov:`, `"`+strings.Repeat("Ж", 2048)+`Lavrov:`, 1), ErrInvalid, []string{"title of"}},
+		{"quote, url over 8 KiB", quote, strings.Replace(good["quote"], url, `"`+longURL+`"`, 1), ErrInvalid, []string{"url of 8213 bytes is over 8192"}},
+		{"quote, article_id over 1 KiB", quote, strings.Replace(good["quote"], `"article_id":"3f1c"`, `"article_id":"`+longID+`"`, 1), ErrInvalid, []string{"article_id of 1025 bytes"}},
+		{"entity, entity_id over 1 KiB", entity, strings.Replace(good["entity"], `"entity_id":"Q159"`, `"entity_id":"`+longID+`"`, 1), ErrInvalid, []string{"entity_id of 1025 bytes"}},
+		{"enriched quote, source url over 8 KiB", enrichedQuote, strings.Replace(good["enriched-quote"], `"url":`+url+`,"article_id"`, `"url":"`+longURL+`","article_id"`, 1), ErrInvalid,
+			[]string{"sources[0].url of 8213 bytes is over 8192"}},
+		{"enriched quote", enrichedQuote, good["enriched-quote"], nil, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

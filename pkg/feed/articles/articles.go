@@ -102,14 +102,17 @@ func Changed(feed feedlist.Feed, parsed *feedparse.Feed, ids, hashes []string, k
 	return articles, seen, pending
 }
 
+// sourceName names the outlet: the configured name, else the feed's own
+// title, else its URL, cut to what a record takes (event.MaxNameBytes).
 func sourceName(feed feedlist.Feed, parsed *feedparse.Feed) string {
-	if feed.Name != "" {
-		return feed.Name
+	name := feed.URL
+	switch {
+	case feed.Name != "":
+		name = feed.Name
+	case parsed.Title != "":
+		name = parsed.Title
 	}
-	if parsed.Title != "" {
-		return parsed.Title
-	}
-	return feed.URL
+	return textcut.Bytes(name, event.MaxNameBytes)
 }
 
 // language is the configured language, else the feed's own, else a guess

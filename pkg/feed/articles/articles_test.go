@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/feed/feedparse"
 	"github.com/newswire/newswire/pkg/feedstate"
@@ -52,8 +53,12 @@ func FuzzFeedToArticles(f *testing.F) {
 			if a.ID == "" || a.Revision != 1 || a.PublishedAt.After(now.Add(time.Hour)) || a.FeedURL != feed.URL {
 				t.Errorf("article %+v", a)
 			}
-			if _, err := json.Marshal(a); err != nil {
+			b, err := json.Marshal(a)
+			if err != nil {
 				t.Errorf("encode article: %v", err)
+			}
+			if _, err := event.Decode[event.Article](b); err != nil {
+				t.Errorf("the article breaks the records' contract: %v", err)
 			}
 			for _, s := range []string{a.Title, a.Body, a.URL, a.Summary, a.Language} {
 				if !utf8.ValidString(s) {
@@ -76,6 +81,39 @@ func FuzzFeedToArticles(f *testing.F) {
 			t.Errorf("the same document again gave %d articles", len(again))
 		}
 	})
+}
+
+// TestArticlesOfAHostileFeedKeepTheContract: a feed whose own title and
+// item link are longer than a record takes still gives valid articles:
+// the outlet's name is cut, and an over-long link counts as none.
+func TestArticlesOfAHostileFeedKeepTheContract(t *testing.T) {
+	doc := `<rss version="2.0"><channel><title>` + strings.Repeat("т", 2000) + `</title>` +
+		`<item><guid>1</guid><title>t</title><link>https://news.example/` + strings.Repeat("a", feedparse.MaxLinkBytes) + `</link><description>text</description></item>` +
+		`</channel></rss>`
+	parsed, err := feedparse.Parse([]byte(doc), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	feed := feedlist.Feed{URL: "https://news.example/rss"}
+	ids, hashes := Identify(feed, parsed)
+	articles, _, _ := Changed(feed, parsed, ids, hashes, nil, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	if len(articles) != 1 {
+		t.Fatalf("%d articles, want 1", len(articles))
+	}
+	a := articles[0]
+	b, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := event.Decode[event.Article](b); err != nil {
+		t.Errorf("the article breaks the records' contract: %v", err)
+	}
+	if want := strings.Repeat("т", event.MaxNameBytes/2); a.Source != want {
+		t.Errorf("source of %d bytes, want the feed's title cut to %d", len(a.Source), len(want))
+	}
+	if a.URL != feed.URL {
+		t.Errorf("url of %d bytes, want the feed's %s in place of the over-long link", len(a.URL), feed.URL)
+	}
 }
 
 func TestDetectLanguage(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/rss"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/feed/charset"
 	"github.com/newswire/newswire/pkg/feed/htmltext"
 	"github.com/newswire/newswire/pkg/feed/identity"
@@ -27,6 +28,9 @@ const (
 	// MaxBodyBytes bounds an item's body, its summary and the text of its
 	// article page, each.
 	MaxBodyBytes = 512 << 10
+	// MaxLinkBytes bounds an item's link: a longer one is no link any
+	// server takes, so the item is read as having none.
+	MaxLinkBytes = event.MaxURLBytes
 )
 
 // ErrNotFeed is returned for documents that are no feed at all.
@@ -106,7 +110,7 @@ func convert(it *gofeed.Item) (Item, bool) {
 	}
 	item := Item{
 		GUID:    strings.TrimSpace(it.GUID),
-		Link:    identity.CleanURL(firstLink(it)),
+		Link:    link(it),
 		Title:   truncateRunes(htmltext.Line(it.Title), MaxTitleRunes),
 		Summary: textcut.Bytes(htmltext.Plain(it.Description), MaxBodyBytes),
 	}
@@ -163,6 +167,16 @@ func ttl(f *gofeed.Feed) time.Duration {
 		return 0
 	}
 	return time.Duration(min(minutes, 7*24*60)) * time.Minute
+}
+
+// link is the item's first link, cleaned, or "" when it is over
+// MaxLinkBytes.
+func link(it *gofeed.Item) string {
+	l := identity.CleanURL(firstLink(it))
+	if len(l) > MaxLinkBytes {
+		return ""
+	}
+	return l
 }
 
 func firstLink(it *gofeed.Item) string {
