@@ -26,8 +26,10 @@ func (x *Extractor) findEnglish(p *part, ms []*mention) []*mention {
 	return ms
 }
 
-// run returns the end of the run of capitalised words starting at i.
+// run returns the end of the run of capitalised words starting at i. It
+// reads each word once, keeping what the words so far can take after them.
 func (x *Extractor) run(p *part, i int) int {
+	var heads runHeads
 	j := i
 	for j < len(p.toks) {
 		if j > i && (p.toks[j].Has(token.SentStart) || p.toks[j].Has(token.LineStart)) {
@@ -35,26 +37,40 @@ func (x *Extractor) run(p *part, i int) int {
 		}
 		// A known name may hold punctuation and small words: Washington, D.C.
 		if m, ok := p.longest(j); ok && m.End > j+1 {
+			heads.read(x, p, j, m.End)
 			j = m.End
 			continue
 		}
 		t := p.toks[j]
-		switch {
-		case t.Has(token.Word) && t.Has(token.Upper) && !t.Has(token.Possessive) && !t.Has(token.Number):
-			j++
-			continue
-		case j > i && j+1 < len(p.toks) && x.joins(p, i, j):
-			j++
-			continue
+		capitalised := t.Has(token.Word) && t.Has(token.Upper) && !t.Has(token.Possessive) && !t.Has(token.Number)
+		if !capitalised && (j == i || j+1 >= len(p.toks) || !x.joins(p, j, heads)) {
+			break
 		}
-		break
+		heads.read(x, p, j, j+1)
+		j++
 	}
 	return j
 }
 
-// joins reports whether token j, inside a run that started at i, joins the
-// capitalised words around it: "of" after Ministry, "." after an initial.
-func (x *Extractor) joins(p *part, i, j int) bool {
+// runHeads is what the words of a run read so far can take after them.
+type runHeads struct {
+	of  bool // "of" or "for": an organisation, a title, a place designator or a portfolio word
+	and bool // "and": an organisation or a portfolio word
+}
+
+// read reads the words [from, to) of a run.
+func (h *runHeads) read(x *Extractor, p *part, from, to int) {
+	for k := from; k < to; k++ {
+		f := p.folds[k]
+		h.of = h.of || x.lex.OrgHeads.Has(f) || x.lex.Titles.Has(f) || x.lex.GPEHeads.Has(f) || x.lex.LocHeads.Has(f) || x.lex.Portfolios.Has(f)
+		h.and = h.and || x.lex.OrgHeads.Has(f) || x.lex.Portfolios.Has(f)
+	}
+}
+
+// joins reports whether token j, inside a run whose words so far can take
+// what heads says after them, joins the capitalised words around it: "of"
+// after Ministry, "." after an initial.
+func (x *Extractor) joins(p *part, j int, heads runHeads) bool {
 	t, prev, next := p.toks[j], p.toks[j-1], p.toks[j+1]
 	w := t.Text(p.text)
 	if (w == "of" || w == "for") && next.Text(p.text) == "the" && j+2 < len(p.toks) {
@@ -77,37 +93,15 @@ func (x *Extractor) joins(p *part, i, j int) bool {
 	}
 	switch w {
 	case "of", "for":
-		return x.headBefore(p, i, j)
+		return heads.of
 	case "the":
 		return p.toks[j-1].Text(p.text) == "of" || p.toks[j-1].Text(p.text) == "for"
 	case "and":
-		return x.orgBefore(p, i, j)
+		return heads.and
 	case "on":
 		return false
 	}
 	return true // de, von, van, bin, al: inside people's names
-}
-
-// headBefore reports whether a word in [i, j) can take an "of" after it:
-// an organisation, a title, a place designator or a portfolio word.
-func (x *Extractor) headBefore(p *part, i, j int) bool {
-	for k := j - 1; k >= i; k-- {
-		f := p.folds[k]
-		if x.lex.OrgHeads.Has(f) || x.lex.Titles.Has(f) || x.lex.GPEHeads.Has(f) || x.lex.LocHeads.Has(f) || x.lex.Portfolios.Has(f) {
-			return true
-		}
-	}
-	return false
-}
-
-func (x *Extractor) orgBefore(p *part, i, j int) bool {
-	for k := j - 1; k >= i; k-- {
-		f := p.folds[k]
-		if x.lex.OrgHeads.Has(f) || x.lex.Portfolios.Has(f) {
-			return true
-		}
-	}
-	return false
 }
 
 // runMentions appends the mentions in the run [i, end).
