@@ -1,6 +1,7 @@
 package quote
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/newswire/newswire/pkg/event"
@@ -142,10 +143,8 @@ func (st *state) transcriptLabel(sp span) *person {
 	}
 	if caps {
 		last := words[len(words)-1]
-		for _, p := range st.ppl.all {
-			if !p.org && len(p.words) > 1 && strings.EqualFold(p.surname(), last) {
-				return p
-			}
+		if p := st.ppl.labelled(last); p != nil {
+			return p
 		}
 		if len(words) < 2 || len(last) < 2 {
 			return nil // VIDEO:, Q:
@@ -179,23 +178,24 @@ func (st *state) labelEnd(i int) int {
 // labelAfterParagraph reports whether the paragraph after token i opens
 // with a speaker's label too: Lopez: Well, no one …
 func (st *state) labelAfterParagraph(i int) bool {
-	for ; i < len(st.toks); i++ {
-		if st.toks[i].kind == tPara {
-			k := i + 1
-			if k < len(st.toks) && st.toks[k].kind == tMark {
-				k++
-			}
-			return k < len(st.toks) && st.labelEnd(k) > 0
-		}
+	n, _ := slices.BinarySearch(st.paras, i)
+	if n == len(st.paras) {
+		return false
 	}
-	return false
+	k := st.paras[n] + 1
+	if k < len(st.toks) && st.toks[k].kind == tMark {
+		k++
+	}
+	return k < len(st.toks) && st.labelEnd(k) > 0
 }
 
 // paragraphStart is the paragraph break before token i, or -1.
 func (st *state) paragraphStart(i int) int {
-	for i--; i >= 0 && st.toks[i].kind != tPara; i-- {
+	n, _ := slices.BinarySearch(st.paras, i)
+	if n == 0 {
+		return -1
 	}
-	return i
+	return st.paras[n-1]
 }
 
 // namesOther reports whether the text between tokens i and j names a

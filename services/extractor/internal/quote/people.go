@@ -2,6 +2,7 @@ package quote
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/newswire/newswire/services/extractor/internal/names"
 )
@@ -14,6 +15,7 @@ type person struct {
 	roles  []string // lower-case words of the titles and appositions met with the name
 	role   string   // the first title met, as written: Russian Minister of Foreign Affairs
 	org    bool
+	added  int         // index in people.all
 	seen   mentionList // the person's entries in people.mentions (their tokens only)
 	looked int         // the people.looks of the last rolesMatch that looked at the person
 }
@@ -34,6 +36,7 @@ type people struct {
 	mentions  mentionList
 	bySurname map[string][]*person // all by surname, in the order met
 	byFirst   map[string][]*person // all by each first word they have had (stale entries stay)
+	labels    map[string]*person   // by case-folded surname, the first of all named in full: what a transcript's label in capitals names
 	orgs      []*person            // the organisations of all
 	titled    []*person            // the people (not organisations) with roles, in the order they got them
 	looks     int                  // rolesMatch calls
@@ -42,14 +45,50 @@ type people struct {
 // add adds a new person or organisation to all and to the indexes.
 func (ps *people) add(p *person) {
 	if ps.bySurname == nil {
-		ps.bySurname, ps.byFirst = map[string][]*person{}, map[string][]*person{}
+		ps.bySurname, ps.byFirst, ps.labels = map[string][]*person{}, map[string][]*person{}, map[string]*person{}
 	}
+	p.added = len(ps.all)
 	ps.all = append(ps.all, p)
 	ps.bySurname[p.surname()] = append(ps.bySurname[p.surname()], p)
 	ps.byFirst[p.words[0]] = append(ps.byFirst[p.words[0]], p)
 	if p.org {
 		ps.orgs = append(ps.orgs, p)
 	}
+	ps.indexLabel(p)
+}
+
+// indexLabel makes p what its surname in capitals names, when p is a
+// person named in full and added before the one it names so far. A
+// person's surname stays, and a name only grows: once named in full, p
+// stays so.
+func (ps *people) indexLabel(p *person) {
+	if p.org || len(p.words) < 2 {
+		return
+	}
+	k := foldKey(p.surname())
+	if q := ps.labels[k]; q == nil || p.added < q.added {
+		ps.labels[k] = p
+	}
+}
+
+// labelled is the first person named in full whose surname is w, in any
+// case: the speaker a transcript's label in capitals names, or nil.
+func (ps *people) labelled(w string) *person {
+	return ps.labels[foldKey(w)]
+}
+
+// foldKey is the same for two strings when strings.EqualFold holds: each
+// code point is replaced by the least of those it folds with.
+func foldKey(s string) string {
+	b := make([]rune, 0, len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b = append(b, least)
+	}
+	return string(b)
 }
 
 // rename gives p a fuller name with the same surname.
@@ -58,6 +97,7 @@ func (ps *people) rename(p *person, words []string) {
 		ps.byFirst[words[0]] = append(ps.byFirst[words[0]], p)
 	}
 	p.words, p.name = words, strings.Join(words, " ")
+	ps.indexLabel(p)
 }
 
 // find returns the person whose name is words, adding them when new. A

@@ -136,6 +136,17 @@ func (ps *peopleRef) rolesMatch(words []string, head string, at int) *person {
 	return best
 }
 
+// labelled is how transcriptLabel found the person a label in capitals
+// names before people indexed them: it scanned every person.
+func (ps *peopleRef) labelled(w string) *person {
+	for _, p := range ps.all {
+		if !p.org && len(p.words) > 1 && strings.EqualFold(p.surname(), w) {
+			return p
+		}
+	}
+	return nil
+}
+
 // FuzzPeople runs the same operations, read from the input, on people and
 // on peopleRef, and checks that they answer alike and end alike.
 func FuzzPeople(f *testing.F) {
@@ -143,7 +154,8 @@ func FuzzPeople(f *testing.F) {
 	f.Add([]byte("\x00\x01\x02\x00\x00\x05\x00\x21\x03\x01\x00\x10\x02\x00\x01\x03\x05\x00\x00\x30\x04\x02\x09\x11\x07\x08\x01"))
 	f.Add([]byte("\x03\x01\x09\x0c\x07\x0c\x05\x06\x03\x00\x01\x06\x0c\x00\x08\x02\x00\x01\x01\x04\x00\x00\x03\x01\x0a\x05"))
 	lex := names.Load()
-	given := []string{"Ann", "Bob", "Smith", "Jones", "J.", "A.", "Lee", "Clinton", "Hillary", "Rodham", "King", "Twitter", "Ministry"}
+	given := []string{"Ann", "Bob", "Smith", "Jones", "J.", "A.", "Lee", "Clinton", "Hillary", "Rodham", "King", "Twitter", "Ministry", "Kelvin", "\u212aelvin"}
+	labels := []string{"SMITH", "JONES", "LEE", "CLINTON", "KING", "MINISTRY", "KELVIN", "kelvin", "K\u212aLVIN", "Smith", "Bob", "BOB"}
 	roles := []string{"minister", "foreign", "affairs", "president", "head", "spokesman", "senator", "governor", "governorship",
 		"secretary", "democratic", "republican", "the", "Gov.", "chairman", "prime"}
 	heads := []string{"minister", "president", "leader", "head", "diplomat", "senator", "governor", "spokesman", "premier", "lawmaker", "chairman", "governorship"}
@@ -174,7 +186,7 @@ func FuzzPeople(f *testing.F) {
 			}
 		}
 		for len(data) > 0 {
-			switch next() % 9 {
+			switch next() % 10 {
 			case 0:
 				ws, g, org, before := pickN(given), gender(), next()%4 == 0, next()%64
 				same("find", ps.find(slices.Clone(ws), g, org, before), ref.find(slices.Clone(ws), g, org, before))
@@ -214,6 +226,9 @@ func FuzzPeople(f *testing.F) {
 					k, g := next()%len(ps.all), gender()
 					ps.all[k].gender, ref.all[k].gender = g, g
 				}
+			case 9:
+				w := pick(labels)
+				same("labelled", ps.labelled(w), ref.labelled(w))
 			}
 			if len(ps.all) != len(ref.all) {
 				t.Fatalf("%d people, want %d", len(ps.all), len(ref.all))

@@ -71,6 +71,7 @@ type state struct {
 	s     string
 	ru    bool
 	toks  []token
+	paras []int // token indices of the paragraph breaks, in order
 	spans []span
 	found []found
 	ppl   people
@@ -112,6 +113,12 @@ func (x *Extractor) Extract(d doc.Document) []Quote {
 func (st *state) reset(x *Extractor, s string, ru bool) {
 	st.x, st.s, st.ru = x, s, ru
 	st.toks = tokenize(s, st.toks)
+	st.paras = st.paras[:0]
+	for i, t := range st.toks {
+		if t.kind == tPara {
+			st.paras = append(st.paras, i)
+		}
+	}
 	st.spans = pairMarks(s, st.toks, st.spans[:0])
 	st.found = st.found[:0]
 	st.ppl = people{lex: x.lex}

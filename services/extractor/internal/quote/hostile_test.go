@@ -1,0 +1,81 @@
+package quote
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/newswire/newswire/pkg/cputime"
+	"github.com/newswire/newswire/services/extractor/internal/doc"
+	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+)
+
+// hostile are articles built to make one lookup per quotation cost as much
+// as the whole text, n times over.
+var hostile = []struct {
+	name    string
+	article func(n int) string
+}{
+	// n people named, then n quotations opening with a label in capitals
+	// that names none of them: each label was looked for among them all.
+	{"labels", func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("Minister Ivan " + surnameOf(i) + " met voters.\n\n")
+		}
+		for range n {
+			b.WriteString("“VIDEO: We will build the new road soon.”\n\n")
+		}
+		return b.String()
+	}},
+	// One paragraph of n quotations opening with a label: each looked for
+	// the paragraph's end.
+	{"paragraph", func(n int) string {
+		return strings.Repeat("“Chris Matthews: Seriously, we will build the new road soon.” ", n)
+	}},
+	// One paragraph naming 2n people who do not speak, with n quotations
+	// whose speaker is a pronoun: each was looked for among them all.
+	{"pronouns", func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” she said. ")
+		}
+		return b.String()
+	}},
+	// The same with a description for the speaker: the most recent subject
+	// was looked for among them all.
+	{"descriptions", func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” the official said. ")
+		}
+		return b.String()
+	}},
+	// n speakers described by a title in quotation marks: each mark looked
+	// for its quotation among all the quotations before it.
+	{"titles", func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("Bob " + surnameOf(i) + ", author of “Crippled America,” said: “We will build the wall soon.”\n\n")
+		}
+		return b.String()
+	}},
+}
+
+// BenchmarkExtractHostile extracts from each hostile article at three
+// sizes: the time should grow as the text does.
+func BenchmarkExtractHostile(b *testing.B) {
+	g, err := gazetteer.Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x := New(g)
+	for _, h := range hostile {
+		for _, n := range []int{1000, 2000, 4000} {
+			d := doc.Document{Title: "Hostile", Body: h.article(n), Language: "en"}
+			b.Run(h.name+"-"+strconv.Itoa(n), func(b *testing.B) {
+				cputime.Loop(b, func() { x.Extract(d) })
+			})
+		}
+	}
+}

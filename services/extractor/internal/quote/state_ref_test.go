@@ -1,0 +1,63 @@
+package quote
+
+import (
+	"testing"
+
+	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+)
+
+// The lookups of a state as they were before they were indexed: each
+// walked the tokens or the quotations from one end. They are the
+// references FuzzState compares the state's lookups with.
+
+// paragraphStartRef walked back to the paragraph break before token i.
+func (st *state) paragraphStartRef(i int) int {
+	for i--; i >= 0 && st.toks[i].kind != tPara; i-- {
+	}
+	return i
+}
+
+// labelAfterParagraphRef walked on to the paragraph break after token i.
+func (st *state) labelAfterParagraphRef(i int) bool {
+	for ; i < len(st.toks); i++ {
+		if st.toks[i].kind == tPara {
+			k := i + 1
+			if k < len(st.toks) && st.toks[k].kind == tMark {
+				k++
+			}
+			return k < len(st.toks) && st.labelEnd(k) > 0
+		}
+	}
+	return false
+}
+
+// FuzzState checks that the state's lookups agree with their references at
+// every token of a text.
+func FuzzState(f *testing.F) {
+	for _, s := range []string{
+		"“CLINTON: I feel fine,” he said.\n\nLopez: Well, no one …\n\n“Chris Matthews: Seriously, we will.”",
+		"Bob Smith, author of “Crippled America,” said: “We will build the wall soon.”\n\n“It is ‘good’ for all,” he added. \"Yes\"",
+		"\n\n\n“Open-ended quotation\n\n“continued here,” she said. ''NYT style,'' he said.",
+		"«Текст „вложенный“ здесь», – сказал Александр Лукашенко.\n\nОн добавил: «Да».",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	g, err := gazetteer.Load()
+	if err != nil {
+		f.Fatal(err)
+	}
+	x := New(g)
+	f.Fuzz(func(t *testing.T, text string, ru bool) {
+		st := &state{}
+		st.reset(x, text, ru)
+		for i := range len(st.toks) + 1 {
+			if got, want := st.paragraphStart(i), st.paragraphStartRef(i); got != want {
+				t.Fatalf("paragraphStart(%d) = %d, want %d in %q", i, got, want, text)
+			}
+			if got, want := st.labelAfterParagraph(i), st.labelAfterParagraphRef(i); got != want {
+				t.Fatalf("labelAfterParagraph(%d) = %v, want %v in %q", i, got, want, text)
+			}
+		}
+	})
+}
