@@ -207,15 +207,7 @@ func (st *state) institutionAfter(np [2]int, j int) int {
 // opensQuotation reports whether a quotation opens at token i: “….” He
 // added, “…” attributes the quotation after it.
 func (st *state) opensQuotation(i int) bool {
-	for _, sp := range st.spans {
-		if sp.open == i {
-			return true
-		}
-		if sp.open > i {
-			break
-		}
-	}
-	return false
+	return st.spanOpening(i) != nil
 }
 
 // quoteCredited reads a sentence at token i that credits the quotation

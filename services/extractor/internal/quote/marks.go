@@ -1,5 +1,10 @@
 package quote
 
+import (
+	"cmp"
+	"slices"
+)
+
 // family groups the marks that pair with each other.
 type family uint8
 
@@ -182,6 +187,27 @@ func pairMarks(s string, toks []token, out []span) []span {
 		flushPending()
 	}
 	return out
+}
+
+// spanOpening is the quotation whose opening mark is token i, or nil.
+// Quotations are in the order they open.
+func (st *state) spanOpening(i int) *span {
+	k, found := slices.BinarySearchFunc(st.spans, i, func(sp span, i int) int { return cmp.Compare(sp.open, i) })
+	if !found {
+		return nil
+	}
+	return &st.spans[k]
+}
+
+// spanAround is the quotation from whose opening mark to whose closing
+// mark (or paragraph break) token i is, or nil. Quotations do not overlap:
+// it is the first that closes at i or after.
+func (st *state) spanAround(i int) *span {
+	k, _ := slices.BinarySearchFunc(st.spans, i, func(sp span, i int) int { return cmp.Compare(sp.close, i) })
+	if k == len(st.spans) || st.spans[k].open > i {
+		return nil
+	}
+	return &st.spans[k]
 }
 
 func isDigitByte(b byte) bool { return '0' <= b && b <= '9' }

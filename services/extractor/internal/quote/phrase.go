@@ -264,18 +264,10 @@ func (st *state) opensClause(i, lo int) bool {
 // shortQuotationAt is the closing mark of a quotation of a few words
 // opening at token k, or k when none opens there.
 func (st *state) shortQuotationAt(k int) int {
-	for _, sp := range st.spans {
-		if sp.open == k {
-			// “Ted Cruz” campaign pins; not “The Apprentice,” whose
-			// comma ends the apposition.
-			if !sp.openEnded && sp.words <= 4 && st.toks[sp.close-1].kind == tWord {
-				return sp.close
-			}
-			return k
-		}
-		if sp.open > k {
-			break
-		}
+	// “Ted Cruz” campaign pins; not “The Apprentice,” whose comma ends the
+	// apposition.
+	if sp := st.spanOpening(k); sp != nil && !sp.openEnded && sp.words <= 4 && st.toks[sp.close-1].kind == tWord {
+		return sp.close
 	}
 	return k
 }
@@ -284,15 +276,8 @@ func (st *state) shortQuotationAt(k int) int {
 // closes a title in quotation marks (author of “Crippled America,”)
 // rather than someone's words.
 func (st *state) titleInMarks(k int) bool {
-	for _, sp := range st.spans {
-		if sp.open == k || sp.close == k {
-			return sp.words <= 6 && !sp.openEnded && st.titleCase(sp)
-		}
-		if sp.open > k {
-			break
-		}
-	}
-	return false
+	sp := st.spanAround(k)
+	return sp != nil && (sp.open == k || sp.close == k) && sp.words <= 6 && !sp.openEnded && st.titleCase(*sp)
 }
 
 // commaBefore is the comma that opens the apposition ending at token j,

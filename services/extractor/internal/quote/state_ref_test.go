@@ -31,6 +31,48 @@ func (st *state) labelAfterParagraphRef(i int) bool {
 	return false
 }
 
+// opensQuotationRef walked the quotations from the first.
+func (st *state) opensQuotationRef(i int) bool {
+	for _, sp := range st.spans {
+		if sp.open == i {
+			return true
+		}
+		if sp.open > i {
+			break
+		}
+	}
+	return false
+}
+
+// shortQuotationAtRef walked the quotations from the first.
+func (st *state) shortQuotationAtRef(k int) int {
+	for _, sp := range st.spans {
+		if sp.open == k {
+			if !sp.openEnded && sp.words <= 4 && st.toks[sp.close-1].kind == tWord {
+				return sp.close
+			}
+			return k
+		}
+		if sp.open > k {
+			break
+		}
+	}
+	return k
+}
+
+// titleInMarksRef walked the quotations from the first.
+func (st *state) titleInMarksRef(k int) bool {
+	for _, sp := range st.spans {
+		if sp.open == k || sp.close == k {
+			return sp.words <= 6 && !sp.openEnded && st.titleCase(sp)
+		}
+		if sp.open > k {
+			break
+		}
+	}
+	return false
+}
+
 // FuzzState checks that the state's lookups agree with their references at
 // every token of a text.
 func FuzzState(f *testing.F) {
@@ -57,6 +99,15 @@ func FuzzState(f *testing.F) {
 			}
 			if got, want := st.labelAfterParagraph(i), st.labelAfterParagraphRef(i); got != want {
 				t.Fatalf("labelAfterParagraph(%d) = %v, want %v in %q", i, got, want, text)
+			}
+			if got, want := st.opensQuotation(i), st.opensQuotationRef(i); got != want {
+				t.Fatalf("opensQuotation(%d) = %v, want %v in %q", i, got, want, text)
+			}
+			if got, want := st.shortQuotationAt(i), st.shortQuotationAtRef(i); got != want {
+				t.Fatalf("shortQuotationAt(%d) = %v, want %v in %q", i, got, want, text)
+			}
+			if got, want := st.titleInMarks(i), st.titleInMarksRef(i); got != want {
+				t.Fatalf("titleInMarks(%d) = %v, want %v in %q", i, got, want, text)
 			}
 		}
 	})
