@@ -15,6 +15,7 @@ import (
 var hostile = []struct {
 	name    string
 	article func(n int) string
+	lang    string
 }{
 	// n people named, then n quotations opening with a label in capitals
 	// that names none of them: each label was looked for among them all.
@@ -27,12 +28,12 @@ var hostile = []struct {
 			b.WriteString("“VIDEO: We will build the new road soon.”\n\n")
 		}
 		return b.String()
-	}},
+	}, "en"},
 	// One paragraph of n quotations opening with a label: each looked for
 	// the paragraph's end.
 	{"paragraph", func(n int) string {
 		return strings.Repeat("“Chris Matthews: Seriously, we will build the new road soon.” ", n)
-	}},
+	}, "en"},
 	// One paragraph naming 2n people who do not speak, with n quotations
 	// whose speaker is a pronoun: each was looked for among them all.
 	{"pronouns", func(n int) string {
@@ -41,7 +42,7 @@ var hostile = []struct {
 			b.WriteString("They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” she said. ")
 		}
 		return b.String()
-	}},
+	}, "en"},
 	// The same with a description for the speaker: the most recent subject
 	// was looked for among them all.
 	{"descriptions", func(n int) string {
@@ -50,7 +51,7 @@ var hostile = []struct {
 			b.WriteString("They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” the official said. ")
 		}
 		return b.String()
-	}},
+	}, "en"},
 	// n speakers described by a title in quotation marks: each mark looked
 	// for its quotation among all the quotations before it.
 	{"titles", func(n int) string {
@@ -59,7 +60,28 @@ var hostile = []struct {
 			b.WriteString("Bob " + surnameOf(i) + ", author of “Crippled America,” said: “We will build the wall soon.”\n\n")
 		}
 		return b.String()
-	}},
+	}, "en"},
+	// n Russian speakers named in full: each name's case was read with a
+	// look at every word of the names before it.
+	{"names-ru", func(n int) string {
+		var b strings.Builder
+		for i := range n {
+			b.WriteString("Министр Иван " + surnameRU(i) + " заявил: «Мы построим новую дорогу скоро».\n\n")
+		}
+		return b.String()
+	}, "ru"},
+}
+
+// surnameRU is a made-up Russian surname, different for each i.
+func surnameRU(i int) string {
+	b := []rune("Ков")
+	for {
+		b = append(b, 'а'+rune(i%26))
+		i /= 26
+		if i == 0 {
+			return string(b) + "ов"
+		}
+	}
 }
 
 // BenchmarkExtractHostile extracts from each hostile article at three
@@ -72,7 +94,7 @@ func BenchmarkExtractHostile(b *testing.B) {
 	x := New(g)
 	for _, h := range hostile {
 		for _, n := range []int{1000, 2000, 4000} {
-			d := doc.Document{Title: "Hostile", Body: h.article(n), Language: "en"}
+			d := doc.Document{Title: "Hostile", Body: h.article(n), Language: h.lang}
 			b.Run(h.name+"-"+strconv.Itoa(n), func(b *testing.B) {
 				cputime.Loop(b, func() { x.Extract(d) })
 			})

@@ -37,6 +37,7 @@ type people struct {
 	bySurname map[string][]*person // all by surname, in the order met
 	byFirst   map[string][]*person // all by each first word they have had (stale entries stay)
 	labels    map[string]*person   // by case-folded surname, the first of all named in full: what a transcript's label in capitals names
+	words     map[string]int       // how many times each word is in the names of all
 	orgs      []*person            // the organisations of all
 	titled    []*person            // the people (not organisations) with roles, in the order they got them
 	looks     int                  // rolesMatch calls
@@ -45,8 +46,9 @@ type people struct {
 // add adds a new person or organisation to all and to the indexes.
 func (ps *people) add(p *person) {
 	if ps.bySurname == nil {
-		ps.bySurname, ps.byFirst, ps.labels = map[string][]*person{}, map[string][]*person{}, map[string]*person{}
+		ps.bySurname, ps.byFirst, ps.labels, ps.words = map[string][]*person{}, map[string][]*person{}, map[string]*person{}, map[string]int{}
 	}
+	ps.count(p.words, 1)
 	p.added = len(ps.all)
 	ps.all = append(ps.all, p)
 	ps.bySurname[p.surname()] = append(ps.bySurname[p.surname()], p)
@@ -96,9 +98,21 @@ func (ps *people) rename(p *person, words []string) {
 	if words[0] != p.words[0] {
 		ps.byFirst[words[0]] = append(ps.byFirst[words[0]], p)
 	}
+	ps.count(p.words, -1)
+	ps.count(words, 1)
 	p.words, p.name = words, strings.Join(words, " ")
 	ps.indexLabel(p)
 }
+
+// count adds n to the count of each of words.
+func (ps *people) count(words []string, n int) {
+	for _, w := range words {
+		ps.words[w] += n
+	}
+}
+
+// named reports whether w is a word of someone's name.
+func (ps *people) named(w string) bool { return ps.words[w] > 0 }
 
 // find returns the person whose name is words, adding them when new. A
 // single word (a surname, or a first name) joins the person named fully

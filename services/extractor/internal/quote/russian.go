@@ -178,19 +178,8 @@ func adjectiveRU(w string) bool {
 // nominative turns an inflected Russian name into the nominative, using
 // the names the text already gave in the nominative.
 func (st *state) nominative(run []string) []string {
-	out, _ := st.x.lex.NominativeRU(run, st.knownName)
+	out, _ := st.x.lex.NominativeRU(run, st.ppl.named)
 	return out
-}
-
-func (st *state) knownName(w string) bool {
-	for _, p := range st.ppl.all {
-		for _, x := range p.words {
-			if x == w {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // registerRU registers a Russian name run [k, j) (titles from i).
@@ -200,7 +189,7 @@ func (st *state) registerRU(i, k, j int, titled bool) {
 	if _, ok := st.x.lex.FirstName(raw[0]); ok {
 		isFirst = true
 	}
-	words, g := st.x.lex.NominativeRU(raw, st.knownName)
+	words, g := st.x.lex.NominativeRU(raw, st.ppl.named)
 	if !isFirst {
 		_, isFirst = st.x.lex.FirstName(words[0])
 	}
