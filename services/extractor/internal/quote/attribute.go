@@ -198,6 +198,16 @@ func (st *state) paragraphStart(i int) int {
 	return st.paras[n-1]
 }
 
+// paragraphsBack is the token from which n paragraph breaks at most stand
+// before token at (the n+1th break back, or 0).
+func (st *state) paragraphsBack(at, n int) int {
+	k, _ := slices.BinarySearch(st.paras, at+1) // the breaks up to at
+	if k <= n {
+		return 0
+	}
+	return st.paras[k-n-1]
+}
+
 // namesOther reports whether the text between tokens i and j names a
 // person other than who.
 func (st *state) namesOther(i, j int, who *person) bool {

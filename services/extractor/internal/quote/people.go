@@ -38,9 +38,13 @@ type people struct {
 	byFirst   map[string][]*person // all by each first word they have had (stale entries stay)
 	labels    map[string]*person   // by case-folded surname, the first of all named in full: what a transcript's label in capitals names
 	words     map[string]int       // how many times each word is in the names of all
-	orgs      []*person            // the organisations of all
-	titled    []*person            // the people (not organisations) with roles, in the order they got them
-	looks     int                  // rolesMatch calls
+	quoted    []bool               // by token: inside a quotation
+	// The mentions of people (not organisations) outside quotations, by
+	// the person's gender: what pronouns and descriptions stand for.
+	mentioned, subjects [3]tokenSet
+	orgs                []*person // the organisations of all
+	titled              []*person // the people (not organisations) with roles, in the order they got them
+	looks               int       // rolesMatch calls
 }
 
 // add adds a new person or organisation to all and to the indexes.
@@ -145,14 +149,14 @@ func (ps *people) find(words []string, g names.Gender, org bool, before int) *pe
 			if len(p.words) == 1 {
 				// A surname met first, now the full name.
 				ps.rename(p, words)
-				p.gender = merge(p.gender, g)
+				ps.setGender(p, merge(p.gender, g))
 				return p
 			}
 			if p.words[0] == words[0] || initialOf(words[0], p.words[0]) || initialOf(p.words[0], words[0]) {
 				if len(words) > len(p.words) && !org {
 					ps.rename(p, words)
 				}
-				p.gender = merge(p.gender, g)
+				ps.setGender(p, merge(p.gender, g))
 				return p
 			}
 		}
@@ -224,10 +228,61 @@ func (ps *people) mention(tok int, p *person, subject bool) {
 	if i < ps.mentions.len() && ps.mentions.at(i).tok == tok {
 		m := ps.mentions.at(i)
 		m.subject = m.subject || subject
+		ps.index(*m)
 		return
 	}
 	ps.mentions.insert(i, mentionAt{tok: tok, who: p, subject: subject})
 	p.seen.insert(p.seen.search(tok), mentionAt{tok: tok})
+	ps.index(mentionAt{tok: tok, who: p, subject: subject})
+}
+
+// index puts a mention of a person outside quotations among those
+// lastMentioned finds.
+func (ps *people) index(m mentionAt) {
+	if m.who.org || m.tok < len(ps.quoted) && ps.quoted[m.tok] {
+		return
+	}
+	ps.mentioned[m.who.gender].add(m.tok)
+	if m.subject {
+		ps.subjects[m.who.gender].add(m.tok)
+	}
+}
+
+// setGender gives p the gender g, moving p's mentions to g's sets.
+func (ps *people) setGender(p *person, g names.Gender) {
+	if p.gender == g {
+		return
+	}
+	for k := range p.seen.len() {
+		tok := p.seen.at(k).tok
+		for _, sets := range []*[3]tokenSet{&ps.mentioned, &ps.subjects} {
+			if sets[p.gender].has(tok) {
+				sets[p.gender].remove(tok)
+				sets[g].add(tok)
+			}
+		}
+	}
+	p.gender = g
+}
+
+// lastMentioned is the person (not an organisation) mentioned last outside
+// quotations at token from or after and before token at, as a subject when
+// subject is set, of a gender compatible with g; or nil.
+func (ps *people) lastMentioned(from, at int, g names.Gender, subject bool) *person {
+	sets := &ps.mentioned
+	if subject {
+		sets = &ps.subjects
+	}
+	last := -1
+	for h := range sets {
+		if compatible(names.Gender(h), g) {
+			last = max(last, sets[h].before(at))
+		}
+	}
+	if last < from {
+		return nil
+	}
+	return ps.mentions.at(ps.mentions.search(last)).who
 }
 
 // addRoles adds role words to p's, and p to those rolesMatch looks at.

@@ -160,6 +160,19 @@ func (ps *peopleRef) named(w string) bool {
 	return false
 }
 
+// lastMentioned is the walk back over every mention that resolvePronoun
+// and salient made before mentions were indexed.
+func (ps *peopleRef) lastMentioned(from, at int, g names.Gender, subject bool, quoted []bool) *person {
+	for i := len(ps.mentions) - 1; i >= 0 && ps.mentions[i].tok >= from; i-- {
+		m := ps.mentions[i]
+		if m.tok >= at || m.who.org || quoted[m.tok] || !compatible(m.who.gender, g) || subject && !m.subject {
+			continue
+		}
+		return m.who
+	}
+	return nil
+}
+
 // FuzzPeople runs the same operations, read from the input, on people and
 // on peopleRef, and checks that they answer alike and end alike.
 func FuzzPeople(f *testing.F) {
@@ -190,7 +203,11 @@ func FuzzPeople(f *testing.F) {
 			return ws
 		}
 		gender := func() names.Gender { return names.Gender(next() % 3) }
-		ps, ref := people{lex: lex}, peopleRef{lex: lex}
+		quoted := make([]bool, 64)
+		for i := range quoted {
+			quoted[i] = i%7 == 3
+		}
+		ps, ref := people{lex: lex, quoted: quoted}, peopleRef{lex: lex}
 		same := func(op string, p, q *person) {
 			t.Helper()
 			i, j := slices.Index(ps.all, p), slices.Index(ref.all, q)
@@ -199,7 +216,7 @@ func FuzzPeople(f *testing.F) {
 			}
 		}
 		for len(data) > 0 {
-			switch next() % 10 {
+			switch next() % 11 {
 			case 0:
 				ws, g, org, before := pickN(given), gender(), next()%4 == 0, next()%64
 				same("find", ps.find(slices.Clone(ws), g, org, before), ref.find(slices.Clone(ws), g, org, before))
@@ -237,11 +254,15 @@ func FuzzPeople(f *testing.F) {
 			case 8:
 				if len(ps.all) > 0 {
 					k, g := next()%len(ps.all), gender()
-					ps.all[k].gender, ref.all[k].gender = g, g
+					ps.setGender(ps.all[k], g)
+					ref.all[k].gender = g
 				}
 			case 9:
 				w := pick(labels)
 				same("labelled", ps.labelled(w), ref.labelled(w))
+			case 10:
+				from, at, g, subject := next()%64, next()%66, gender(), next()%2 == 0
+				same("lastMentioned", ps.lastMentioned(from, at, g, subject), ref.lastMentioned(from, at, g, subject, quoted))
 			}
 			if len(ps.all) != len(ref.all) {
 				t.Fatalf("%d people, want %d", len(ps.all), len(ref.all))

@@ -121,7 +121,11 @@ func (st *state) reset(x *Extractor, s string, ru bool) {
 	}
 	st.spans = pairMarks(s, st.toks, st.spans[:0])
 	st.found = st.found[:0]
-	st.ppl = people{lex: x.lex}
+	quoted := make([]bool, len(st.toks))
+	for i, t := range st.toks {
+		quoted[i] = t.quoted
+	}
+	st.ppl = people{lex: x.lex, quoted: quoted}
 }
 
 // quotes turns what was found into Quotes with code-point spans.

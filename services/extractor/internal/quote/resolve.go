@@ -264,36 +264,22 @@ func (st *state) resolvePronoun(p pronoun, at int) *person {
 	if p == pronounShe {
 		g = names.Female
 	}
-	var any *person
-	paras := 0
-	k := at
-	for m := st.ppl.mentions.search(at) - 1; m >= 0; m-- {
-		mt := st.ppl.mentions.at(m)
-		for ; k > mt.tok; k-- {
-			if st.toks[k].kind == tPara {
-				paras++
-			}
-		}
-		if paras > 3 {
-			break
-		}
-		if mt.who.org || st.toks[mt.tok].quoted || !compatible(mt.who.gender, g) {
-			continue
-		}
-		if mt.subject {
-			if mt.who.gender == names.Unknown {
-				mt.who.gender = g
-			}
-			return mt.who
-		}
-		if any == nil {
-			any = mt.who
-		}
+	who := st.referent(at, g)
+	if who != nil && who.gender == names.Unknown {
+		st.ppl.setGender(who, g)
 	}
-	if any != nil && any.gender == names.Unknown {
-		any.gender = g
+	return who
+}
+
+// referent is the person a pronoun of gender g at token at stands for: the
+// most recent subject of a compatible gender within three paragraphs, else
+// the most recent person named there.
+func (st *state) referent(at int, g names.Gender) *person {
+	from := st.paragraphsBack(at, 3)
+	if who := st.ppl.lastMentioned(from, at, g, true); who != nil {
+		return who
 	}
-	return any
+	return st.ppl.lastMentioned(from, at, g, false)
 }
 
 // resolveDescription finds who a description stands for: the person
@@ -415,22 +401,7 @@ func (ps *people) rolesMatch(words []string, head string, at int) *person {
 // salient is the person most recently named as a subject (or speaker)
 // before token at, within three paragraphs, of a gender compatible with g.
 func (st *state) salient(at int, g names.Gender) *person {
-	paras, k := 0, at
-	for m := st.ppl.mentions.search(at) - 1; m >= 0; m-- {
-		mt := st.ppl.mentions.at(m)
-		for ; k > mt.tok; k-- {
-			if st.toks[k].kind == tPara {
-				paras++
-			}
-		}
-		if paras > 2 {
-			return nil
-		}
-		if mt.subject && !mt.who.org && !st.toks[mt.tok].quoted && compatible(mt.who.gender, g) {
-			return mt.who
-		}
-	}
-	return nil
+	return st.ppl.lastMentioned(st.paragraphsBack(at, 2), at, g, true)
 }
 
 func hasWordFold(ws []string, w string) bool {

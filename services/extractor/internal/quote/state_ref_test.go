@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+	"github.com/newswire/newswire/services/extractor/internal/names"
 )
 
 // The lookups of a state as they were before they were indexed: each
@@ -73,6 +74,56 @@ func (st *state) titleInMarksRef(k int) bool {
 	return false
 }
 
+// referentRef is the walk resolvePronoun made before mentions were indexed,
+// without its setting the gender found: back over every mention, counting
+// the paragraph breaks token by token.
+func (st *state) referentRef(at int, g names.Gender) *person {
+	var any *person
+	paras := 0
+	k := at
+	for m := st.ppl.mentions.search(at) - 1; m >= 0; m-- {
+		mt := st.ppl.mentions.at(m)
+		for ; k > mt.tok; k-- {
+			if st.toks[k].kind == tPara {
+				paras++
+			}
+		}
+		if paras > 3 {
+			break
+		}
+		if mt.who.org || st.toks[mt.tok].quoted || !compatible(mt.who.gender, g) {
+			continue
+		}
+		if mt.subject {
+			return mt.who
+		}
+		if any == nil {
+			any = mt.who
+		}
+	}
+	return any
+}
+
+// salientRef is salient before mentions were indexed.
+func (st *state) salientRef(at int, g names.Gender) *person {
+	paras, k := 0, at
+	for m := st.ppl.mentions.search(at) - 1; m >= 0; m-- {
+		mt := st.ppl.mentions.at(m)
+		for ; k > mt.tok; k-- {
+			if st.toks[k].kind == tPara {
+				paras++
+			}
+		}
+		if paras > 2 {
+			return nil
+		}
+		if mt.subject && !mt.who.org && !st.toks[mt.tok].quoted && compatible(mt.who.gender, g) {
+			return mt.who
+		}
+	}
+	return nil
+}
+
 // FuzzState checks that the state's lookups agree with their references at
 // every token of a text.
 func FuzzState(f *testing.F) {
@@ -85,6 +136,8 @@ func FuzzState(f *testing.F) {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
+	f.Add("Bob Jones met Ann Lee.\n\nThey met Tom Hill and Sara Kim. “We will build it soon,” she said.\n\n“Yes,” the official said. He added: “We will.”", false)
+	f.Add("Министр Иван Петров заявил: «Мы построим».\n\nОна сказала: «Да».\n\n«Нет», – сказал глава государства.", true)
 	g, err := gazetteer.Load()
 	if err != nil {
 		f.Fatal(err)
@@ -93,6 +146,18 @@ func FuzzState(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, ru bool) {
 		st := &state{}
 		st.reset(x, text, ru)
+		st.collectPeople()
+		st.attributeAll()
+		for i := range len(st.toks) {
+			for _, g := range []names.Gender{names.Unknown, names.Male, names.Female} {
+				if got, want := st.referent(i, g), st.referentRef(i, g); got != want {
+					t.Fatalf("referent(%d, %d) = %v, want %v in %q", i, g, got, want, text)
+				}
+				if got, want := st.salient(i, g), st.salientRef(i, g); got != want {
+					t.Fatalf("salient(%d, %d) = %v, want %v in %q", i, g, got, want, text)
+				}
+			}
+		}
 		for i := range len(st.toks) + 1 {
 			if got, want := st.paragraphStart(i), st.paragraphStartRef(i); got != want {
 				t.Fatalf("paragraphStart(%d) = %d, want %d in %q", i, got, want, text)
