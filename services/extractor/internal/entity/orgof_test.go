@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/newswire/newswire/pkg/cputime"
-	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 )
 
@@ -27,27 +26,18 @@ func (x *Extractor) orgOfRef(p *part, i, end int) bool {
 // FuzzOrgOf checks that orgOf agrees with orgOfRef on every span of the
 // first tokens of a text.
 func FuzzOrgOf(f *testing.F) {
-	for _, s := range []string{
+	fuzzPart(f, []string{
 		"Ministry of Foreign Affairs", "the Bank of China and University of Oxford", "of Minsk", "Council for the Promotion of Trade",
 		"Minsk Brest of for of", "Minister for Foreign Affairs Sergey Lavrov", "Office of the President of Belarus",
-	} {
-		f.Add(s)
-	}
-	x, err := Load()
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Fuzz(func(t *testing.T, text string) {
-		p := x.prepare(text, event.InBody, false)
-		defer x.release(p)
+	}, func(t *testing.T, x *Extractor, p *part) {
 		n := min(len(p.toks), 64)
 		for i := 0; i < n; i++ {
-			if w := p.toks[i].Text(text); i == 0 && (w == "of" || w == "for") {
+			if w := p.toks[i].Text(p.text); i == 0 && (w == "of" || w == "for") {
 				continue // the reference reads the token before the first
 			}
 			for end := i; end <= n; end++ {
 				if got, want := x.orgOf(p, i, end), x.orgOfRef(p, i, end); got != want {
-					t.Fatalf("orgOf(%d, %d) = %v, want %v in %q", i, end, got, want, text)
+					t.Fatalf("orgOf(%d, %d) = %v, want %v in %q", i, end, got, want, p.text)
 				}
 			}
 		}

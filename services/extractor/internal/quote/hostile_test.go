@@ -20,14 +20,8 @@ var hostile = []struct {
 	// n people named, then n quotations opening with a label in capitals
 	// that names none of them: each label was looked for among them all.
 	{"labels", func(n int) string {
-		var b strings.Builder
-		for i := range n {
-			b.WriteString("Minister Ivan " + surnameOf(i) + " met voters.\n\n")
-		}
-		for range n {
-			b.WriteString("“VIDEO: We will build the new road soon.”\n\n")
-		}
-		return b.String()
+		return eachOf(n, func(i int) string { return "Minister Ivan " + surnameOf(i) + " met voters.\n\n" }) +
+			strings.Repeat("“VIDEO: We will build the new road soon.”\n\n", n)
 	}, "en"},
 	// One paragraph of n quotations opening with a label: each looked for
 	// the paragraph's end.
@@ -36,40 +30,43 @@ var hostile = []struct {
 	}, "en"},
 	// One paragraph naming 2n people who do not speak, with n quotations
 	// whose speaker is a pronoun: each was looked for among them all.
-	{"pronouns", func(n int) string {
-		var b strings.Builder
-		for i := range n {
-			b.WriteString("They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” she said. ")
-		}
-		return b.String()
-	}, "en"},
+	{"pronouns", unnamedSpeakers("she"), "en"},
 	// The same with a description for the speaker: the most recent subject
 	// was looked for among them all.
-	{"descriptions", func(n int) string {
-		var b strings.Builder
-		for i := range n {
-			b.WriteString("They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” the official said. ")
-		}
-		return b.String()
-	}, "en"},
+	{"descriptions", unnamedSpeakers("the official"), "en"},
 	// n speakers described by a title in quotation marks: each mark looked
 	// for its quotation among all the quotations before it.
 	{"titles", func(n int) string {
-		var b strings.Builder
-		for i := range n {
-			b.WriteString("Bob " + surnameOf(i) + ", author of “Crippled America,” said: “We will build the wall soon.”\n\n")
-		}
-		return b.String()
+		return eachOf(n, func(i int) string {
+			return "Bob " + surnameOf(i) + ", author of “Crippled America,” said: “We will build the wall soon.”\n\n"
+		})
 	}, "en"},
 	// n Russian speakers named in full: each name's case was read with a
 	// look at every word of the names before it.
 	{"names-ru", func(n int) string {
-		var b strings.Builder
-		for i := range n {
-			b.WriteString("Министр Иван " + surnameRU(i) + " заявил: «Мы построим новую дорогу скоро».\n\n")
-		}
-		return b.String()
+		return eachOf(n, func(i int) string {
+			return "Министр Иван " + surnameRU(i) + " заявил: «Мы построим новую дорогу скоро».\n\n"
+		})
 	}, "ru"},
+}
+
+// eachOf joins the texts text gives for 0 to n-1.
+func eachOf(n int, text func(i int) string) string {
+	var b strings.Builder
+	for i := range n {
+		b.WriteString(text(i))
+	}
+	return b.String()
+}
+
+// unnamedSpeakers is a paragraph naming 2n people who do not speak, with n
+// quotations whose speaker is who.
+func unnamedSpeakers(who string) func(n int) string {
+	return func(n int) string {
+		return eachOf(n, func(i int) string {
+			return "They met Bob " + surnameOf(i) + " and Tom " + surnameOf(i+n) + ". “We will build the new road soon,” " + who + " said. "
+		})
+	}
 }
 
 // surnameRU is a made-up Russian surname, different for each i.
