@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
@@ -33,7 +34,10 @@ type View struct {
 	PublishedAt time.Time `json:"published_at"`
 	FirstSeenAt time.Time `json:"first_seen_at"`
 	Revision    int       `json:"revision"`
-	Sources     []Source  `json:"sources"`
+	// Sources are the first MaxSources outlets that carried the
+	// quotation; SourceCount counts them all.
+	Sources     []Source `json:"sources"`
+	SourceCount int      `json:"source_count"`
 }
 
 // Source is one outlet that carried the quotation.
@@ -42,32 +46,53 @@ type Source struct {
 	URL  string `json:"url"`
 }
 
-// MaxTextRunes bounds the quotation kept; the page links to the article.
-const MaxTextRunes = 1000
+// Bounds on what a view keeps of a record, so that every entry of the list
+// (and every live event) stays small whatever a record holds.
+const (
+	// MaxTextRunes bounds the quotation kept; the page links to the article.
+	MaxTextRunes = 1000
+	// MaxFieldRunes bounds the speaker, role, source, title and the like.
+	MaxFieldRunes = 300
+	// MaxURLBytes bounds a link; a longer one is dropped, not cut, since a
+	// cut link leads elsewhere.
+	MaxURLBytes = 2048
+	// MaxSources bounds the outlets listed; SourceCount counts them all.
+	MaxSources = 10
+)
 
 // FromEvent makes the view of an enriched quotation.
 func FromEvent(q event.EnrichedQuote) View {
 	v := View{
-		ID: q.ID, Text: truncate(q.Text, MaxTextRunes), Attribution: q.Attribution, Source: q.Source, URL: q.URL,
-		Title: q.Title, Language: q.Language, PublishedAt: q.PublishedAt, FirstSeenAt: q.FirstSeenAt, Revision: q.Revision,
+		ID: truncate(q.ID, MaxFieldRunes), Text: truncate(q.Text, MaxTextRunes), Attribution: truncate(q.Attribution, MaxFieldRunes),
+		Source: truncate(q.Source, MaxFieldRunes), URL: link(q.URL), Title: truncate(q.Title, MaxFieldRunes),
+		Language: truncate(q.Language, MaxFieldRunes), PublishedAt: q.PublishedAt, FirstSeenAt: q.FirstSeenAt, Revision: q.Revision,
+		SourceCount: len(q.Sources),
 	}
 	if q.Speaker.Name != nil {
-		v.Speaker = *q.Speaker.Name
+		v.Speaker = truncate(*q.Speaker.Name, MaxFieldRunes)
 	}
 	if q.Speaker.Role != nil {
-		v.Role = *q.Speaker.Role
+		v.Role = truncate(*q.Speaker.Role, MaxFieldRunes)
 	}
-	for _, s := range q.Sources {
-		v.Sources = append(v.Sources, Source{Name: s.Source, URL: s.URL})
+	for _, s := range q.Sources[:min(len(q.Sources), MaxSources)] {
+		v.Sources = append(v.Sources, Source{Name: truncate(s.Source, MaxFieldRunes), URL: link(s.URL)})
 	}
 	return v
 }
 
-func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
+// link returns u, or "" when it is too long to keep whole.
+func link(u string) string {
+	if len(u) > MaxURLBytes {
+		return ""
 	}
+	return u
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s // most fields: no copy
+	}
+	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
 

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 )
@@ -80,5 +82,46 @@ func TestStore(t *testing.T) {
 	// The list is capped: revisions and redeliveries leave room, no more.
 	if n, err := s.rdb.LLen(ctx, s.key).Result(); err != nil || n != 6 {
 		t.Errorf("list length %d (%v), want 6", n, err)
+	}
+}
+
+// A record of any size makes a view of bounded size: the list and the live
+// events hold views, and a hostile record must not make them large.
+func TestFromEventIsBounded(t *testing.T) {
+	huge := strings.Repeat("я", 1<<20)
+	many := make([]event.SourceRef, 10000)
+	for i := range many {
+		many[i] = event.SourceRef{Source: fmt.Sprint("outlet ", i), URL: fmt.Sprintf("https://example.com/%d", i)}
+	}
+	tests := []struct {
+		name    string
+		q       event.EnrichedQuote
+		sources int
+	}{
+		{"many sources", event.EnrichedQuote{Quote: event.Quote{ID: "q1", Text: "words"}, Enrichment: event.Enrichment{Sources: many}}, 10000},
+		{"huge fields", event.EnrichedQuote{
+			Quote: event.Quote{ID: "q1", Text: huge, Attribution: huge,
+				Speaker:        event.Speaker{Name: &huge, Role: &huge},
+				ArticleContext: event.ArticleContext{URL: "https://example.com/" + huge, Title: huge, Source: huge, Language: huge}},
+			Enrichment: event.Enrichment{Sources: []event.SourceRef{{Source: huge, URL: "https://example.com/" + huge}}},
+		}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(FromEvent(tt.q))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b) > 32<<10 {
+				t.Errorf("view of %d bytes, want at most 32 KiB", len(b))
+			}
+			var got map[string]any
+			if err := json.Unmarshal(b, &got); err != nil {
+				t.Fatal(err)
+			}
+			if n, _ := got["source_count"].(float64); int(n) != tt.sources {
+				t.Errorf("source_count = %v, want %d", got["source_count"], tt.sources)
+			}
+		})
 	}
 }

@@ -52,7 +52,7 @@ func newFixture(tb testing.TB) *fixture {
 	store := feedstate.New(rdb, prefix)
 	if err := recent.Add(ctx, []quotes.View{{ID: "q1", Speaker: "Sergey Lavrov", Text: "What is happening in Eurasia testifies to the fact.",
 		Source: "BelTA", URL: "https://eng.belta.by/1", PublishedAt: now.Add(-time.Hour), FirstSeenAt: now, Revision: 1,
-		Sources: []quotes.Source{{Name: "BelTA", URL: "https://eng.belta.by/1"}}}}); err != nil {
+		Sources: []quotes.Source{{Name: "BelTA", URL: "https://eng.belta.by/1"}}, SourceCount: 1}}); err != nil {
 		tb.Fatal(err)
 	}
 	if err := index.Add(ctx, []trending.Entity{{ID: "Q7747", Name: "Sergey Lavrov", Type: "PERSON", WikidataID: "Q7747"}}, now); err != nil {
@@ -229,7 +229,7 @@ func TestQuotesJSONShape(t *testing.T) {
 	if err := json.Unmarshal(get(t, f.srv.Handler(), "/api/quotes").Body.Bytes(), &body); err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range []string{"id", "speaker", "text", "source", "url", "published_at", "revision", "sources"} {
+	for _, k := range []string{"id", "speaker", "text", "source", "url", "published_at", "revision", "sources", "source_count"} {
 		if _, ok := body.Quotes[0][k]; !ok {
 			t.Errorf("quotation lacks %s: %v", k, body.Quotes[0])
 		}

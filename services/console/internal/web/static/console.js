@@ -77,8 +77,13 @@
     const meta = el("div", { class: "meta" }, speaker);
     if (q.role) meta.append(el("span", { class: "role" }, q.role));
     meta.append(source, el("time", { datetime: q.published_at, title: "published " + q.published_at }, clock(q.published_at)));
-    const n = (q.sources || []).length;
-    if (n > 1) meta.append(el("span", { class: "sources", title: q.sources.map((s) => s.name).join(", ") }, n + " sources"));
+    // sources lists the first outlets only; source_count counts them all.
+    const listed = q.sources || [];
+    const n = Math.max(q.source_count || 0, listed.length);
+    if (n > 1) {
+      const names = listed.map((s) => s.name).join(", ") + (n > listed.length ? ", …" : "");
+      meta.append(el("span", { class: "sources", title: names }, n + " sources"));
+    }
     // Long quotations show their first lines; a click shows the rest.
     const text = el("blockquote", { title: "click to show it all" }, "“" + q.text + "”");
     text.addEventListener("click", () => text.classList.toggle("open"));
