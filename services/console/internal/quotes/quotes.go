@@ -13,11 +13,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
-	"unicode/utf8"
 
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/console/internal/clip"
 )
 
 // View is a quotation as the page shows it.
@@ -63,19 +63,19 @@ const (
 // FromEvent makes the view of an enriched quotation.
 func FromEvent(q event.EnrichedQuote) View {
 	v := View{
-		ID: truncate(q.ID, MaxFieldRunes), Text: truncate(q.Text, MaxTextRunes), Attribution: truncate(q.Attribution, MaxFieldRunes),
-		Source: truncate(q.Source, MaxFieldRunes), URL: link(q.URL), Title: truncate(q.Title, MaxFieldRunes),
-		Language: truncate(q.Language, MaxFieldRunes), PublishedAt: q.PublishedAt, FirstSeenAt: q.FirstSeenAt, Revision: q.Revision,
+		ID: clip.Runes(q.ID, MaxFieldRunes), Text: clip.Runes(q.Text, MaxTextRunes), Attribution: clip.Runes(q.Attribution, MaxFieldRunes),
+		Source: clip.Runes(q.Source, MaxFieldRunes), URL: link(q.URL), Title: clip.Runes(q.Title, MaxFieldRunes),
+		Language: clip.Runes(q.Language, MaxFieldRunes), PublishedAt: q.PublishedAt, FirstSeenAt: q.FirstSeenAt, Revision: q.Revision,
 		SourceCount: len(q.Sources),
 	}
 	if q.Speaker.Name != nil {
-		v.Speaker = truncate(*q.Speaker.Name, MaxFieldRunes)
+		v.Speaker = clip.Runes(*q.Speaker.Name, MaxFieldRunes)
 	}
 	if q.Speaker.Role != nil {
-		v.Role = truncate(*q.Speaker.Role, MaxFieldRunes)
+		v.Role = clip.Runes(*q.Speaker.Role, MaxFieldRunes)
 	}
 	for _, s := range q.Sources[:min(len(q.Sources), MaxSources)] {
-		v.Sources = append(v.Sources, Source{Name: truncate(s.Source, MaxFieldRunes), URL: link(s.URL)})
+		v.Sources = append(v.Sources, Source{Name: clip.Runes(s.Source, MaxFieldRunes), URL: link(s.URL)})
 	}
 	return v
 }
@@ -86,14 +86,6 @@ func link(u string) string {
 		return ""
 	}
 	return u
-}
-
-func truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s // most fields: no copy
-	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
 }
 
 // Store is the list of recent quotations.
