@@ -24,13 +24,20 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/services/console/internal/clip"
 )
 
 // Window is the longest count: the publisher keeps a day of mentions.
 const Window = 24 * time.Hour
 
 // MaxCandidates bounds the entities ranked at once: the most recently seen.
+// The index keeps no more, so that a flood of distinct entities cannot grow
+// it within the day.
 const MaxCandidates = 5000
+
+// MaxFieldRunes bounds each of an entity's fields, so that a record cannot
+// make an entity (or the board that lists it) large.
+const MaxFieldRunes = 200
 
 // Entity is what the console knows of an entity.
 type Entity struct {
@@ -42,9 +49,9 @@ type Entity struct {
 
 // FromEvent returns the entity of an enriched entity record.
 func FromEvent(e event.EnrichedEntity) Entity {
-	out := Entity{ID: e.EntityID, Name: e.Name, Type: e.Type}
+	out := Entity{ID: clip.Runes(e.EntityID, MaxFieldRunes), Name: clip.Runes(e.Name, MaxFieldRunes), Type: clip.Runes(e.Type, MaxFieldRunes)}
 	if e.WikidataID != nil {
-		out.WikidataID = *e.WikidataID
+		out.WikidataID = clip.Runes(*e.WikidataID, MaxFieldRunes)
 	}
 	return out
 }
@@ -85,11 +92,12 @@ func millis(t time.Time) string                   { return strconv.FormatInt(t.U
 func since(now time.Time, d time.Duration) string { return millis(now.Add(-d)) }
 
 // Add records that the entities were mentioned now, and forgets what was
-// last seen more than a window ago.
+// last seen more than a window ago or before the last MaxCandidates seen.
 func (i *Index) Add(ctx context.Context, entities []Entity, now time.Time) error {
 	if len(entities) == 0 {
 		return nil
 	}
+	var beyond *redis.StringSliceCmd
 	_, err := i.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for _, e := range entities {
 			b, err := json.Marshal(e)
@@ -100,10 +108,31 @@ func (i *Index) Add(ctx context.Context, entities []Entity, now time.Time) error
 			p.ZAdd(ctx, i.seenKey(), redis.Z{Score: float64(now.UnixMilli()), Member: e.ID})
 		}
 		p.ZRemRangeByScore(ctx, i.seenKey(), "-inf", "("+since(now, Window+time.Hour))
+		// The oldest beyond the last MaxCandidates seen: Top never ranks them.
+		beyond = p.ZRange(ctx, i.seenKey(), 0, -MaxCandidates-1)
+		p.ZRemRangeByRank(ctx, i.seenKey(), 0, -MaxCandidates-1)
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("record %d entities: %w", len(entities), err)
+	}
+	return i.forget(ctx, beyond.Val())
+}
+
+// forget deletes the names of entities no longer indexed, rather than
+// leave them to expire a day later.
+func (i *Index) forget(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	_, err := i.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for _, id := range ids {
+			p.Del(ctx, i.entityKey(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("forget %d entities: %w", len(ids), err)
 	}
 	return nil
 }

@@ -1,13 +1,16 @@
 package trending
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
 )
@@ -100,5 +103,49 @@ func TestTop(t *testing.T) {
 	left, err := rdb.ZRange(ctx, prefix+"console:entities", 0, -1).Result()
 	if err != nil || !slices.Equal(left, []string{"Q2"}) {
 		t.Errorf("index after a day: %v, %v", left, err)
+	}
+}
+
+// However many distinct entities arrive within a day, the index keeps the
+// MaxCandidates last seen (all that Top ever ranks) and forgets the names
+// of the others.
+func TestAddKeepsTheLastSeen(t *testing.T) {
+	prefix := kafkatest.Name(t, "console") + ":"
+	rdb := redistest.Connect(t, prefix)
+	idx := New(rdb, prefix)
+	ctx := t.Context()
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	old := []Entity{{ID: "old-1", Name: "Old"}, {ID: "old-2", Name: "Older"}}
+	if err := idx.Add(ctx, old, now.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	fresh := make([]Entity, MaxCandidates)
+	for i := range fresh {
+		fresh[i] = Entity{ID: fmt.Sprint("e", i), Name: fmt.Sprint("Entity ", i)}
+	}
+	if err := idx.Add(ctx, fresh, now); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := rdb.ZCard(ctx, prefix+"console:entities").Result(); err != nil || n != MaxCandidates {
+		t.Errorf("index holds %d entities (%v), want %d", n, err, MaxCandidates)
+	}
+	if n, err := rdb.Exists(ctx, prefix+"console:entity:old-1", prefix+"console:entity:old-2").Result(); err != nil || n != 0 {
+		t.Errorf("%d names of entities no longer indexed are kept (%v)", n, err)
+	}
+	if n, err := rdb.Exists(ctx, prefix+"console:entity:e0").Result(); err != nil || n != 1 {
+		t.Errorf("the name of an indexed entity is gone (%v)", err)
+	}
+}
+
+// A record of any size makes an entity of bounded size.
+func TestFromEventIsBounded(t *testing.T) {
+	huge := strings.Repeat("я", 1<<20)
+	e := FromEvent(event.EnrichedEntity{Entity: event.Entity{EntityID: huge, Name: huge, Type: huge, WikidataID: &huge}})
+	b, err := json.Marshal(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) > 4<<10 {
+		t.Errorf("entity of %d bytes, want at most 4 KiB", len(b))
 	}
 }
