@@ -209,34 +209,51 @@ func top(rows []Row, n int, key, tie func(Row) int64) []*Row {
 	return out[:min(n, len(out))]
 }
 
-// histograms fills each row's hourly counts over the last window.
+// histograms fills each row's hourly counts over the last window, one
+// ZCOUNT an hour: what Redis sends back does not grow with the mentions an
+// entity has. A row on both lists is counted once.
 func (i *Index) histograms(ctx context.Context, rows []*Row, now time.Time) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	cmds := make([]*redis.ZSliceCmd, len(rows))
+	hours := int(Window / time.Hour)
+	cmds := make(map[*Row][]*redis.IntCmd, len(rows))
 	_, err := i.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for k, r := range rows {
-			cmds[k] = p.ZRangeByScoreWithScores(ctx, i.mentionsKey(r.ID), &redis.ZRangeBy{Min: since(now, Window), Max: "+inf"})
+		for _, r := range rows {
+			if cmds[r] != nil {
+				continue
+			}
+			cmds[r] = make([]*redis.IntCmd, hours)
+			for h := range hours {
+				lo, hi := hourBounds(now, hours-1-h)
+				cmds[r][h] = p.ZCount(ctx, i.mentionsKey(r.ID), lo, hi)
+			}
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("read mentions of %d entities: %w", len(rows), err)
+		return fmt.Errorf("count hourly mentions of %d entities: %w", len(cmds), err)
 	}
-	hours := int(Window / time.Hour)
-	for k, r := range rows {
-		if r.Hourly != nil {
-			continue // on both lists
-		}
+	for r, counts := range cmds {
 		r.Hourly = make([]int64, hours)
-		for _, z := range cmds[k].Val() {
-			age := now.Sub(time.UnixMilli(int64(z.Score)))
-			// The day's first instant falls in its first hour, as in
-			// the day's count; a clock a little ahead, in the last.
-			bucket := min(max(hours-1-int(age/time.Hour), 0), hours-1)
-			r.Hourly[bucket]++
+		for h, c := range counts {
+			r.Hourly[h] = c.Val()
 		}
 	}
 	return nil
+}
+
+// hourBounds returns the ZCOUNT range of the mentions made ago hours
+// before now: after the hour's start, up to and with its end. The newest
+// hour has no end (a clock a little ahead counts in it); the oldest
+// includes its start, the window's first instant, as the day's count does.
+func hourBounds(now time.Time, ago int) (lo, hi string) {
+	lo, hi = "("+since(now, time.Duration(ago+1)*time.Hour), since(now, time.Duration(ago)*time.Hour)
+	if ago == 0 {
+		hi = "+inf"
+	}
+	if time.Duration(ago+1)*time.Hour == Window {
+		lo = since(now, Window)
+	}
+	return lo, hi
 }

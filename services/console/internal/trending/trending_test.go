@@ -1,6 +1,7 @@
 package trending
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -147,5 +148,75 @@ func TestFromEventIsBounded(t *testing.T) {
 	}
 	if len(b) > 4<<10 {
 		t.Errorf("entity of %d bytes, want at most 4 KiB", len(b))
+	}
+}
+
+// largestReply records the most elements any one Redis reply carried.
+type largestReply struct{ most int }
+
+func (l *largestReply) DialHook(next redis.DialHook) redis.DialHook { return next }
+
+func (l *largestReply) ProcessHook(next redis.ProcessHook) redis.ProcessHook {
+	return func(ctx context.Context, cmd redis.Cmder) error {
+		err := next(ctx, cmd)
+		l.see(cmd)
+		return err
+	}
+}
+
+func (l *largestReply) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []redis.Cmder) error {
+		err := next(ctx, cmds)
+		for _, cmd := range cmds {
+			l.see(cmd)
+		}
+		return err
+	}
+}
+
+func (l *largestReply) see(cmd redis.Cmder) {
+	switch c := cmd.(type) {
+	case *redis.ZSliceCmd:
+		l.most = max(l.most, len(c.Val()))
+	case *redis.StringSliceCmd:
+		l.most = max(l.most, len(c.Val()))
+	}
+}
+
+// The hourly histogram is counted in Redis: what the console reads for it
+// does not grow with the mentions an entity has.
+func TestHistogramReadsCountsOnly(t *testing.T) {
+	prefix := kafkatest.Name(t, "console") + ":"
+	rdb := redistest.Connect(t, prefix)
+	idx := New(rdb, prefix)
+	ctx := t.Context()
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	if err := idx.Add(ctx, []Entity{{ID: "Q184", Name: "Belarus"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	const mentions = 2400 // 100 in each hour of the day
+	zs := make([]redis.Z, mentions)
+	for k := range zs {
+		zs[k] = redis.Z{Score: float64(now.Add(-time.Duration(k) * 36 * time.Second).UnixMilli()), Member: fmt.Sprint("a", k)}
+	}
+	if err := rdb.ZAdd(ctx, prefix+"trend:Q184", zs...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	replies := &largestReply{}
+	rdb.AddHook(replies)
+	board, err := idx.Top(ctx, 5, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(board.Day) != 1 || board.Day[0].Day != mentions {
+		t.Fatalf("board %+v", names(board.Day))
+	}
+	for h, n := range board.Day[0].Hourly {
+		if n != 100 {
+			t.Errorf("hour %d: %d mentions, want 100", h, n)
+		}
+	}
+	if replies.most > 10 {
+		t.Errorf("a reply carried %d elements: the mentions were read, not counted", replies.most)
 	}
 }
