@@ -16,6 +16,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/stream"
+	"github.com/newswire/newswire/services/console/internal/clip"
 	"github.com/newswire/newswire/services/console/internal/quotes"
 	"github.com/newswire/newswire/services/console/internal/trending"
 )
@@ -24,6 +25,11 @@ import (
 const (
 	EventQuote = "quote" // a quotation view
 )
+
+// MaxLogBytes bounds what is logged of an unreadable record's error, which
+// can quote the record's fields: a hostile record must not make a log line
+// of megabytes.
+const MaxLogBytes = 2 << 10
 
 // QuoteStore keeps the recent quotations.
 type QuoteStore interface {
@@ -90,7 +96,7 @@ func (h *Handler) Handle(ctx context.Context, batch []kafka.Message) (stream.Res
 		}
 		if err != nil {
 			h.unreadable.WithLabelValues(m.Topic).Inc()
-			h.log.Warn("record not shown", zap.Error(err), zap.String(logging.KeyTopic, m.Topic),
+			h.log.Warn("record not shown", zap.String("error", clip.Bytes(err.Error(), MaxLogBytes)), zap.String(logging.KeyTopic, m.Topic),
 				zap.Int(logging.KeyPartition, m.Partition), zap.Int64(logging.KeyOffset, m.Offset))
 		}
 	}

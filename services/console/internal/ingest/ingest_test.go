@@ -1,7 +1,10 @@
 package ingest
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -9,7 +12,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/redis/go-redis/v9"
 	"github.com/segmentio/kafka-go"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
@@ -100,3 +105,67 @@ func TestHandleWithoutRedisShowsNothing(t *testing.T) {
 	default:
 	}
 }
+
+// A hostile record cannot make a large log line: what is logged of its
+// error is cut to MaxLogBytes.
+func TestUnreadableRecordLogIsBounded(t *testing.T) {
+	huge := strings.Repeat("x", 1<<20)
+	q, e := records(t)
+	var quote, entity map[string]any
+	if err := json.Unmarshal(q, &quote); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(e, &entity); err != nil {
+		t.Fatal(err)
+	}
+	quote["attribution"] = huge
+	entity["type"] = huge
+	mentions := make([]map[string]any, 10000)
+	for i := range mentions {
+		mentions[i] = map[string]any{"text": "Lavrov", "in": "footnote"}
+	}
+	entity["mentions"] = mentions
+	tests := []struct {
+		name  string
+		topic string
+		value any
+	}{
+		{"quotation with a huge field", "quotes", quote},
+		{"entity with a huge field and many bad mentions", "entities", entity},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			value, err := json.Marshal(tt.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			core, logs := observer.New(zap.WarnLevel)
+			h := New("quotes", "entities", nopQuotes{}, nopEntities{}, nopLive{}, zap.New(core), prometheus.NewRegistry())
+			if _, err := h.Handle(t.Context(), []kafka.Message{{Topic: tt.topic, Value: value}}); err != nil {
+				t.Fatal(err)
+			}
+			if logs.Len() != 1 {
+				t.Fatalf("%d log entries, want 1", logs.Len())
+			}
+			size := 0
+			for k, v := range logs.All()[0].ContextMap() {
+				size += len(k) + len(fmt.Sprint(v))
+			}
+			if size > 3<<10 {
+				t.Errorf("the log entry's fields hold %d bytes, want at most 3 KiB", size)
+			}
+		})
+	}
+}
+
+type nopQuotes struct{}
+
+func (nopQuotes) Add(context.Context, []quotes.View) error { return nil }
+
+type nopEntities struct{}
+
+func (nopEntities) Add(context.Context, []trending.Entity, time.Time) error { return nil }
+
+type nopLive struct{}
+
+func (nopLive) Publish(string, any) {}
