@@ -31,6 +31,12 @@ const (
 // of megabytes.
 const MaxLogBytes = 2 << 10
 
+// MaxLive bounds the quotations of one batch pushed to the pages: the
+// newest. A consumer catching up hands batches of thousands; pushed whole,
+// they would overflow every page's buffer (live.Buffer) and drop it. All
+// are stored; the list shows the newest (CONSOLE_QUOTES, 100 by default).
+const MaxLive = 100
+
 // QuoteStore keeps the recent quotations.
 type QuoteStore interface {
 	Add(ctx context.Context, views []quotes.View) error
@@ -106,7 +112,8 @@ func (h *Handler) Handle(ctx context.Context, batch []kafka.Message) (stream.Res
 	if err := h.entities.Add(ctx, entities, h.now()); err != nil {
 		return stream.Result{}, err
 	}
-	for _, v := range views {
+	// A batch comes oldest first: the newest are its last.
+	for _, v := range views[max(len(views)-MaxLive, 0):] {
 		h.live.Publish(EventQuote, v)
 	}
 	return stream.Result{}, nil

@@ -169,3 +169,62 @@ func (nopEntities) Add(context.Context, []trending.Entity, time.Time) error { re
 type nopLive struct{}
 
 func (nopLive) Publish(string, any) {}
+
+// A batch of many quotations shows the newest MaxLive live, and no page is
+// dropped for it: every quotation is stored, and a page reloads the list.
+func TestHandleShowsTheNewestLive(t *testing.T) {
+	q, _ := records(t)
+	var quote event.EnrichedQuote
+	if err := json.Unmarshal(q, &quote); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		quotes int
+		first  int // the first shown live
+	}{
+		{1, 0},
+		{MaxLive, 0},
+		{300, 300 - MaxLive},
+		{5000, 5000 - MaxLive},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.quotes, " quotations"), func(t *testing.T) {
+			batch := make([]kafka.Message, tt.quotes)
+			for i := range batch {
+				quote.ID = fmt.Sprint("q", i)
+				b, err := json.Marshal(quote)
+				if err != nil {
+					t.Fatal(err)
+				}
+				batch[i] = kafka.Message{Topic: "quotes", Value: b}
+			}
+			log := zaptest.NewLogger(t)
+			hub := live.NewHub(log, prometheus.NewRegistry())
+			page := hub.Subscribe()
+			stored := &countQuotes{}
+			h := New("quotes", "entities", stored, nopEntities{}, hub, log, prometheus.NewRegistry())
+			if _, err := h.Handle(t.Context(), batch); err != nil {
+				t.Fatal(err)
+			}
+			if stored.n != tt.quotes {
+				t.Errorf("%d quotations stored, want %d", stored.n, tt.quotes)
+			}
+			if want := tt.quotes - tt.first; len(page.C) != want {
+				t.Fatalf("%d quotations shown live, want %d", len(page.C), want)
+			}
+			for i := tt.first; i < tt.quotes; i++ {
+				var v quotes.View
+				if err := json.Unmarshal((<-page.C).Data, &v); err != nil || v.ID != fmt.Sprint("q", i) {
+					t.Fatalf("live quotation %q (%v), want q%d", v.ID, err, i)
+				}
+			}
+		})
+	}
+}
+
+type countQuotes struct{ n int }
+
+func (c *countQuotes) Add(_ context.Context, views []quotes.View) error {
+	c.n += len(views)
+	return nil
+}
