@@ -62,11 +62,25 @@ type Server struct {
 	opts     Options
 	log      *zap.Logger
 	now      func() time.Time
+
+	writeTimeout    time.Duration
+	shutdownTimeout time.Duration
 }
+
+// WriteTimeout bounds the writing of a response, so that a client that
+// does not read cannot hold a connection, and the goroutine serving it,
+// for ever. The event stream extends its own deadline as it goes
+// (live.Hub.ServeHTTP).
+const WriteTimeout = 15 * time.Second
+
+// ShutdownTimeout bounds how long shutting down waits for the responses in
+// flight; the connections still open then are closed.
+const ShutdownTimeout = 5 * time.Second
 
 // New returns a server.
 func New(q RecentQuotes, t Trending, f feedhealth.Lister, live Live, opts Options, log *zap.Logger) *Server {
-	return &Server{quotes: q, trending: t, feeds: f, live: live, opts: opts, log: log, now: time.Now}
+	return &Server{quotes: q, trending: t, feeds: f, live: live, opts: opts, log: log, now: time.Now,
+		writeTimeout: WriteTimeout, shutdownTimeout: ShutdownTimeout}
 }
 
 // Handler returns the console's routes.
@@ -167,9 +181,10 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       10 * time.Second,
-		// No WriteTimeout: event streams last; they set their own deadlines.
-		IdleTimeout: time.Minute,
-		BaseContext: func(net.Listener) context.Context { return streams },
+		// Event streams last: they extend their own deadline.
+		WriteTimeout: s.writeTimeout,
+		IdleTimeout:  time.Minute,
+		BaseContext:  func(net.Listener) context.Context { return streams },
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -180,10 +195,14 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	endStreams()
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down console: %w", err)
+		// Clients that hold their responses must not hold up the exit.
+		s.log.Warn("console connections closed at the shutdown deadline", zap.Error(err))
+		if err := srv.Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			return fmt.Errorf("close console connections: %w", err)
+		}
 	}
 	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve console: %w", err)

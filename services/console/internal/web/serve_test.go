@@ -1,0 +1,153 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/newswire/newswire/services/console/internal/live"
+	"github.com/newswire/newswire/services/console/internal/quotes"
+	"github.com/newswire/newswire/services/console/internal/trending"
+)
+
+// hugeQuotes answers with a list far larger than the sockets' buffers, so
+// that a client that does not read stalls the response.
+type hugeQuotes struct{}
+
+const hugeSize = 64 << 20
+
+func (hugeQuotes) Recent(context.Context, int) ([]quotes.View, error) {
+	return []quotes.View{{ID: "q", Text: strings.Repeat("x", hugeSize)}}, nil
+}
+
+type noTrending struct{}
+
+func (noTrending) Top(context.Context, int, time.Time) (trending.Board, error) {
+	return trending.Board{}, nil
+}
+
+// serveHuge serves a console whose quotations are huge until the test
+// ends or stop is called; stop returns what Serve returned.
+func serveHuge(tb testing.TB, writeTimeout, shutdownTimeout time.Duration) (addr string, hub *live.Hub, stop func() error) {
+	tb.Helper()
+	// The handler of a client cut off may log after the test ends, which
+	// zaptest forbids.
+	log := zap.NewNop()
+	hub = live.NewHub(log, prometheus.NewRegistry())
+	srv := New(hugeQuotes{}, noTrending{}, nil, hub, Options{Quotes: 10, Top: 5, Refresh: time.Minute}, log)
+	srv.writeTimeout, srv.shutdownTimeout = writeTimeout, shutdownTimeout
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	stopped := false
+	stop = func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(10 * time.Second):
+			return errors.New("Serve did not return within 10s of the shutdown")
+		}
+	}
+	tb.Cleanup(func() { _ = stop() })
+	return ln.Addr().String(), hub, stop
+}
+
+// stalledRequest asks for the quotations and reads nothing.
+func stalledRequest(tb testing.TB, addr string) net.Conn {
+	tb.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = conn.Close() })
+	if _, err := fmt.Fprintf(conn, "GET /api/quotes HTTP/1.1\r\nHost: console\r\n\r\n"); err != nil {
+		tb.Fatal(err)
+	}
+	return conn
+}
+
+// readCut reads conn until the server closes it, and fails unless it does
+// so within d, before the whole response was sent.
+func readCut(tb testing.TB, conn net.Conn, d time.Duration) {
+	tb.Helper()
+	_ = conn.SetReadDeadline(time.Now().Add(d))
+	n, err := io.Copy(io.Discard, conn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		tb.Fatalf("the connection is still open after %s (%d bytes read)", d, n)
+	}
+	if n >= hugeSize {
+		tb.Errorf("the whole response (%d bytes) was sent to a client that stalled", n)
+	}
+}
+
+// A client that does not read its response cannot hold the connection,
+// and the goroutine serving it, beyond the write deadline.
+func TestStalledClientIsCutOff(t *testing.T) {
+	addr, _, _ := serveHuge(t, 300*time.Millisecond, time.Second)
+	conn := stalledRequest(t, addr)
+	time.Sleep(time.Second) // the client stalls past the write deadline
+	readCut(t, conn, 10*time.Second)
+}
+
+// The event stream outlives the write deadline of the other responses: it
+// extends its own as it goes.
+func TestEventStreamOutlivesWriteTimeout(t *testing.T) {
+	addr, hub, _ := serveHuge(t, 300*time.Millisecond, time.Second)
+	resp, err := http.Get("http://" + addr + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := bufio.NewReader(resp.Body)
+	if line, err := r.ReadString('\n'); err != nil || line != "retry: 2000\n" {
+		t.Fatalf("stream starts with %q (%v)", line, err)
+	}
+	time.Sleep(time.Second) // past the server's write deadline
+	hub.Publish("quote", map[string]string{"id": "q1"})
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("the stream ended past the write deadline: %v", err)
+		}
+		if line == "event: quote\n" {
+			return
+		}
+	}
+}
+
+// Shutting down does not wait on a client that holds its response: after
+// the shutdown deadline its connection is closed and Serve returns.
+func TestShutdownClosesHangingClients(t *testing.T) {
+	addr, _, stop := serveHuge(t, time.Minute, 300*time.Millisecond)
+	conn := stalledRequest(t, addr)
+	// The response has started before the shutdown.
+	if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := stop(); err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	t.Logf("shut down in %s with a client hanging", time.Since(start).Round(time.Millisecond))
+	readCut(t, conn, 2*time.Second)
+}
