@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // chromium returns the browser the test drives: CHROMIUM, else Debian's
@@ -140,4 +142,28 @@ func TestBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// A page refused for want of room (503) connects again, after a while, on
+// its own: EventSource gives up after an HTTP error, the page does not.
+func TestBrowserReconnectsWhenRefused(t *testing.T) {
+	c := startConsole(t, map[string]string{"CONSOLE_VIEWERS": "1"})
+	// Another page holds the only place.
+	held, err := http.Get(c.url + "/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Body.Close()
+	if held.StatusCode != http.StatusOK {
+		t.Fatalf("the first page: %s", held.Status)
+	}
+	tab := browse(t)
+	if err := chromedp.Do(tab, chromedp.Navigate(c.url)); err != nil {
+		t.Fatal(err)
+	}
+	testwait.For(t, 10*time.Second, "the page is refused and counted", func() bool {
+		return c.metric(t, "newswire_console_viewers_refused_total") >= 1
+	})
+	held.Body.Close()
+	waitJS(t, tab, "the refused page connects once there is room", `document.getElementById("status").dataset.state === "live"`, 20*time.Second)
 }

@@ -34,16 +34,18 @@ const service = "console"
 // settings are the console's own variables, beside config.Common.
 type settings struct {
 	config.Common
-	Addr  string
-	Group string
-	Web   web.Options
+	Addr    string
+	Group   string
+	Viewers int // pages following the live stream at once
+	Web     web.Options
 }
 
 func readSettings(e *config.Env) (settings, error) {
 	s := settings{
-		Common: config.ReadCommon(e, service),
-		Addr:   e.String("CONSOLE_ADDR", ":8090"),
-		Group:  e.String("CONSOLE_GROUP", "newswire-console"),
+		Common:  config.ReadCommon(e, service),
+		Addr:    e.String("CONSOLE_ADDR", ":8090"),
+		Group:   e.String("CONSOLE_GROUP", "newswire-console"),
+		Viewers: e.Int("CONSOLE_VIEWERS", live.MaxViewers, 1, 100000),
 		Web: web.Options{
 			Quotes:  e.Int("CONSOLE_QUOTES", 100, 1, 1000),
 			Top:     e.Int("CONSOLE_TOP", 12, 1, 100),
@@ -86,7 +88,7 @@ func serve(ctx context.Context, s settings, ln net.Listener, log *zap.Logger) er
 	}
 
 	adm := admin.New(s.HTTPAddr, log)
-	hub := live.NewHub(log, adm.Registry())
+	hub := live.NewHub(s.Viewers, log, adm.Registry())
 	recent := quotes.New(rdb, s.Redis.KeyPrefix, s.Web.Quotes)
 	index := trending.New(rdb, s.Redis.KeyPrefix)
 	handler := ingest.New(s.Topics.EnrichedQuotes, s.Topics.EnrichedEntities, recent, index, hub, log, adm.Registry())

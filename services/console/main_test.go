@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/metricstext"
 	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/stream"
 	"github.com/newswire/newswire/pkg/testnet"
@@ -28,7 +30,7 @@ func TestReadSettings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	if s.Addr != ":8090" || s.Group != "newswire-console" || s.Web.Quotes != 100 || s.Web.Top != 12 || s.Web.Refresh != 3*time.Second {
+	if s.Addr != ":8090" || s.Group != "newswire-console" || s.Web.Quotes != 100 || s.Viewers != 1000 || s.Web.Top != 12 || s.Web.Refresh != 3*time.Second {
 		t.Errorf("defaults: %+v", s)
 	}
 	tests := []struct {
@@ -40,6 +42,7 @@ func TestReadSettings(t *testing.T) {
 		{"same port as admin", map[string]string{"CONSOLE_ADDR": ":9000", "HTTP_ADDR": ":9000"}, "CONSOLE_ADDR"},
 		{"too many quotations", map[string]string{"CONSOLE_QUOTES": "5000"}, "CONSOLE_QUOTES"},
 		{"refresh", map[string]string{"CONSOLE_REFRESH": "fast"}, "CONSOLE_REFRESH"},
+		{"no viewers", map[string]string{"CONSOLE_VIEWERS": "0"}, "CONSOLE_VIEWERS"},
 		{"common", map[string]string{"KAFKA_BROKERS": "nowhere"}, "KAFKA_BROKERS"},
 	}
 	for _, tt := range tests {
@@ -63,13 +66,14 @@ type console struct {
 	stop    func() error
 }
 
-func startConsole(tb testing.TB) *console {
+// startConsole starts a console; env adds to or overrides its variables.
+func startConsole(tb testing.TB, env ...map[string]string) *console {
 	tb.Helper()
 	cluster := kafkatest.Start(tb)
 	prefix := kafkatest.Name(tb, "console") + ":"
 	rdb := redistest.Connect(tb, prefix)
 	admin := testnet.FreeAddr(tb)
-	env := map[string]string{
+	vars := map[string]string{
 		"KAFKA_BROKERS":    strings.Join(cluster.Brokers(), ","),
 		"REDIS_ADDR":       redistest.Addr(),
 		"REDIS_KEY_PREFIX": prefix,
@@ -81,7 +85,10 @@ func startConsole(tb testing.TB) *console {
 		// Short sessions, as kafkatest's broker allows, so the group forms fast.
 		"KAFKA_SESSION_TIMEOUT": "6s",
 	}
-	s, err := readSettings(config.FromMap(env))
+	for _, e := range env {
+		maps.Copy(vars, e)
+	}
+	s, err := readSettings(config.FromMap(vars))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -258,4 +265,14 @@ func TestConsumesAndServes(t *testing.T) {
 	if err := c.stop(); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
+}
+
+// metric returns the value of a metric on the admin server.
+func (c *console) metric(tb testing.TB, name string) float64 {
+	tb.Helper()
+	samples, err := metricstext.Scrape(tb.Context(), "http://"+c.admin+"/metrics")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return metricstext.Sum(samples, name)
 }

@@ -48,7 +48,7 @@ func TestHandle(t *testing.T) {
 	prefix := kafkatest.Name(t, "console") + ":"
 	rdb := redistest.Connect(t, prefix)
 	log := zaptest.NewLogger(t)
-	hub := live.NewHub(log, prometheus.NewRegistry())
+	hub := live.NewHub(live.MaxViewers, log, prometheus.NewRegistry())
 	page := hub.Subscribe()
 	recent := quotes.New(rdb, prefix, 10)
 	index := trending.New(rdb, prefix)
@@ -92,7 +92,7 @@ func TestHandleWithoutRedisShowsNothing(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
 	log := zaptest.NewLogger(t)
-	hub := live.NewHub(log, prometheus.NewRegistry())
+	hub := live.NewHub(live.MaxViewers, log, prometheus.NewRegistry())
 	page := hub.Subscribe()
 	h := New("quotes", "entities", quotes.New(rdb, "x:", 10), trending.New(rdb, "x:"), hub, log, prometheus.NewRegistry())
 	q, _ := records(t)
@@ -199,7 +199,7 @@ func TestHandleShowsTheNewestLive(t *testing.T) {
 				batch[i] = kafka.Message{Topic: "quotes", Value: b}
 			}
 			log := zaptest.NewLogger(t)
-			hub := live.NewHub(log, prometheus.NewRegistry())
+			hub := live.NewHub(live.MaxViewers, log, prometheus.NewRegistry())
 			page := hub.Subscribe()
 			stored := &countQuotes{}
 			h := New("quotes", "entities", stored, nopEntities{}, hub, log, prometheus.NewRegistry())

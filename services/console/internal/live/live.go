@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -27,11 +28,21 @@ type Event struct {
 // Buffer is how many events a page may fall behind before it is dropped.
 const Buffer = 256
 
+// MaxViewers is the default bound on the pages following the stream at
+// once: each holds a connection, a goroutine and a buffer.
+const MaxViewers = 1000
+
+// RetryAfter is what a page refused for want of room is told to wait, in
+// seconds (the page adds jitter of its own).
+const RetryAfter = 10
+
 // Hub fans events out to subscribers.
 type Hub struct {
-	log     *zap.Logger
-	viewers prometheus.Gauge
-	dropped prometheus.Counter
+	log        *zap.Logger
+	maxViewers int
+	viewers    prometheus.Gauge
+	dropped    prometheus.Counter
+	refused    prometheus.Counter
 
 	mu   sync.Mutex
 	subs map[*Sub]struct{}
@@ -44,10 +55,12 @@ type Sub struct {
 	gone chan struct{} // closed when the hub dropped the subscriber
 }
 
-// NewHub returns a hub that registers its metrics with reg.
-func NewHub(log *zap.Logger, reg prometheus.Registerer) *Hub {
+// NewHub returns a hub that streams to at most maxViewers pages at once
+// and registers its metrics with reg.
+func NewHub(maxViewers int, log *zap.Logger, reg prometheus.Registerer) *Hub {
 	h := &Hub{
-		log: log,
+		log:        log,
+		maxViewers: maxViewers,
 		viewers: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "newswire_console_viewers",
 			Help: "Pages connected to the live stream.",
@@ -56,18 +69,37 @@ func NewHub(log *zap.Logger, reg prometheus.Registerer) *Hub {
 			Name: "newswire_console_viewers_dropped_total",
 			Help: "Pages disconnected because they fell behind the live stream (their browser reconnects).",
 		}),
+		refused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newswire_console_viewers_refused_total",
+			Help: "Pages refused the live stream (503) because the most it serves at once were connected (their browser retries).",
+		}),
 		subs: map[*Sub]struct{}{},
 	}
-	reg.MustRegister(h.viewers, h.dropped)
+	reg.MustRegister(h.viewers, h.dropped, h.refused)
 	return h
 }
 
 // Subscribe adds a subscriber; Unsubscribe removes it.
 func (h *Hub) Subscribe() *Sub {
-	s := &Sub{C: make(chan Event, Buffer), gone: make(chan struct{})}
 	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.add()
+}
+
+// join adds a page as a subscriber, unless maxViewers are subscribed.
+func (h *Hub) join() (*Sub, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.subs) >= h.maxViewers {
+		return nil, false
+	}
+	return h.add(), true
+}
+
+// add adds a subscriber; h.mu is held.
+func (h *Hub) add() *Sub {
+	s := &Sub{C: make(chan Event, Buffer), gone: make(chan struct{})}
 	h.subs[s] = struct{}{}
-	h.mu.Unlock()
 	h.viewers.Inc()
 	return s
 }
@@ -113,14 +145,21 @@ const Heartbeat = 15 * time.Second
 const WriteTimeout = 10 * time.Second
 
 // ServeHTTP streams events to one page until it leaves, the hub drops it
-// or the server shuts down (the request's context ends).
+// or the server shuts down (the request's context ends). Beyond maxViewers
+// pages it answers 503 with a Retry-After.
 func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s, ok := h.join()
+	if !ok {
+		h.refused.Inc()
+		w.Header().Set("Retry-After", strconv.Itoa(RetryAfter))
+		http.Error(w, "too many pages follow the live stream; try again later", http.StatusServiceUnavailable)
+		return
+	}
+	defer h.Unsubscribe(s)
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
-	s := h.Subscribe()
-	defer h.Unsubscribe(s)
 	// A page whose connection stalls is let go rather than waited on.
 	_ = rc.SetWriteDeadline(time.Now().Add(WriteTimeout))
 	// The page reconnects two seconds after a drop.

@@ -12,10 +12,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zaptest"
+
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 func TestHubFansOutAndDropsTheSlow(t *testing.T) {
-	h := NewHub(zaptest.NewLogger(t), prometheus.NewRegistry())
+	h := NewHub(MaxViewers, zaptest.NewLogger(t), prometheus.NewRegistry())
 	fast, slow := h.Subscribe(), h.Subscribe()
 	if n := testutil.ToFloat64(h.viewers); n != 2 {
 		t.Fatalf("viewers = %v", n)
@@ -44,7 +46,7 @@ func TestHubFansOutAndDropsTheSlow(t *testing.T) {
 }
 
 func TestServeHTTPStreamsEvents(t *testing.T) {
-	h := NewHub(zaptest.NewLogger(t), prometheus.NewRegistry())
+	h := NewHub(MaxViewers, zaptest.NewLogger(t), prometheus.NewRegistry())
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	ctx, cancel := context.WithCancel(t.Context())
@@ -90,5 +92,45 @@ func TestServeHTTPStreamsEvents(t *testing.T) {
 	}
 	if strings.Contains(resp.Header.Get("Cache-Control"), "max-age") {
 		t.Error("the stream may be cached")
+	}
+}
+
+// Beyond maxViewers pages, a page is refused with 503 and a Retry-After,
+// and counted; a place freed is taken again.
+func TestServeHTTPRefusesBeyondTheLimit(t *testing.T) {
+	const most = 2
+	h := NewHub(most, zaptest.NewLogger(t), prometheus.NewRegistry())
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	open := func() *http.Response {
+		t.Helper()
+		resp, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		return resp
+	}
+	var streams []*http.Response
+	for range most {
+		resp := open()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("page %d of %d: %s", len(streams)+1, most, resp.Status)
+		}
+		streams = append(streams, resp)
+	}
+	refused := open()
+	if refused.StatusCode != http.StatusServiceUnavailable || refused.Header.Get("Retry-After") == "" {
+		t.Fatalf("page beyond the limit: %s, Retry-After %q", refused.Status, refused.Header.Get("Retry-After"))
+	}
+	if n := testutil.ToFloat64(h.refused); n != 1 {
+		t.Errorf("refused = %v, want 1", n)
+	}
+	streams[0].Body.Close()
+	testwait.For(t, 5*time.Second, "the page that left frees its place", func() bool {
+		return testutil.ToFloat64(h.viewers) == most-1
+	})
+	if resp := open(); resp.StatusCode != http.StatusOK {
+		t.Errorf("page after one left: %s", resp.Status)
 	}
 }

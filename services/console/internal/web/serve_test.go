@@ -44,7 +44,7 @@ func serveHuge(tb testing.TB, writeTimeout, shutdownTimeout time.Duration) (addr
 	// The handler of a client cut off may log after the test ends, which
 	// zaptest forbids.
 	log := zap.NewNop()
-	hub = live.NewHub(log, prometheus.NewRegistry())
+	hub = live.NewHub(live.MaxViewers, log, prometheus.NewRegistry())
 	srv := New(hugeQuotes{}, noTrending{}, nil, hub, Options{Quotes: 10, Top: 5, Refresh: time.Minute}, log)
 	srv.writeTimeout, srv.shutdownTimeout = writeTimeout, shutdownTimeout
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -46,7 +46,7 @@ func newFixture(tb testing.TB) *fixture {
 	rdb := redistest.Connect(tb, prefix)
 	ctx := tb.Context()
 	log := zaptest.NewLogger(tb)
-	hub := live.NewHub(log, prometheus.NewRegistry())
+	hub := live.NewHub(live.MaxViewers, log, prometheus.NewRegistry())
 	recent := quotes.New(rdb, prefix, 10)
 	index := trending.New(rdb, prefix)
 	store := feedstate.New(rdb, prefix)
@@ -142,7 +142,7 @@ func TestAPIWithoutRedis(t *testing.T) {
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 100 * time.Millisecond})
 	t.Cleanup(func() { _ = rdb.Close() })
 	log := zaptest.NewLogger(t)
-	srv := New(quotes.New(rdb, "x:", 10), trending.New(rdb, "x:"), feedstate.New(rdb, "x:"), live.NewHub(log, prometheus.NewRegistry()), Options{Quotes: 10, Top: 5, Refresh: time.Second}, log)
+	srv := New(quotes.New(rdb, "x:", 10), trending.New(rdb, "x:"), feedstate.New(rdb, "x:"), live.NewHub(live.MaxViewers, log, prometheus.NewRegistry()), Options{Quotes: 10, Top: 5, Refresh: time.Second}, log)
 	for _, path := range []string{"/api/quotes", "/api/trending", "/api/feeds"} {
 		if rec := get(t, srv.Handler(), path); rec.Code != http.StatusServiceUnavailable {
 			t.Errorf("GET %s with Redis down: %d", path, rec.Code)

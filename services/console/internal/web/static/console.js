@@ -227,14 +227,32 @@
     s.textContent = text;
   }
 
+  // EventSource reconnects on its own when a stream ends or the network
+  // fails, but gives up after an HTTP error: the console answers 503 when
+  // it follows as many pages as it may. Then the page waits, longer each
+  // time and with jitter, so that refused pages do not all come back at
+  // once, and connects again.
+  let retries = 0;
+
   function connect() {
     const events = new EventSource("/events");
     events.addEventListener("open", () => {
+      retries = 0;
       setStatus("live", "live");
       // Loaded once connected, so nothing that came in between is missed.
       reload();
     });
-    events.addEventListener("error", () => setStatus("connecting", "reconnecting…"));
+    events.addEventListener("error", () => {
+      if (events.readyState !== EventSource.CLOSED) {
+        setStatus("connecting", "reconnecting…");
+        return;
+      }
+      events.close();
+      const delay = Math.min(2000 * 2 ** retries, 60000) * (0.5 + Math.random());
+      retries++;
+      setStatus("connecting", `reconnecting in ${Math.ceil(delay / 1000)} s…`);
+      setTimeout(connect, delay);
+    });
     events.addEventListener("quote", (e) => addQuote(JSON.parse(e.data), true));
     events.addEventListener("trending", (e) => setBoard(JSON.parse(e.data)));
     events.addEventListener("feeds", (e) => setFeeds(JSON.parse(e.data)));
