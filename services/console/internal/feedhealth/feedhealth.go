@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/pkg/feedstate"
+	"github.com/newswire/newswire/services/console/internal/clip"
 )
 
 // States of a feed.
@@ -17,6 +18,10 @@ const (
 	Failing = "failing" // the last poll failed
 	Pending = "pending" // not polled yet
 )
+
+// MaxErrorBytes bounds the last error a row shows: it can quote what the
+// feed's server sent, and every page is sent every row.
+const MaxErrorBytes = 1000
 
 // Feed is one row of the health table: the fetcher's summary of the feed
 // (as GET /feeds on its admin server gives it), its state, and its rate.
@@ -70,6 +75,7 @@ func Read(ctx context.Context, l Lister) (Report, error) {
 // From makes the row of one feed.
 func From(f feedstate.Feed) Feed {
 	v := Feed{Summary: f.Summarize()}
+	v.LastError = clip.Bytes(v.LastError, MaxErrorBytes)
 	switch {
 	case f.Failures > 0:
 		v.State = Failing

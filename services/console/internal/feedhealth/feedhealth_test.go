@@ -2,6 +2,7 @@ package feedhealth
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,5 +50,26 @@ func TestRead(t *testing.T) {
 	cancel()
 	if _, err := Read(cancelled, store); err == nil {
 		t.Error("Read with Redis out of reach succeeded")
+	}
+}
+
+// A feed's last error can quote what its server sent (a redirect's
+// address, say): the row keeps a bounded part of it, which the refresh loop
+// pushes to every page.
+func TestFromBoundsTheError(t *testing.T) {
+	tests := []struct {
+		name, err string
+		want      int // bytes at most
+	}{
+		{"short", "fetch feed: HTTP status 503", len("fetch feed: HTTP status 503")},
+		{"huge", `fetch feed: Get "https://evil.example/` + strings.Repeat("a", 1<<20) + `": stopped after 10 redirects`, MaxErrorBytes + len("…")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := From(feedstate.Feed{URL: "https://a.example/rss", LastStatus: "error", LastError: tt.err, Failures: 1})
+			if len(got.LastError) > tt.want || got.LastError == "" {
+				t.Errorf("last error of %d bytes, want 1 to %d", len(got.LastError), tt.want)
+			}
+		})
 	}
 }
