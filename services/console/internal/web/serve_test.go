@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/newswire/newswire/services/console/internal/live"
 	"github.com/newswire/newswire/services/console/internal/quotes"
@@ -150,4 +152,58 @@ func TestShutdownClosesHangingClients(t *testing.T) {
 	}
 	t.Logf("shut down in %s with a client hanging", time.Since(start).Round(time.Millisecond))
 	readCut(t, conn, 2*time.Second)
+}
+
+// blockingTrending holds every board read until release is closed.
+type blockingTrending struct {
+	inside  chan struct{}
+	release chan struct{}
+}
+
+func (b blockingTrending) Top(ctx context.Context, _ int, now time.Time) (trending.Board, error) {
+	b.inside <- struct{}{}
+	<-b.release
+	return trending.Board{At: now}, nil
+}
+
+// However many clients ask at once, at most MaxAPIRequests reads of Redis
+// run; the others are answered 503 at once, and served again once the
+// reads in flight end.
+func TestAPIRequestsAreBounded(t *testing.T) {
+	b := blockingTrending{inside: make(chan struct{}, MaxAPIRequests+1), release: make(chan struct{})}
+	log := zaptest.NewLogger(t)
+	srv := New(hugeQuotes{}, b, nil, live.NewHub(live.MaxViewers, log, prometheus.NewRegistry()), Options{Quotes: 10, Top: 5, Refresh: time.Minute}, log)
+	h := srv.Handler()
+	codes := make(chan int, MaxAPIRequests)
+	for range MaxAPIRequests {
+		go func() { codes <- get(t, h, "/api/trending").Code }()
+	}
+	for range MaxAPIRequests {
+		select {
+		case <-b.inside:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the requests within the bound did not all start")
+		}
+	}
+	extra := make(chan *httptest.ResponseRecorder, 1)
+	go func() { extra <- get(t, h, "/api/trending") }()
+	select {
+	case rec := <-extra:
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("the request beyond the bound: %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+		}
+	case <-b.inside:
+		t.Error("the request beyond the bound read Redis too")
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request beyond the bound waited")
+	}
+	close(b.release)
+	for range MaxAPIRequests {
+		if code := <-codes; code != http.StatusOK {
+			t.Errorf("a request within the bound: %d", code)
+		}
+	}
+	if rec := get(t, h, "/api/trending"); rec.Code != http.StatusOK {
+		t.Errorf("a request after the others ended: %d", rec.Code)
+	}
 }

@@ -65,6 +65,7 @@ type Server struct {
 
 	writeTimeout    time.Duration
 	shutdownTimeout time.Duration
+	apiSlots        chan struct{} // one per API request in flight
 }
 
 // WriteTimeout bounds the writing of a response, so that a client that
@@ -77,10 +78,15 @@ const WriteTimeout = 15 * time.Second
 // flight; the connections still open then are closed.
 const ShutdownTimeout = 5 * time.Second
 
+// MaxAPIRequests bounds the API requests served at once: each reads Redis
+// (a board ranks up to trending.MaxCandidates entities), and a flood of
+// them must not take every core. More are answered 503 at once.
+const MaxAPIRequests = 64
+
 // New returns a server.
 func New(q RecentQuotes, t Trending, f feedhealth.Lister, live Live, opts Options, log *zap.Logger) *Server {
 	return &Server{quotes: q, trending: t, feeds: f, live: live, opts: opts, log: log, now: time.Now,
-		writeTimeout: WriteTimeout, shutdownTimeout: ShutdownTimeout}
+		writeTimeout: WriteTimeout, shutdownTimeout: ShutdownTimeout, apiSlots: make(chan struct{}, MaxAPIRequests)}
 }
 
 // Handler returns the console's routes.
@@ -117,9 +123,18 @@ func secure(next http.Handler) http.Handler {
 	})
 }
 
-// api serves what read returns as JSON, or 503 with the error.
+// api serves what read returns as JSON, or 503 with the error, or 503
+// with a Retry-After when MaxAPIRequests are in flight already.
 func (s *Server) api(read func(ctx context.Context) (any, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.apiSlots <- struct{}{}:
+			defer func() { <-s.apiSlots }()
+		default:
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "the console is busy; try again later", http.StatusServiceUnavailable)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 		defer cancel()
 		v, err := read(ctx)

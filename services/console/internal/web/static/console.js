@@ -218,8 +218,16 @@
     if (t.status === "fulfilled") setBoard(t.value);
     if (f.status === "fulfilled") setFeeds(f.value);
     const failed = [q, t, f].filter((p) => p.status === "rejected");
-    if (failed.length) setStatus("down", "some state could not be loaded: " + failed.map((p) => p.reason.message).join("; "));
+    if (failed.length) {
+      setStatus("down", "some state could not be loaded: " + failed.map((p) => p.reason.message).join("; "));
+      // Redis down, or the console busy (503): try again in a while.
+      clearTimeout(reloadTimer);
+      reloadTimer = setTimeout(reload, 2000 + Math.random() * 3000);
+    } else if ($("status").dataset.state === "down") {
+      setStatus("live", "live"); // only a load sets "down": the stream is still live
+    }
   }
+  let reloadTimer;
 
   function setStatus(kind, text) {
     const s = $("status");
