@@ -25,6 +25,16 @@ func mention(tb testing.TB, rdb *redis.Client, prefix, entity, article string, a
 	}
 }
 
+var testNow = time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+
+// newIndex returns an index on the test Redis under a prefix of its own.
+func newIndex(tb testing.TB) (*Index, *redis.Client, string) {
+	tb.Helper()
+	prefix := kafkatest.Name(tb, "console") + ":"
+	rdb := redistest.Connect(tb, prefix)
+	return New(rdb, prefix), rdb, prefix
+}
+
 func names(rows []Row) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
@@ -34,11 +44,9 @@ func names(rows []Row) []string {
 }
 
 func TestTop(t *testing.T) {
-	prefix := kafkatest.Name(t, "console") + ":"
-	rdb := redistest.Connect(t, prefix)
-	idx := New(rdb, prefix)
+	idx, rdb, prefix := newIndex(t)
 	ctx := t.Context()
-	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	now := testNow
 
 	board, err := idx.Top(ctx, 5, now)
 	if err != nil || len(board.Hour) != 0 || len(board.Day) != 0 {
@@ -111,11 +119,9 @@ func TestTop(t *testing.T) {
 // MaxCandidates last seen (all that Top ever ranks) and forgets the names
 // of the others.
 func TestAddKeepsTheLastSeen(t *testing.T) {
-	prefix := kafkatest.Name(t, "console") + ":"
-	rdb := redistest.Connect(t, prefix)
-	idx := New(rdb, prefix)
+	idx, rdb, prefix := newIndex(t)
 	ctx := t.Context()
-	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	now := testNow
 	old := []Entity{{ID: "old-1", Name: "Old"}, {ID: "old-2", Name: "Older"}}
 	if err := idx.Add(ctx, old, now.Add(-time.Minute)); err != nil {
 		t.Fatal(err)
@@ -186,11 +192,9 @@ func (l *largestReply) see(cmd redis.Cmder) {
 // The hourly histogram is counted in Redis: what the console reads for it
 // does not grow with the mentions an entity has.
 func TestHistogramReadsCountsOnly(t *testing.T) {
-	prefix := kafkatest.Name(t, "console") + ":"
-	rdb := redistest.Connect(t, prefix)
-	idx := New(rdb, prefix)
+	idx, rdb, prefix := newIndex(t)
 	ctx := t.Context()
-	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	now := testNow
 	if err := idx.Add(ctx, []Entity{{ID: "Q184", Name: "Belarus"}}, now); err != nil {
 		t.Fatal(err)
 	}
