@@ -5,6 +5,16 @@ package textcut
 
 import "unicode/utf8"
 
+// Runes returns s cut to at most n runes (n ≥ 1), the last of them "…"
+// when s was cut.
+func Runes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s // most strings: no copy
+	}
+	r := []rune(s)
+	return string(r[:max(n-1, 0)]) + "…"
+}
+
 // Bytes returns the longest start of s of at most n bytes that does not
 // split a UTF-8 sequence; nothing when n is negative.
 func Bytes(s string, n int) string {

@@ -8,6 +8,28 @@ import (
 	"github.com/newswire/newswire/pkg/textcut"
 )
 
+func TestRunes(t *testing.T) {
+	tests := []struct {
+		name, s string
+		n       int
+		want    string
+	}{
+		{"short", "abc", 5, "abc"},
+		{"exact", "abcde", 5, "abcde"},
+		{"long", "abcdef", 5, "abcd…"},
+		{"multibyte", "яяяя", 3, "яя…"},
+		{"one", "яяяя", 1, "…"},
+		{"empty", "", 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := textcut.Runes(tt.s, tt.n); got != tt.want {
+				t.Errorf("Runes(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+			}
+		})
+	}
+}
+
 func TestBytes(t *testing.T) {
 	tests := []struct {
 		name, s    string

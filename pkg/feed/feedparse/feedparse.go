@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/rss"
@@ -24,7 +23,7 @@ import (
 // Limits keep one hostile feed from costing more than its share.
 const (
 	MaxItems      = 1000
-	MaxTitleRunes = 1000
+	MaxTitleRunes = 1000 // a longer title is cut, "…" its last rune
 	// MaxBodyBytes bounds an item's body, its summary and the text of its
 	// article page, each.
 	MaxBodyBytes = 512 << 10
@@ -111,7 +110,7 @@ func convert(it *gofeed.Item) (Item, bool) {
 	item := Item{
 		GUID:    strings.TrimSpace(it.GUID),
 		Link:    link(it),
-		Title:   truncateRunes(htmltext.Line(it.Title), MaxTitleRunes),
+		Title:   textcut.Runes(htmltext.Line(it.Title), MaxTitleRunes),
 		Summary: textcut.Bytes(htmltext.Plain(it.Description), MaxBodyBytes),
 	}
 	full := fullText(it)
@@ -189,12 +188,4 @@ func firstLink(it *gofeed.Item) string {
 		}
 	}
 	return ""
-}
-
-func truncateRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	r := []rune(s)
-	return string(r[:n]) + "…"
 }

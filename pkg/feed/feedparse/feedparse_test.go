@@ -129,8 +129,8 @@ func TestParseBoundsHostileFeeds(t *testing.T) {
 	if len(feed.Items) != MaxItems || feed.Dropped != 51 {
 		t.Errorf("%d items, %d dropped; want %d and 51", len(feed.Items), feed.Dropped, MaxItems)
 	}
-	if n := utf8.RuneCountInString(feed.Items[0].Title); n != MaxTitleRunes+1 {
-		t.Errorf("title of %d runes, want %d and an ellipsis", n, MaxTitleRunes)
+	if title := feed.Items[0].Title; utf8.RuneCountInString(title) != MaxTitleRunes || !strings.HasSuffix(title, "…") {
+		t.Errorf("title of %d runes, want %d ending in an ellipsis", utf8.RuneCountInString(title), MaxTitleRunes)
 	}
 }
 

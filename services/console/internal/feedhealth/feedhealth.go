@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/newswire/newswire/pkg/feedstate"
-	"github.com/newswire/newswire/services/console/internal/clip"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // States of a feed.
@@ -75,7 +75,7 @@ func Read(ctx context.Context, l Lister) (Report, error) {
 // From makes the row of one feed.
 func From(f feedstate.Feed) Feed {
 	v := Feed{Summary: f.Summarize()}
-	v.LastError = clip.Bytes(v.LastError, MaxErrorBytes)
+	v.LastError = textcut.Marked(v.LastError, MaxErrorBytes)
 	switch {
 	case f.Failures > 0:
 		v.State = Failing

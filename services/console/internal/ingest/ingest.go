@@ -16,7 +16,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/logging"
 	"github.com/newswire/newswire/pkg/stream"
-	"github.com/newswire/newswire/services/console/internal/clip"
+	"github.com/newswire/newswire/pkg/textcut"
 	"github.com/newswire/newswire/services/console/internal/quotes"
 	"github.com/newswire/newswire/services/console/internal/trending"
 )
@@ -102,7 +102,7 @@ func (h *Handler) Handle(ctx context.Context, batch []kafka.Message) (stream.Res
 		}
 		if err != nil {
 			h.unreadable.WithLabelValues(m.Topic).Inc()
-			h.log.Warn("record not shown", zap.String("error", clip.Bytes(err.Error(), MaxLogBytes)), zap.String(logging.KeyTopic, m.Topic),
+			h.log.Warn("record not shown", zap.String("error", textcut.Marked(err.Error(), MaxLogBytes)), zap.String(logging.KeyTopic, m.Topic),
 				zap.Int(logging.KeyPartition, m.Partition), zap.Int64(logging.KeyOffset, m.Offset))
 		}
 	}

@@ -17,7 +17,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/pkg/event"
-	"github.com/newswire/newswire/services/console/internal/clip"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // View is a quotation as the page shows it.
@@ -63,19 +63,19 @@ const (
 // FromEvent makes the view of an enriched quotation.
 func FromEvent(q event.EnrichedQuote) View {
 	v := View{
-		ID: clip.Runes(q.ID, MaxFieldRunes), Text: clip.Runes(q.Text, MaxTextRunes), Attribution: clip.Runes(q.Attribution, MaxFieldRunes),
-		Source: clip.Runes(q.Source, MaxFieldRunes), URL: link(q.URL), Title: clip.Runes(q.Title, MaxFieldRunes),
-		Language: clip.Runes(q.Language, MaxFieldRunes), PublishedAt: q.PublishedAt, FirstSeenAt: q.FirstSeenAt, Revision: q.Revision,
+		ID: textcut.Runes(q.ID, MaxFieldRunes), Text: textcut.Runes(q.Text, MaxTextRunes), Attribution: textcut.Runes(q.Attribution, MaxFieldRunes),
+		Source: textcut.Runes(q.Source, MaxFieldRunes), URL: link(q.URL), Title: textcut.Runes(q.Title, MaxFieldRunes),
+		Language: textcut.Runes(q.Language, MaxFieldRunes), PublishedAt: q.PublishedAt, FirstSeenAt: q.FirstSeenAt, Revision: q.Revision,
 		SourceCount: len(q.Sources),
 	}
 	if q.Speaker.Name != nil {
-		v.Speaker = clip.Runes(*q.Speaker.Name, MaxFieldRunes)
+		v.Speaker = textcut.Runes(*q.Speaker.Name, MaxFieldRunes)
 	}
 	if q.Speaker.Role != nil {
-		v.Role = clip.Runes(*q.Speaker.Role, MaxFieldRunes)
+		v.Role = textcut.Runes(*q.Speaker.Role, MaxFieldRunes)
 	}
 	for _, s := range q.Sources[:min(len(q.Sources), MaxSources)] {
-		v.Sources = append(v.Sources, Source{Name: clip.Runes(s.Source, MaxFieldRunes), URL: link(s.URL)})
+		v.Sources = append(v.Sources, Source{Name: textcut.Runes(s.Source, MaxFieldRunes), URL: link(s.URL)})
 	}
 	return v
 }

@@ -24,7 +24,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/pkg/event"
-	"github.com/newswire/newswire/services/console/internal/clip"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // Window is the longest count: the publisher keeps a day of mentions.
@@ -49,9 +49,9 @@ type Entity struct {
 
 // FromEvent returns the entity of an enriched entity record.
 func FromEvent(e event.EnrichedEntity) Entity {
-	out := Entity{ID: clip.Runes(e.EntityID, MaxFieldRunes), Name: clip.Runes(e.Name, MaxFieldRunes), Type: clip.Runes(e.Type, MaxFieldRunes)}
+	out := Entity{ID: textcut.Runes(e.EntityID, MaxFieldRunes), Name: textcut.Runes(e.Name, MaxFieldRunes), Type: textcut.Runes(e.Type, MaxFieldRunes)}
 	if e.WikidataID != nil {
-		out.WikidataID = clip.Runes(*e.WikidataID, MaxFieldRunes)
+		out.WikidataID = textcut.Runes(*e.WikidataID, MaxFieldRunes)
 	}
 	return out
 }
