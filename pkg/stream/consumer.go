@@ -477,7 +477,8 @@ func (c *Consumer) writeOut(ctx context.Context, out []kafka.Message) error {
 		}
 		m := tooLarge.Message
 		m.Partition, m.Offset = -1, -1 // never written: it has no place yet
-		out = append(tooLarge.Remaining, c.deadLetters([]Failure{{Msg: m, Err: err}})...)
+		cause := fmt.Errorf("write a record of %d bytes to %s: %w", len(m.Key)+len(m.Value), m.Topic, err)
+		out = append(tooLarge.Remaining, c.deadLetters([]Failure{{Msg: m, Err: cause}})...)
 	}
 }
 

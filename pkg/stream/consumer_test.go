@@ -217,7 +217,7 @@ func TestConsumerDeadLettersARecordTooLargeToWrite(t *testing.T) {
 		if topic := stream.Header(d, stream.HeaderDLQTopic); topic != f.out || string(d.Key) != "huge" {
 			t.Errorf("dead letter of key %q for topic %q, want the huge record for %s", d.Key, topic, f.out)
 		}
-		if msg := stream.Header(d, stream.HeaderDLQError); !strings.Contains(msg, "Message Size Too Large") {
+		if msg := stream.Header(d, stream.HeaderDLQError); !strings.Contains(msg, "Message Size Too Large") || !strings.Contains(msg, fmt.Sprintf("record of %d bytes to %s", len("huge")+len(huge), f.out)) {
 			t.Errorf("dead letter error %q does not say the record was too large", msg)
 		}
 		if n := stream.Header(d, stream.HeaderDLQTruncated); n != strconv.Itoa(len(huge)) {
