@@ -102,35 +102,42 @@ func TestServeHTTPRefusesBeyondTheLimit(t *testing.T) {
 	h := NewHub(most, zaptest.NewLogger(t), prometheus.NewRegistry())
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	open := func() *http.Response {
+	// A page holds its stream open until it leaves (close) or the test ends.
+	type page struct {
+		status     int
+		retryAfter string
+		close      func()
+	}
+	open := func() page {
 		t.Helper()
 		resp, err := http.Get(srv.URL)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { resp.Body.Close() })
-		return resp
+		closeBody := func() { _ = resp.Body.Close() }
+		t.Cleanup(closeBody)
+		return page{status: resp.StatusCode, retryAfter: resp.Header.Get("Retry-After"), close: closeBody}
 	}
-	var streams []*http.Response
+	var streams []page
 	for range most {
-		resp := open()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("page %d of %d: %s", len(streams)+1, most, resp.Status)
+		p := open()
+		if p.status != http.StatusOK {
+			t.Fatalf("page %d of %d: status %d", len(streams)+1, most, p.status)
 		}
-		streams = append(streams, resp)
+		streams = append(streams, p)
 	}
 	refused := open()
-	if refused.StatusCode != http.StatusServiceUnavailable || refused.Header.Get("Retry-After") == "" {
-		t.Fatalf("page beyond the limit: %s, Retry-After %q", refused.Status, refused.Header.Get("Retry-After"))
+	if refused.status != http.StatusServiceUnavailable || refused.retryAfter == "" {
+		t.Fatalf("page beyond the limit: status %d, Retry-After %q", refused.status, refused.retryAfter)
 	}
 	if n := testutil.ToFloat64(h.refused); n != 1 {
 		t.Errorf("refused = %v, want 1", n)
 	}
-	streams[0].Body.Close()
+	streams[0].close()
 	testwait.For(t, 5*time.Second, "the page that left frees its place", func() bool {
 		return testutil.ToFloat64(h.viewers) == most-1
 	})
-	if resp := open(); resp.StatusCode != http.StatusOK {
-		t.Errorf("page after one left: %s", resp.Status)
+	if p := open(); p.status != http.StatusOK {
+		t.Errorf("page after one left: status %d", p.status)
 	}
 }
