@@ -118,7 +118,7 @@ func cut(b []byte, n int) (head, tail []byte) {
 // cannot be replayed (the original stays in its topic).
 func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.Time) kafka.Message {
 	headers := make([]kafka.Header, 0, len(msg.Headers)+7)
-	cut := false
+	headersCut := false
 	kept := 0
 	for _, h := range msg.Headers {
 		if isDLQHeader(h.Key) {
@@ -126,7 +126,7 @@ func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.
 		}
 		kept += len(h.Key) + len(h.Value)
 		if kept > maxDeadLetterExtra {
-			cut = true
+			headersCut = true
 			break
 		}
 		headers = append(headers, h)
@@ -141,7 +141,7 @@ func DeadLetter(topic, service string, msg kafka.Message, cause error, now time.
 	)
 	key, keyCut := head(msg.Key, maxDeadLetterExtra)
 	value, valueCut := head(msg.Value, MaxDeadLetterValue)
-	if cut || keyCut || valueCut {
+	if headersCut || keyCut || valueCut {
 		headers = append(headers, kafka.Header{Key: HeaderDLQTruncated, Value: []byte(strconv.Itoa(len(msg.Value)))})
 	}
 	return kafka.Message{Topic: topic, Key: key, Value: value, Headers: headers}

@@ -38,7 +38,7 @@ type people struct {
 	byFirst   map[string][]*person // all by each first word they have had (stale entries stay)
 	labels    map[string]*person   // by case-folded surname, the first of all named in full: what a transcript's label in capitals names
 	words     map[string]int       // how many times each word is in the names of all
-	quoted    []bool               // by token: inside a quotation
+	toks      []token              // the text's, quotations marked (pairMarks)
 	// The mentions of people (not organisations) outside quotations, by
 	// the person's gender: what pronouns and descriptions stand for.
 	mentioned, subjects [3]tokenSet
@@ -239,7 +239,7 @@ func (ps *people) mention(tok int, p *person, subject bool) {
 // index puts a mention of a person outside quotations among those
 // lastMentioned finds.
 func (ps *people) index(m mentionAt) {
-	if m.who.org || m.tok < len(ps.quoted) && ps.quoted[m.tok] {
+	if m.who.org || m.tok < len(ps.toks) && ps.toks[m.tok].quoted {
 		return
 	}
 	ps.mentioned[m.who.gender].add(m.tok)

@@ -204,10 +204,12 @@ func FuzzPeople(f *testing.F) {
 		}
 		gender := func() names.Gender { return names.Gender(next() % 3) }
 		quoted := make([]bool, 64)
+		toks := make([]token, len(quoted))
 		for i := range quoted {
 			quoted[i] = i%7 == 3
+			toks[i].quoted = quoted[i]
 		}
-		ps, ref := people{lex: lex, quoted: quoted}, peopleRef{lex: lex}
+		ps, ref := people{lex: lex, toks: toks}, peopleRef{lex: lex}
 		same := func(op string, p, q *person) {
 			t.Helper()
 			i, j := slices.Index(ps.all, p), slices.Index(ref.all, q)

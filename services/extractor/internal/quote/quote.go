@@ -121,11 +121,7 @@ func (st *state) reset(x *Extractor, s string, ru bool) {
 	}
 	st.spans = pairMarks(s, st.toks, st.spans[:0])
 	st.found = st.found[:0]
-	quoted := make([]bool, len(st.toks))
-	for i, t := range st.toks {
-		quoted[i] = t.quoted
-	}
-	st.ppl = people{lex: x.lex, quoted: quoted}
+	st.ppl = people{lex: x.lex, toks: st.toks}
 }
 
 // quotes turns what was found into Quotes with code-point spans.
