@@ -81,8 +81,8 @@ func run(s settings, log *zap.Logger) error {
 		}
 	}()
 	store := dedupe.New(rdb, s.Redis.KeyPrefix, s.Lease, s.Window)
-	stories := story.New(rdb, s.Redis.KeyPrefix, s.Window)
-	trends := trend.New(rdb, s.Redis.KeyPrefix)
+	stories := story.New(rdb, s.Redis.KeyPrefix, s.Window, log)
+	trends := trend.New(rdb, s.Redis.KeyPrefix, log)
 	pub := publish.New(store, stories, trends, publish.Topics{
 		Quotes: s.Topics.Quotes, Entities: s.Topics.Entities,
 		EnrichedQuotes: s.Topics.EnrichedQuotes, EnrichedEntities: s.Topics.EnrichedEntities,

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -59,14 +60,18 @@ const MaxSources = 100
 // it claims none and returns {'busy'}. Otherwise it returns {'claimed',
 // done state per key (empty when never forwarded)}. An expired claim is taken
 // over, keeping the done state beneath it. A value that is neither is
-// returned as it is, for the caller to find unreadable.
+// returned as it is, for the caller to find unreadable; a key of another
+// type than a string as "!" and its type, and the claim replaces it.
 //
 // ARGV: token (24 characters), now (ms), lease (ms), the marker keys' prefix.
 var claimScript = redis.NewScript(`
 local token, now, lease, batches = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local olds = {'claimed'}
 for i, key in ipairs(KEYS) do
-  local v = redis.call('GET', key) or ''
+  local v = redis.pcall('GET', key) or ''
+  if type(v) == 'table' then
+    v = '!' .. redis.call('TYPE', key).ok -- not a string: unreadable
+  end
   local kind = string.sub(v, 1, 1)
   local c = (kind == 'P' or kind == 'N') and string.find(v, ':', 27, true)
   local expiry = c and tonumber(string.sub(v, 27, c - 1))
@@ -107,8 +112,8 @@ return olds
 // ours is the Lua test that a key's value is still a claim of token mine.
 const ours = `
 local function ours(v, mine)
-  if not v then
-    return false
+  if type(v) ~= 'string' then
+    return false -- none, or a key of another type
   end
   local kind = string.sub(v, 1, 1)
   return (kind == 'P' or kind == 'N') and string.sub(v, 2, 26) == mine .. ':'
@@ -122,7 +127,7 @@ end
 var doneScript = redis.NewScript(ours + `
 local mine, ttl, lost = ARGV[1], tonumber(ARGV[2]), 0
 for i, key in ipairs(KEYS) do
-  if ours(redis.call('GET', key), mine) then
+  if ours(redis.pcall('GET', key), mine) then
     redis.call('SET', key, ARGV[i + 2], 'PX', ttl)
   else
     lost = lost + 1
@@ -137,7 +142,7 @@ return lost
 var releaseScript = redis.NewScript(ours + `
 local mine = ARGV[1]
 for _, key in ipairs(KEYS) do
-  local v = redis.call('GET', key)
+  local v = redis.pcall('GET', key)
   if ours(v, mine) then
     local beneath = string.sub(v, string.find(v, ':', 27, true) + 1)
     if string.sub(v, 1, 1) == 'N' or beneath == '' then
@@ -194,7 +199,8 @@ type Claim struct {
 	// Duplicate[i] says Articles[i] was forwarded already.
 	Duplicate []bool
 	// Unreadable, when set, is why the state found under the key could not
-	// be read (written by hand or by another version): the key is taken as
+	// be read (written by hand or by another version, or a key of another
+	// type than a string, which the claim replaces): the key is taken as
 	// never forwarded, so its records go out again rather than wait for
 	// good, and its confirmation writes a readable state over it.
 	Unreadable error
@@ -344,8 +350,12 @@ func appendState(dst []byte, st State) ([]byte, error) {
 	return json.Append(append(dst, 'S'), stored, 0)
 }
 
-// parseState reads the value of a done key.
+// parseState reads the value of a done key. The claim script hands "!" and
+// the type of a key that holds no string.
 func parseState(value string) (State, error) {
+	if strings.HasPrefix(value, "!") {
+		return State{}, fmt.Errorf("holds a Redis %.20s, not a string", value[1:])
+	}
 	if value == "" || (value[0] != 'S' && value[0] != 'D') {
 		return State{}, fmt.Errorf("not a done state: %.20q", value)
 	}

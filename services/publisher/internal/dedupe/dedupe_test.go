@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
@@ -211,23 +213,39 @@ func TestConfirmingAnotherStateThanProposedIsKept(t *testing.T) {
 	}
 }
 
-// A state that cannot be read, left by hand or by another version, must not
+// A state that cannot be read, left by hand or by another version, or a key
+// of another type than a string (whose commands fail with WRONGTYPE), must not
 // hold its key's records back for good: the key is taken as never
 // forwarded, the reason is given with its claim, and the confirmation
 // writes a readable state over it. The batch's other keys are claimed as
 // usual.
 func TestUnreadableStateIsTakenAsNeverForwarded(t *testing.T) {
-	for _, tc := range []struct{ name, value string }{
-		{"broken JSON", `S{"r":1,"s":[`},
-		{"wrong type", `S{"r":"one"}`},
-		{"broken JSON of the version before", `D{"r":1,"s":[`},
-		{"not a state", `hello`},
-		{"a claim cut short", `P0123`},
-		{"a claim without its lease", `N0123456789abcdef01234567:soon:`},
+	set := func(value string) func(context.Context, redis.UniversalClient, string) error {
+		return func(ctx context.Context, rdb redis.UniversalClient, key string) error {
+			return rdb.Set(ctx, key, value, time.Hour).Err()
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		write func(ctx context.Context, rdb redis.UniversalClient, key string) error
+		why   string
+	}{
+		{"broken JSON", set(`S{"r":1,"s":[`), "unexpected"},
+		{"wrong type", set(`S{"r":"one"}`), "r"},
+		{"broken JSON of the version before", set(`D{"r":1,"s":[`), "unexpected"},
+		{"not a state", set(`hello`), "not a done state"},
+		{"a claim cut short", set(`P0123`), "not a done state"},
+		{"a claim without its lease", set(`N0123456789abcdef01234567:soon:`), "not a done state"},
+		{"a list", func(ctx context.Context, rdb redis.UniversalClient, key string) error {
+			return rdb.RPush(ctx, key, "x").Err()
+		}, "holds a Redis list"},
+		{"a hash", func(ctx context.Context, rdb redis.UniversalClient, key string) error {
+			return rdb.HSet(ctx, key, "r", 1).Err()
+		}, "holds a Redis hash"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, _ := newStore(t)
-			if err := s.rdb.Set(t.Context(), s.prefix+"k", tc.value, time.Hour).Err(); err != nil {
+			if err := tc.write(t.Context(), s.rdb, s.prefix+"k"); err != nil {
 				t.Fatal(err)
 			}
 			confirm(t, s, claimOne(t, s, "other", "a0"), 1, "a0")
@@ -239,8 +257,8 @@ func TestUnreadableStateIsTakenAsNeverForwarded(t *testing.T) {
 				t.Fatalf("claim beside an unreadable state: %v", err)
 			}
 			c := claims[0]
-			if c.Unreadable == nil || !strings.Contains(c.Unreadable.Error(), "k") {
-				t.Errorf("unreadable = %v, want the reason, naming the key", c.Unreadable)
+			if c.Unreadable == nil || !strings.Contains(c.Unreadable.Error(), "key k:") || !strings.Contains(c.Unreadable.Error(), tc.why) {
+				t.Errorf("unreadable = %v, want the reason (%q), naming the key", c.Unreadable, tc.why)
 			}
 			if c.Revision != 0 || c.Duplicate[0] || len(c.Sources) != 0 {
 				t.Errorf("claim = %+v, want a key never forwarded", c)
@@ -248,9 +266,15 @@ func TestUnreadableStateIsTakenAsNeverForwarded(t *testing.T) {
 			if o := claims[1]; o.Unreadable != nil || o.Revision != 1 || o.Duplicate[0] {
 				t.Errorf("the batch's other claim = %+v, want revision 1 and a2 fresh", o)
 			}
-			if lost, err := s.Done(t.Context(), []Confirm{{Claim: c, State: stateOf(1, "a1")}, {Claim: claims[1], State: stateOf(2, "a0", "a2")}}); err != nil || lost != 0 {
-				t.Fatalf("confirm: lost %d, %v", lost, err)
+			// Released (a failed produce), the key is as unreadable as before.
+			s.Release(t.Context(), claims[:1])
+			if again := claimOne(t, s, "k", "a1"); again.Unreadable == nil || again.Unreadable.Error() != c.Unreadable.Error() {
+				t.Errorf("unreadable after a release = %v, want %v", again.Unreadable, c.Unreadable)
+			} else {
+				c = again
 			}
+			confirm(t, s, claims[1], 2, "a0", "a2")
+			confirm(t, s, c, 1, "a1")
 			if again := claimOne(t, s, "k", "a1"); again.Unreadable != nil || !again.Duplicate[0] || again.Revision != 1 {
 				t.Errorf("claim after confirming = %+v, want the confirmed state", again)
 			}

@@ -221,8 +221,8 @@ func plainForwarder(t Topics) stream.Handler {
 }
 
 func (r *benchRig) publisher() *Publisher {
-	return New(dedupe.New(r.rdb, r.prefix, 15*time.Second, time.Hour), story.New(r.rdb, r.prefix, time.Hour),
-		trend.New(r.rdb, r.prefix), r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
+	return New(dedupe.New(r.rdb, r.prefix, 15*time.Second, time.Hour), story.New(r.rdb, r.prefix, time.Hour, zap.NewNop()),
+		trend.New(r.rdb, r.prefix, zap.NewNop()), r.topics, Options{}, zap.NewNop(), prometheus.NewRegistry())
 }
 
 // BenchmarkThroughput forwards the same number of records through a plain

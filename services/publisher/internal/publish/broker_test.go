@@ -79,7 +79,7 @@ func newBrokerRig(t *testing.T) *brokerRig {
 func (r *brokerRig) run(t *testing.T, store Deduper, cfg stream.ConsumerConfig) *stream.Consumer {
 	t.Helper()
 	log := zaptest.NewLogger(t)
-	pub := New(store, story.New(r.rdb, r.prefix, time.Hour), trend.New(r.rdb, r.prefix), r.topics, Options{}, log, prometheus.NewRegistry())
+	pub := New(store, story.New(r.rdb, r.prefix, time.Hour, log), trend.New(r.rdb, r.prefix, log), r.topics, Options{}, log, prometheus.NewRegistry())
 	cfg.Service, cfg.Group, cfg.Deadletter = "publisher", "newswire-publisher", "news.deadletter"
 	cfg.Topics, cfg.DrainTimeout = []string{r.topics.Quotes, r.topics.Entities}, 5*time.Second
 	consumer := stream.NewConsumer(cfg, r.conn, pub, r.writer, log, prometheus.NewRegistry())

@@ -35,8 +35,9 @@ func newPublisherOn(t *testing.T) (*Publisher, dedupeKeys) {
 	t.Helper()
 	prefix := kafkatest.Name(t, "publish") + ":"
 	rdb := redistest.Connect(t, prefix)
-	p := New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour), trend.New(rdb, prefix),
-		topics, Options{}, zaptest.NewLogger(t), prometheus.NewRegistry())
+	log := zaptest.NewLogger(t)
+	p := New(dedupe.New(rdb, prefix, 10*time.Second, time.Hour), story.New(rdb, prefix, time.Hour, log), trend.New(rdb, prefix, log),
+		topics, Options{}, log, prometheus.NewRegistry())
 	return p, dedupeKeys{rdb: rdb, prefix: prefix + "publisher:"}
 }
 

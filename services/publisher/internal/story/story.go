@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
 
 	"github.com/newswire/newswire/pkg/simhash"
 	"github.com/newswire/newswire/services/publisher/internal/luascript"
@@ -28,15 +29,29 @@ import (
 const MaxDistance = 3
 
 // assignScript returns the story of fingerprint ARGV[2], creating it from
-// the nearest fingerprint within ARGV[3] bits, or a new story ARGV[2], and
-// how long (ms) that answer holds: the life left of the fingerprint's key.
+// the nearest fingerprint within ARGV[3] bits, or a new story ARGV[2], how
+// long (ms) that answer holds: the life left of the fingerprint's key, and
+// the keys it found of another type than it keeps there (written by hand
+// or by another version), which it deleted.
 //
 // ARGV: key prefix, fingerprint (16 hex digits), max distance, ttl (s).
 var assignScript = redis.NewScript(`
 local prefix, h, maxd, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local own = redis.call('GET', prefix .. 'h:' .. h)
+local replaced = {}
+-- cmd runs a read of key; a key of another type is deleted and reads as
+-- nothing.
+local function read(cmd, key)
+  local v = redis.pcall(cmd, key)
+  if type(v) == 'table' and v.err then
+    redis.call('DEL', key)
+    replaced[#replaced + 1] = key
+    return false
+  end
+  return v
+end
+local own = read('GET', prefix .. 'h:' .. h)
 if own then
-  return {own, redis.call('PTTL', prefix .. 'h:' .. h)}
+  return {own, redis.call('PTTL', prefix .. 'h:' .. h), replaced}
 end
 local function distance(a, b)
   local d = 0
@@ -52,11 +67,11 @@ end
 local story, best = h, maxd + 1
 for i = 0, 3 do
   local block = prefix .. 'b' .. i .. ':' .. string.sub(h, i*4+1, i*4+4)
-  for _, m in ipairs(redis.call('SMEMBERS', block)) do
+  for _, m in ipairs(read('SMEMBERS', block) or {}) do
     -- A member that is not a fingerprint is passed over.
     local d = string.find(m, '^%x+$') and #m == 16 and distance(h, m) or best
     if d < best then
-      local s = redis.call('GET', prefix .. 'h:' .. m)
+      local s = read('GET', prefix .. 'h:' .. m)
       if s then
         story, best = s, d
       else
@@ -71,7 +86,7 @@ for i = 0, 3 do
   redis.call('SADD', block, h)
   redis.call('EXPIRE', block, ttl)
 end
-return {story, ttl * 1000}
+return {story, ttl * 1000, replaced}
 `)
 
 // remember bounds the stories an index keeps in memory.
@@ -89,15 +104,17 @@ type Index struct {
 	prefix string
 	ttl    time.Duration
 	now    func() time.Time
+	log    *zap.Logger
 
 	mu    sync.Mutex
 	known map[string]known // by fingerprint
 }
 
 // New returns an index whose keys start with prefix and live for ttl after
-// their last article.
-func New(rdb redis.UniversalClient, prefix string, ttl time.Duration) *Index {
-	return &Index{rdb: rdb, prefix: prefix + "story:", ttl: ttl, now: time.Now, known: make(map[string]known)}
+// their last article; log hears of the keys it finds of another type and
+// replaces.
+func New(rdb redis.UniversalClient, prefix string, ttl time.Duration, log *zap.Logger) *Index {
+	return &Index{rdb: rdb, prefix: prefix + "story:", ttl: ttl, now: time.Now, log: log, known: make(map[string]known)}
 }
 
 // Assign returns the story ID of each fingerprint, asking Redis, in one
@@ -130,9 +147,12 @@ func (x *Index) Assign(ctx context.Context, fingerprints, fallback []string) ([]
 	for i, cmd := range cmds {
 		switch {
 		case cmd != nil:
-			k, err := parseAnswer(cmd, asked)
+			k, replaced, err := parseAnswer(cmd, asked)
 			if err != nil {
 				return nil, fmt.Errorf("assign story of %s: %w", fingerprints[i], err)
+			}
+			for _, key := range replaced {
+				x.log.Warn("story key held another type, replaced", zap.String("key", key))
 			}
 			out[i] = k.story
 			if k.until.After(asked) {
@@ -145,23 +165,30 @@ func (x *Index) Assign(ctx context.Context, fingerprints, fallback []string) ([]
 	return out, nil
 }
 
-// parseAnswer reads the script's story and the life left of its key.
-func parseAnswer(cmd *redis.Cmd, asked time.Time) (known, error) {
+// parseAnswer reads the script's story, the life left of its key and the
+// keys it replaced.
+func parseAnswer(cmd *redis.Cmd, asked time.Time) (k known, replaced []string, err error) {
 	vals, err := cmd.Slice()
 	if err != nil {
-		return known{}, err
+		return known{}, nil, err
 	}
-	if len(vals) != 2 {
-		return known{}, fmt.Errorf("unexpected answer %v", vals)
+	if len(vals) != 3 {
+		return known{}, nil, fmt.Errorf("unexpected answer %.200v", vals)
 	}
 	story, _ := vals[0].(string)
 	ms, _ := vals[1].(int64)
 	if story == "" {
-		return known{}, fmt.Errorf("unexpected answer %v", vals)
+		return known{}, nil, fmt.Errorf("unexpected answer %.200v", vals)
+	}
+	keys, _ := vals[2].([]any)
+	for _, key := range keys {
+		if s, ok := key.(string); ok {
+			replaced = append(replaced, s)
+		}
 	}
 	// A key without an expiry (PTTL -1) holds no longer than it was asked
 	// for: it is not remembered.
-	return known{story: story, until: asked.Add(time.Duration(ms) * time.Millisecond)}, nil
+	return known{story: story, until: asked.Add(time.Duration(ms) * time.Millisecond)}, replaced, nil
 }
 
 // keep remembers a story, forgetting others at random when full. x.mu is

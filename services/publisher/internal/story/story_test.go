@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
@@ -17,7 +19,7 @@ func newIndex(t *testing.T) (*Index, *redis.Client) {
 	t.Helper()
 	prefix := kafkatest.Name(t, "story") + ":"
 	rdb := redistest.Connect(t, prefix)
-	return New(rdb, prefix, time.Hour), rdb
+	return New(rdb, prefix, time.Hour, zap.NewNop()), rdb
 }
 
 func TestNearDuplicatesShareAStory(t *testing.T) {
@@ -79,6 +81,57 @@ func TestMemberThatIsNotAFingerprintIsPassedOver(t *testing.T) {
 	}
 	if got[0] != fp {
 		t.Errorf("story = %s, want a new story %s", got[0], fp)
+	}
+}
+
+// Keys of another type than the index keeps (written by hand or by another
+// version) must not fail every assignment that reads them: a fingerprint's
+// key that is not a string, a block that is not a set, a member's key that
+// is not a string, each is replaced, in a warning naming it.
+func TestKeysOfAnotherTypeAreReplaced(t *testing.T) {
+	x, rdb := newIndex(t)
+	core, logs := observer.New(zap.WarnLevel)
+	x.log = zap.New(core)
+	first := simhash.Format(0x0123456789abcdef)
+	if _, err := x.Assign(t.Context(), []string{first}, []string{"a0"}); err != nil {
+		t.Fatal(err)
+	}
+	near := simhash.Format(0x0123456789abcdee)  // 1 bit from first: block 3 differs
+	other := simhash.Format(0xfedcba9876543210) // nothing in common
+	junk := []string{
+		x.prefix + "h:" + first, // near finds first through blocks 0-2
+		x.prefix + "b0:0123",    // a block near reads
+		x.prefix + "h:" + other, // other's own key
+		x.prefix + "b3:3210",    // a block other reads
+	}
+	ctx := t.Context()
+	if err := rdb.Del(ctx, junk[0], junk[1]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range []error{
+		rdb.RPush(ctx, junk[0], "x").Err(), rdb.Set(ctx, junk[1], "x", time.Hour).Err(),
+		rdb.HSet(ctx, junk[2], "x", 1).Err(), rdb.Set(ctx, junk[3], "x", time.Hour).Err(),
+	} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.known = map[string]known{} // forget first's story: ask Redis
+	got, err := x.Assign(ctx, []string{near, other}, []string{"a1", "a2"})
+	if err != nil {
+		t.Fatalf("assign beside keys of another type: %v", err)
+	}
+	// first's key is gone: near cannot reach its story and starts its own.
+	if got[0] != near || got[1] != other {
+		t.Errorf("stories = %v, want new stories %s and %s", got, near, other)
+	}
+	for _, key := range junk {
+		if n := logs.FilterField(zap.String("key", key)).Len(); n != 1 {
+			t.Errorf("%d warnings name %s, want 1", n, key)
+		}
+	}
+	if again, err := x.Assign(ctx, []string{near}, []string{"a3"}); err != nil || again[0] != near {
+		t.Errorf("near's story after the repair = %v, %v; want %s", again, err, near)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
 
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/services/publisher/internal/luascript"
@@ -28,11 +29,13 @@ const Window = 24 * time.Hour
 type Counter struct {
 	rdb    redis.UniversalClient
 	prefix string
+	log    *zap.Logger
 }
 
-// New returns a counter whose keys start with prefix.
-func New(rdb redis.UniversalClient, prefix string) *Counter {
-	return &Counter{rdb: rdb, prefix: prefix + "trend:"}
+// New returns a counter whose keys start with prefix; log hears of the
+// keys it finds of another type and replaces.
+func New(rdb redis.UniversalClient, prefix string, log *zap.Logger) *Counter {
+	return &Counter{rdb: rdb, prefix: prefix + "trend:", log: log}
 }
 
 // Mention is one article mentioning one entity.
@@ -42,17 +45,23 @@ type Mention struct {
 }
 
 // recordScript adds article ARGV[4+i] to the set KEYS[i] of its entity and
-// returns, for each, the entity's count over the last hour and over the
-// window, those before it included. Each entity's set is trimmed of the
+// returns {counts, replaced}: for each, the entity's count over the last
+// hour and over the window, those before it included, and the keys that
+// held another type than a sorted set (written by hand or by another
+// version), replaced by a new set. Each entity's set is trimmed of the
 // articles that left the window and its expiry pushed back once a call.
 //
 // ARGV: the hour's start, the window's start, the sets' time to live (ms)
 // and now (ms), then the articles.
 var recordScript = redis.NewScript(`
 local hour, day, ttl, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local trimmed, counts = {}, {}
+local trimmed, counts, replaced = {}, {}, {}
 for i, key in ipairs(KEYS) do
-  redis.call('ZADD', key, 'NX', now, ARGV[4 + i])
+  if type(redis.pcall('ZADD', key, 'NX', now, ARGV[4 + i])) == 'table' then
+    redis.call('DEL', key)
+    redis.call('ZADD', key, 'NX', now, ARGV[4 + i])
+    replaced[#replaced + 1] = key
+  end
   if not trimmed[key] then
     -- After the ZADD: a set it creates must expire too.
     redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. day)
@@ -62,7 +71,7 @@ for i, key in ipairs(KEYS) do
   counts[2 * i - 1] = redis.call('ZCOUNT', key, hour, '+inf')
   counts[2 * i] = redis.call('ZCARD', key)
 end
-return counts
+return {counts, replaced}
 `)
 
 // Record adds the mentions and returns, for each, its entity's counts
@@ -95,18 +104,47 @@ func (c *Counter) Record(ctx context.Context, ms []Mention, now time.Time) ([]ev
 	}
 	out := make([]event.MentionCounts, len(ms))
 	for k, part := range parts {
-		counts, err := cmds[k].Int64Slice()
+		counts, replaced, err := parseCounts(cmds[k], part[1]-part[0])
 		if err != nil {
 			return nil, fmt.Errorf("record mentions: %w", err)
 		}
-		if len(counts) != 2*(part[1]-part[0]) {
-			return nil, fmt.Errorf("record mentions: %d counts for %d mentions", len(counts)/2, part[1]-part[0])
+		for _, key := range replaced {
+			c.log.Warn("trend key held another type than a sorted set, replaced", zap.String("key", key))
 		}
-		for i := range part[1] - part[0] {
-			out[part[0]+i] = event.MentionCounts{LastHour: counts[2*i], LastDay: counts[2*i+1]}
-		}
+		copy(out[part[0]:part[1]], counts)
 	}
 	return out, nil
+}
+
+// parseCounts reads the record script's answer for n mentions.
+func parseCounts(cmd *redis.Cmd, n int) (counts []event.MentionCounts, replaced []string, err error) {
+	vals, err := cmd.Slice()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(vals) != 2 {
+		return nil, nil, fmt.Errorf("unexpected answer of %d parts", len(vals))
+	}
+	nums, _ := vals[0].([]any)
+	if len(nums) != 2*n {
+		return nil, nil, fmt.Errorf("%d counts for %d mentions", len(nums)/2, n)
+	}
+	counts = make([]event.MentionCounts, n)
+	for i := range counts {
+		hour, ok1 := nums[2*i].(int64)
+		day, ok2 := nums[2*i+1].(int64)
+		if !ok1 || !ok2 {
+			return nil, nil, fmt.Errorf("counts %v and %v are not integers", nums[2*i], nums[2*i+1])
+		}
+		counts[i] = event.MentionCounts{LastHour: hour, LastDay: day}
+	}
+	keys, _ := vals[1].([]any)
+	for _, k := range keys {
+		if key, ok := k.(string); ok {
+			replaced = append(replaced, key)
+		}
+	}
+	return counts, replaced, nil
 }
 
 func score(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }

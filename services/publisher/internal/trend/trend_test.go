@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
@@ -15,7 +18,7 @@ import (
 func newCounter(t testing.TB) *Counter {
 	t.Helper()
 	prefix := kafkatest.Name(t, "trend") + ":"
-	return New(redistest.Connect(t, prefix), prefix)
+	return New(redistest.Connect(t, prefix), prefix, zap.NewNop())
 }
 
 func TestRollingCountsOverHourAndDay(t *testing.T) {
@@ -99,5 +102,37 @@ func TestSetsExpireAfterTheirLastMention(t *testing.T) {
 		if ttl < Window || ttl > Window+time.Hour {
 			t.Errorf("set of %s expires in %v, want a window and an hour", ms[0].EntityID, ttl)
 		}
+	}
+}
+
+// An entity's key that holds another type than a sorted set (written by
+// hand or by another version) must not fail every batch that mentions the
+// entity: it is replaced by a new set, said in a warning naming the key,
+// and the batch's other entities count as usual.
+func TestKeyOfAnotherTypeIsReplaced(t *testing.T) {
+	c := newCounter(t)
+	core, logs := observer.New(zap.WarnLevel)
+	c.log = zap.New(core)
+	now := time.Now()
+	if _, err := c.Record(t.Context(), []Mention{{"Q1", "a0"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.rdb.Set(t.Context(), c.prefix+"Q2", "junk", 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Record(t.Context(), []Mention{{"Q1", "a1"}, {"Q2", "a1"}, {"Q2", "a2"}}, now)
+	if err != nil {
+		t.Fatalf("record beside a key of another type: %v", err)
+	}
+	want := []event.MentionCounts{{LastHour: 2, LastDay: 2}, {LastHour: 1, LastDay: 1}, {LastHour: 2, LastDay: 2}}
+	if !slices.Equal(got, want) {
+		t.Errorf("counts %+v, want %+v", got, want)
+	}
+	if ttl := c.rdb.PTTL(t.Context(), c.prefix+"Q2").Val(); ttl < Window {
+		t.Errorf("the replacing set expires in %v, want a window and an hour", ttl)
+	}
+	warned := logs.FilterField(zap.String("key", c.prefix+"Q2")).Len()
+	if warned != 1 {
+		t.Errorf("%d warnings name the replaced key, want 1; logs: %v", warned, logs.All())
 	}
 }
