@@ -52,6 +52,12 @@ func readSettings(e *config.Env) (settings, error) {
 			Refresh: e.Duration("CONSOLE_REFRESH", 3*time.Second, 500*time.Millisecond, 5*time.Minute),
 		},
 	}
+	// Room for every live page, as many page loads and idle keep-alives,
+	// and the API requests served at once.
+	s.Web.Connections = e.Int("CONSOLE_CONNECTIONS", 2*s.Viewers+web.MaxAPIRequests, 2, 1000000)
+	if s.Web.Connections <= s.Viewers+web.MaxAPIRequests {
+		e.Fail("CONSOLE_CONNECTIONS", fmt.Errorf("%d leaves no room beside CONSOLE_VIEWERS (%d) and %d API requests", s.Web.Connections, s.Viewers, web.MaxAPIRequests))
+	}
 	if _, _, err := net.SplitHostPort(s.Addr); err != nil {
 		e.Fail("CONSOLE_ADDR", fmt.Errorf("%q is not host:port: %w", s.Addr, err))
 	}

@@ -30,8 +30,12 @@ func TestReadSettings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults: %v", err)
 	}
-	if s.Addr != ":8090" || s.Group != "newswire-console" || s.Web.Quotes != 100 || s.Viewers != 1000 || s.Web.Top != 12 || s.Web.Refresh != 3*time.Second {
+	if s.Addr != ":8090" || s.Group != "newswire-console" || s.Web.Quotes != 100 || s.Viewers != 1000 || s.Web.Top != 12 || s.Web.Refresh != 3*time.Second ||
+		s.Web.Connections != 2064 {
 		t.Errorf("defaults: %+v", s)
+	}
+	if s, err := readSettings(config.FromMap(map[string]string{"CONSOLE_VIEWERS": "5000"})); err != nil || s.Web.Connections != 10064 {
+		t.Errorf("connections beside 5000 viewers: %d, %v; want twice and 64 more", s.Web.Connections, err)
 	}
 	tests := []struct {
 		name string
@@ -43,6 +47,7 @@ func TestReadSettings(t *testing.T) {
 		{"too many quotations", map[string]string{"CONSOLE_QUOTES": "5000"}, "CONSOLE_QUOTES"},
 		{"refresh", map[string]string{"CONSOLE_REFRESH": "fast"}, "CONSOLE_REFRESH"},
 		{"no viewers", map[string]string{"CONSOLE_VIEWERS": "0"}, "CONSOLE_VIEWERS"},
+		{"connections for the viewers alone", map[string]string{"CONSOLE_VIEWERS": "100", "CONSOLE_CONNECTIONS": "164"}, "CONSOLE_CONNECTIONS"},
 		{"common", map[string]string{"KAFKA_BROKERS": "nowhere"}, "KAFKA_BROKERS"},
 	}
 	for _, tt := range tests {

@@ -43,11 +43,17 @@ func (noTrending) Top(context.Context, int, time.Time) (trending.Board, error) {
 // ends or stop is called; stop returns what Serve returned.
 func serveHuge(tb testing.TB, writeTimeout, shutdownTimeout time.Duration) (addr string, hub *live.Hub, stop func() error) {
 	tb.Helper()
+	return serveWith(tb, Options{Quotes: 10, Top: 5, Refresh: time.Minute}, writeTimeout, shutdownTimeout)
+}
+
+// serveWith is serveHuge with options of the test's own.
+func serveWith(tb testing.TB, opts Options, writeTimeout, shutdownTimeout time.Duration) (addr string, hub *live.Hub, stop func() error) {
+	tb.Helper()
 	// The handler of a client cut off may log after the test ends, which
 	// zaptest forbids.
 	log := zap.NewNop()
 	hub = live.NewHub(live.MaxViewers, log, prometheus.NewRegistry())
-	srv := New(hugeQuotes{}, noTrending{}, nil, hub, Options{Quotes: 10, Top: 5, Refresh: time.Minute}, log)
+	srv := New(hugeQuotes{}, noTrending{}, nil, hub, opts, log)
 	srv.writeTimeout, srv.shutdownTimeout = writeTimeout, shutdownTimeout
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -152,6 +158,52 @@ func TestShutdownClosesHangingClients(t *testing.T) {
 	}
 	t.Logf("shut down in %s with a client hanging", time.Since(start).Round(time.Millisecond))
 	readCut(t, conn, 10*time.Second)
+}
+
+// However many connections clients open, at most Options.Connections are
+// served at once: the next waits to be accepted until one closes.
+func TestConnectionsAreBounded(t *testing.T) {
+	addr, _, _ := serveWith(t, Options{Quotes: 10, Top: 5, Refresh: time.Minute, Connections: 2}, time.Minute, time.Second)
+	var idle []net.Conn
+	for range 2 {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = conn.Close() })
+		idle = append(idle, conn)
+	}
+	page := func(timeout time.Duration) (int, error) {
+		client := &http.Client{Timeout: timeout}
+		resp, err := client.Get("http://" + addr + "/")
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		_, err = io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, err
+	}
+	if code, err := page(500 * time.Millisecond); err == nil {
+		t.Fatalf("a third connection was served (%d) while two were open", code)
+	}
+	_ = idle[0].Close()
+	if code, err := page(10 * time.Second); err != nil || code != http.StatusOK {
+		t.Fatalf("the page once a connection closed: %d, %v", code, err)
+	}
+}
+
+// Shutting down ends an Accept waiting for a connection to close.
+func TestShutdownWithEveryConnectionTaken(t *testing.T) {
+	addr, _, stop := serveWith(t, Options{Quotes: 10, Top: 5, Refresh: time.Minute, Connections: 1}, time.Minute, 300*time.Millisecond)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	time.Sleep(100 * time.Millisecond) // accepted: Serve waits for a slot
+	if err := stop(); err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
 }
 
 // blockingTrending holds every board read until release is closed.

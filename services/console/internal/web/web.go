@@ -51,6 +51,10 @@ type Options struct {
 	Quotes  int           // quotations a page starts with
 	Top     int           // entities on each trending list
 	Refresh time.Duration // how often trending and feed health are pushed when they change
+	// Connections bounds the connections open at once (live pages, API
+	// requests and idle keep-alives together); more wait to be accepted.
+	// Zero leaves them unbounded.
+	Connections int
 }
 
 // Server is the console's web server.
@@ -200,6 +204,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout: s.writeTimeout,
 		IdleTimeout:  time.Minute,
 		BaseContext:  func(net.Listener) context.Context { return streams },
+	}
+	if s.opts.Connections > 0 {
+		ln = limit(ln, s.opts.Connections)
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
