@@ -34,6 +34,12 @@ var hostile = []struct {
 	// The same with a description for the speaker: the most recent subject
 	// was looked for among them all.
 	{"descriptions", unnamedSpeakers("the official"), "en"},
+	// n ministers named, then n quotations by a description whose other
+	// word none of them has: each looked at every minister.
+	{"roles", func(n int) string {
+		return eachOf(n, func(i int) string { return "Minister Ivan " + surnameOf(i) + " met voters. " }) +
+			strings.Repeat("“We will build the new road soon,” the deputy minister said.\n\n", n)
+	}, "en"},
 	// n speakers described by a title in quotation marks: each mark looked
 	// for its quotation among all the quotations before it.
 	{"titles", func(n int) string {

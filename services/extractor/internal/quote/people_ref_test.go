@@ -11,7 +11,9 @@ import (
 // peopleRef is people as it was before it was indexed: find, organisation
 // and hasOrg scanned every person, recent and rolesMatch every mention, and
 // a mention went into a plain slice. It is the reference FuzzPeople
-// compares people with.
+// compares people with. Its rolesMatch looks at everyone: people's looks
+// at the last maxTitled people with titles, more than FuzzPeople's names
+// can make.
 type peopleRef struct {
 	lex      *names.Lexicon
 	all      []*person

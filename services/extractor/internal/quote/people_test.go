@@ -8,6 +8,7 @@ import (
 	"github.com/newswire/newswire/pkg/cputime"
 	"github.com/newswire/newswire/services/extractor/internal/doc"
 	"github.com/newswire/newswire/services/extractor/internal/gazetteer"
+	"github.com/newswire/newswire/services/extractor/internal/names"
 )
 
 // surnameOf is a made-up surname, different for each i.
@@ -67,5 +68,38 @@ func BenchmarkExtractPeople(b *testing.B) {
 		b.Run(c.name+"-"+strconv.Itoa(c.n), func(b *testing.B) {
 			cputime.Loop(b, func() { x.Extract(d) })
 		})
+	}
+}
+
+// A description looks at the maxTitled people who got a title last and at
+// the maxTitled mentions before it: the deputy minister is found behind
+// maxTitled-1 ministers named after him, and past maxTitled of them the
+// last minister named stands for him.
+func TestRolesMatchLooksAtTheLastTitledPeople(t *testing.T) {
+	for _, tc := range []struct {
+		ministers int
+		deputy    bool
+	}{{maxTitled - 1, true}, {maxTitled, false}} {
+		ps := people{lex: names.Load()}
+		tok := 0
+		name := func(surname string, roles ...string) *person {
+			p := ps.find([]string{"Ivan", surname}, names.Male, false, tok)
+			ps.mention(tok, p, true)
+			ps.addRoles(p, roles)
+			tok++
+			return p
+		}
+		deputy := name("Deputy", "deputy", "minister")
+		var last *person
+		for i := range tc.ministers {
+			last = name(surnameOf(i), "minister")
+		}
+		want := last
+		if tc.deputy {
+			want = deputy
+		}
+		if got := ps.rolesMatch([]string{"deputy", "minister"}, "minister", tok); got != want {
+			t.Errorf("behind %d ministers: the deputy minister is %s, want %s", tc.ministers, got.name, want.name)
+		}
 	}
 }

@@ -353,11 +353,19 @@ func partyConflict(words, roles []string) bool {
 	return a != 0 && b != 0 && a != b
 }
 
+// maxTitled bounds the people rolesMatch looks at: the mentions it walks
+// back and the people who got a title last. A description stands for
+// someone named near it; an article naming more people with titles (news
+// names tens at most) must not make each description look at all of them.
+const maxTitled = 256
+
 // rolesMatch finds the person whose titles the description's words match
 // best among those mentioned by token at, the most recently mentioned of
 // equals. It walks the mentions back from at and stops at the first
 // person who matches every word; past as many mentions as there are
-// people with titles, it looks at the rest of those people instead.
+// people with titles, it looks at the rest of those people instead. Past
+// maxTitled people with titles, it walks maxTitled mentions back and looks
+// at the maxTitled people who got a title last.
 func (ps *people) rolesMatch(words []string, head string, at int) *person {
 	syn := synonyms(head)
 	ps.looks++
@@ -379,7 +387,8 @@ func (ps *people) rolesMatch(words []string, head string, at int) *person {
 		}
 	}
 	i := ps.mentions.search(at + 1)
-	for n := 0; i > 0 && n < len(ps.titled); n++ {
+	titled := ps.titled[max(0, len(ps.titled)-maxTitled):]
+	for n := 0; i > 0 && n < len(titled); n++ {
 		i--
 		m := ps.mentions.at(i)
 		if m.who.looked != ps.looks {
@@ -389,7 +398,7 @@ func (ps *people) rolesMatch(words []string, head string, at int) *person {
 		}
 	}
 	if i > 0 {
-		for _, p := range ps.titled {
+		for _, p := range titled {
 			if tok := p.lastBefore(at + 1); tok >= 0 && p.looked != ps.looks {
 				consider(p, tok)
 			}
