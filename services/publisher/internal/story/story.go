@@ -28,15 +28,28 @@ import (
 // MaxDistance is the most bits two fingerprints of one story differ in.
 const MaxDistance = 3
 
+// MaxBlock bounds the fingerprints kept per block. Unrelated fingerprints
+// share a block 1 time in 65,536: a block holds a few even at a million
+// articles a window, unless articles are made to crowd it. Past MaxBlock a
+// block forgets fingerprints at random, and a near-duplicate is found only
+// through another block it shares.
+const MaxBlock = 128
+
 // assignScript returns the story of fingerprint ARGV[2], creating it from
 // the nearest fingerprint within ARGV[3] bits, or a new story ARGV[2], how
 // long (ms) that answer holds: the life left of the fingerprint's key, and
 // the keys it found of another type than it keeps there (written by hand
 // or by another version), which it deleted.
 //
-// ARGV: key prefix, fingerprint (16 hex digits), max distance, ttl (s).
+// A block holds at most ARGV[5] fingerprints: a crowded one forgets
+// fingerprints at random, so that an assignment compares at most four
+// times that many, however many articles share 16 bits of their
+// fingerprints.
+//
+// ARGV: key prefix, fingerprint (16 hex digits), max distance, ttl (s),
+// the most fingerprints a block keeps.
 var assignScript = redis.NewScript(`
-local prefix, h, maxd, ttl = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local prefix, h, maxd, ttl, most = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local replaced = {}
 -- cmd runs a read of key; a key of another type is deleted and reads as
 -- nothing.
@@ -53,23 +66,43 @@ local own = read('GET', prefix .. 'h:' .. h)
 if own then
   return {own, redis.call('PTTL', prefix .. 'h:' .. h), replaced}
 end
-local function distance(a, b)
+local hb = {}
+for i = 0, 3 do
+  hb[i] = tonumber(string.sub(h, i*4+1, i*4+4), 16)
+end
+-- distance is the bits m differs from h in, or more than maxd once it is
+-- past that.
+local function distance(m)
   local d = 0
   for i = 0, 3 do
-    local x = bit.bxor(tonumber(string.sub(a, i*4+1, i*4+4), 16), tonumber(string.sub(b, i*4+1, i*4+4), 16))
-    while x > 0 do
-      d = d + bit.band(x, 1)
-      x = bit.rshift(x, 1)
+    local x = bit.bxor(hb[i], tonumber(string.sub(m, i*4+1, i*4+4), 16))
+    while x ~= 0 do
+      x = bit.band(x, x - 1)
+      d = d + 1
+    end
+    if d > maxd then
+      return d
     end
   end
   return d
 end
+-- trim makes block forget fingerprints at random down to most.
+local function trim(block)
+  local over = redis.call('SCARD', block) - most
+  if over > 0 then
+    redis.call('SPOP', block, over)
+  end
+end
 local story, best = h, maxd + 1
 for i = 0, 3 do
   local block = prefix .. 'b' .. i .. ':' .. string.sub(h, i*4+1, i*4+4)
-  for _, m in ipairs(read('SMEMBERS', block) or {}) do
+  local n = read('SCARD', block) or 0
+  if n > most then
+    trim(block)
+  end
+  for _, m in ipairs(n > 0 and redis.call('SMEMBERS', block) or {}) do
     -- A member that is not a fingerprint is passed over.
-    local d = string.find(m, '^%x+$') and #m == 16 and distance(h, m) or best
+    local d = #m == 16 and string.find(m, '^%x+$') and distance(m) or best
     if d < best then
       local s = read('GET', prefix .. 'h:' .. m)
       if s then
@@ -84,6 +117,7 @@ redis.call('SET', prefix .. 'h:' .. h, story, 'EX', ttl)
 for i = 0, 3 do
   local block = prefix .. 'b' .. i .. ':' .. string.sub(h, i*4+1, i*4+4)
   redis.call('SADD', block, h)
+  trim(block)
   redis.call('EXPIRE', block, ttl)
 end
 return {story, ttl * 1000, replaced}
@@ -136,7 +170,7 @@ func (x *Index) Assign(ctx context.Context, fingerprints, fallback []string) ([]
 			if _, err := simhash.Parse(fp); err != nil || out[i] != "" {
 				continue
 			}
-			cmds[i] = assignScript.EvalSha(ctx, p, nil, x.prefix, fp, MaxDistance, int(x.ttl.Seconds()))
+			cmds[i] = assignScript.EvalSha(ctx, p, nil, x.prefix, fp, MaxDistance, int(x.ttl.Seconds()), MaxBlock)
 		}
 	})
 	if err != nil {

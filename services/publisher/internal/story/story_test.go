@@ -1,6 +1,7 @@
 package story
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
@@ -81,6 +82,43 @@ func TestMemberThatIsNotAFingerprintIsPassedOver(t *testing.T) {
 	}
 	if got[0] != fp {
 		t.Errorf("story = %s, want a new story %s", got[0], fp)
+	}
+}
+
+// However many articles share a block (made to, or a block crowded before
+// the bound), it keeps at most MaxBlock fingerprints, so that one
+// assignment compares at most 4 × MaxBlock; an article still finds its
+// story through a block that is not crowded.
+func TestCrowdedBlockIsBounded(t *testing.T) {
+	x, rdb := newIndex(t)
+	ctx := t.Context()
+	crowded := x.prefix + "b0:0123"
+	var before []any
+	for i := range 3 * MaxBlock {
+		before = append(before, simhash.Format(0x0123<<48|uint64(i)<<24|0xabcdef))
+	}
+	if err := rdb.SAdd(ctx, crowded, before...).Err(); err != nil {
+		t.Fatal(err)
+	}
+	story := simhash.Format(0x0123_4567_89ab_cdef)
+	fps := []string{story}
+	for i := range 2 * MaxBlock {
+		fps = append(fps, simhash.Format(0x0123<<48|uint64(i+1)<<32|0x5555_5555)) // far from each other but for block 0
+	}
+	fps = append(fps, simhash.Format(0x0123_4567_89ab_cdee)) // 1 bit from story
+	fallback := make([]string, len(fps))
+	for i := range fps {
+		fallback[i] = "a" + strconv.Itoa(i)
+	}
+	got, err := x.Assign(ctx, fps, fallback)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := rdb.SCard(ctx, crowded).Val(); n > MaxBlock {
+		t.Errorf("the crowded block holds %d fingerprints, want at most %d", n, MaxBlock)
+	}
+	if last := got[len(got)-1]; last != story {
+		t.Errorf("the near-duplicate got story %s, want %s through the blocks it shares", last, story)
 	}
 }
 
