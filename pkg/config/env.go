@@ -63,7 +63,7 @@ func (e *Env) Secret(name, def string) string {
 		e.Fail(name, errors.New("set either it or "+name+"_FILE, not both"))
 		return def
 	case fromFile:
-		b, err := os.ReadFile(path)
+		b, err := readFile(path, MaxSecretFileBytes)
 		if err != nil {
 			e.Fail(name+"_FILE", err)
 			return def

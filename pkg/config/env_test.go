@@ -94,3 +94,28 @@ func TestSecretFromFile(t *testing.T) {
 		t.Error("an error message carries the secret")
 	}
 }
+
+// A file a variable names that is far too large, or endless (a wrong path
+// such as /dev/zero), is an error naming the variable and the limit, read
+// no further than the limit.
+func TestFilesAreBounded(t *testing.T) {
+	big := filepath.Join(t.TempDir(), "big")
+	if err := os.WriteFile(big, make([]byte, MaxSecretFileBytes+1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{big, "/dev/zero"} {
+		e := FromMap(map[string]string{"REDIS_PASSWORD_FILE": path})
+		ReadCommon(e, "publisher")
+		if err := e.Err(); err == nil || !strings.Contains(err.Error(), "REDIS_PASSWORD_FILE") || !strings.Contains(err.Error(), "limit") {
+			t.Errorf("secret file %s: %v, want an error naming REDIS_PASSWORD_FILE and the limit", path, err)
+		}
+	}
+	for _, tc := range []TLS{
+		{Enabled: true, CAFile: "/dev/zero"},
+		{Enabled: true, CertFile: "/dev/zero", KeyFile: "/dev/zero"},
+	} {
+		if _, err := tc.Config(); err == nil || !strings.Contains(err.Error(), "/dev/zero is over the 1048576-byte limit") {
+			t.Errorf("TLS %+v: %v, want the limit", tc, err)
+		}
+	}
+}
