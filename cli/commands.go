@@ -21,6 +21,7 @@ import (
 	"github.com/newswire/newswire/cli/internal/tail"
 	"github.com/newswire/newswire/cli/internal/timerange"
 	"github.com/newswire/newswire/cli/internal/topiclog"
+	"github.com/newswire/newswire/pkg/boundedread"
 	"github.com/newswire/newswire/pkg/config"
 	"github.com/newswire/newswire/pkg/feed/articles"
 	"github.com/newswire/newswire/pkg/feed/feedlist"
@@ -244,7 +245,7 @@ func (a *app) feedsImport(args []string) error {
 	if err != nil {
 		return err
 	}
-	opml, err := readLimited(pos[0])
+	opml, err := boundedread.File(pos[0], feedlist.MaxFileBytes)
 	if err != nil {
 		return err
 	}
@@ -254,7 +255,7 @@ func (a *app) feedsImport(args []string) error {
 	}
 	var existing []byte
 	if into != "" {
-		existing, err = readLimited(into)
+		existing, err = boundedread.File(into, feedlist.MaxFileBytes)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -281,18 +282,6 @@ func (a *app) feedsImport(args []string) error {
 	}
 	fmt.Fprintln(a.stdout)
 	return nil
-}
-
-// readLimited reads a file of at most feedlist.MaxFileBytes.
-func readLimited(path string) ([]byte, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if info.Size() > feedlist.MaxFileBytes {
-		return nil, fmt.Errorf("%s: %d bytes is over the %d-byte limit", path, info.Size(), feedlist.MaxFileBytes)
-	}
-	return os.ReadFile(path)
 }
 
 // writeAtomically replaces path by b through a temporary file beside it, so

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/newswire/newswire/pkg/boundedread"
 )
 
 // Env reads typed values from an environment.
@@ -63,7 +65,7 @@ func (e *Env) Secret(name, def string) string {
 		e.Fail(name, errors.New("set either it or "+name+"_FILE, not both"))
 		return def
 	case fromFile:
-		b, err := readFile(path, MaxSecretFileBytes)
+		b, err := boundedread.File(path, MaxSecretFileBytes)
 		if err != nil {
 			e.Fail(name+"_FILE", err)
 			return def

@@ -5,6 +5,16 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+
+	"github.com/newswire/newswire/pkg/boundedread"
+)
+
+// Bounds of the files variables name: a secret (a password), and a PEM
+// file (a CA bundle, a certificate or its key; Debian's whole CA bundle is
+// about 220 KiB).
+const (
+	MaxSecretFileBytes = 64 << 10
+	MaxPEMFileBytes    = 1 << 20
 )
 
 // Config builds the client TLS configuration, or returns nil when TLS is
@@ -18,7 +28,7 @@ func (t TLS) Config() (*tls.Config, error) {
 		InsecureSkipVerify: t.InsecureSkipVerify, //nolint:gosec // an operator's explicit choice, off by default
 	}
 	if t.CAFile != "" {
-		pem, err := readFile(t.CAFile, MaxPEMFileBytes)
+		pem, err := boundedread.File(t.CAFile, MaxPEMFileBytes)
 		if err != nil {
 			return nil, fmt.Errorf("read CA file: %w", err)
 		}
@@ -40,11 +50,11 @@ func (t TLS) Config() (*tls.Config, error) {
 
 // loadKeyPair is tls.LoadX509KeyPair with files of bounded size.
 func loadKeyPair(certFile, keyFile string) (tls.Certificate, error) {
-	cert, err := readFile(certFile, MaxPEMFileBytes)
+	cert, err := boundedread.File(certFile, MaxPEMFileBytes)
 	if err != nil {
 		return tls.Certificate{}, err
 	}
-	key, err := readFile(keyFile, MaxPEMFileBytes)
+	key, err := boundedread.File(keyFile, MaxPEMFileBytes)
 	if err != nil {
 		return tls.Certificate{}, err
 	}

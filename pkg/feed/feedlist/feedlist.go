@@ -9,11 +9,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/newswire/newswire/pkg/boundedread"
 )
 
 // MaxFileBytes bounds the size of a feed list.
@@ -40,14 +41,7 @@ type yamlFeed struct {
 
 // Load reads a feed list file.
 func Load(path string) ([]Feed, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("read feed list: %w", err)
-	}
-	if info.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("read feed list %s: %d bytes is over the %d-byte limit", path, info.Size(), MaxFileBytes)
-	}
-	b, err := os.ReadFile(path)
+	b, err := boundedread.File(path, MaxFileBytes)
 	if err != nil {
 		return nil, fmt.Errorf("read feed list: %w", err)
 	}
