@@ -70,6 +70,9 @@ local olds = {'claimed'}
 for i, key in ipairs(KEYS) do
   local v = redis.pcall('GET', key) or ''
   if type(v) == 'table' then
+    if not string.find(v.err, 'WRONGTYPE', 1, true) then
+      error(v)
+    end
     v = '!' .. redis.call('TYPE', key).ok -- not a string: unreadable
   end
   local kind = string.sub(v, 1, 1)

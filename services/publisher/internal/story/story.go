@@ -56,6 +56,9 @@ local replaced = {}
 local function read(cmd, key)
   local v = redis.pcall(cmd, key)
   if type(v) == 'table' and v.err then
+    if not string.find(v.err, 'WRONGTYPE', 1, true) then
+      error(v)
+    end
     redis.call('DEL', key)
     replaced[#replaced + 1] = key
     return false

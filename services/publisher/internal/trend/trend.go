@@ -57,7 +57,11 @@ var recordScript = redis.NewScript(`
 local hour, day, ttl, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local trimmed, counts, replaced = {}, {}, {}
 for i, key in ipairs(KEYS) do
-  if type(redis.pcall('ZADD', key, 'NX', now, ARGV[4 + i])) == 'table' then
+  local added = redis.pcall('ZADD', key, 'NX', now, ARGV[4 + i])
+  if type(added) == 'table' then
+    if not string.find(added.err, 'WRONGTYPE', 1, true) then
+      error(added) -- out of memory, say: the batch fails and is retried
+    end
     redis.call('DEL', key)
     redis.call('ZADD', key, 'NX', now, ARGV[4 + i])
     replaced[#replaced + 1] = key

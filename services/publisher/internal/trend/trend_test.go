@@ -3,10 +3,13 @@ package trend
 import (
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
@@ -134,5 +137,34 @@ func TestKeyOfAnotherTypeIsReplaced(t *testing.T) {
 	warned := logs.FilterField(zap.String("key", c.prefix+"Q2")).Len()
 	if warned != 1 {
 		t.Errorf("%d warnings name the replaced key, want 1; logs: %v", warned, logs.All())
+	}
+}
+
+// Out of memory (maxmemory with noeviction), recording fails, to be
+// retried, and an entity's set is not mistaken for a key of another type
+// and replaced.
+func TestOutOfMemoryKeepsTheSets(t *testing.T) {
+	srv := redistest.StartServer(t, "--maxmemory", "4mb", "--maxmemory-policy", "noeviction")
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr})
+	t.Cleanup(func() { _ = rdb.Close() })
+	c := New(rdb, "t:", zap.NewNop())
+	ctx, now := t.Context(), time.Now()
+	if _, err := c.Record(ctx, []Mention{{"Q1", "a0"}}, now); err != nil {
+		t.Fatal(err)
+	}
+	// Values ever smaller, until not even one byte goes in.
+	for i, size := 0, 64<<10; size > 0; i++ {
+		err := rdb.Set(ctx, "fill"+strconv.Itoa(i), strings.Repeat("x", size), 0).Err()
+		if err != nil && strings.Contains(err.Error(), "OOM") {
+			size /= 2
+		} else if err != nil || i > 10000 {
+			t.Fatalf("filling Redis up to its 4 MB: %v after %d values", err, i)
+		}
+	}
+	if _, err := c.Record(ctx, []Mention{{"Q1", "a1"}}, now); err == nil || !strings.Contains(err.Error(), "OOM") {
+		t.Errorf("recording out of memory: %v, want Redis's OOM error", err)
+	}
+	if got, err := rdb.ZRange(ctx, "t:trend:Q1", 0, -1).Result(); !slices.Equal(got, []string{"a0"}) || err != nil {
+		t.Errorf("the entity's set holds %q (%v), want the article recorded before", got, err)
 	}
 }
