@@ -55,6 +55,9 @@ func (e *Env) String(name, def string) string {
 	return def
 }
 
+// MaxSecretFileBytes bounds the file a secret is read from.
+const MaxSecretFileBytes = 64 << 10
+
 // Secret returns the variable NAME, or the contents of the file named by
 // NAME_FILE (as Kubernetes mounts secrets), or def. Setting both is an error.
 func (e *Env) Secret(name, def string) string {

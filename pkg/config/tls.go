@@ -9,13 +9,9 @@ import (
 	"github.com/newswire/newswire/pkg/boundedread"
 )
 
-// Bounds of the files variables name: a secret (a password), and a PEM
-// file (a CA bundle, a certificate or its key; Debian's whole CA bundle is
-// about 220 KiB).
-const (
-	MaxSecretFileBytes = 64 << 10
-	MaxPEMFileBytes    = 1 << 20
-)
+// MaxPEMFileBytes bounds a CA bundle, a certificate or its key (Debian's
+// whole CA bundle is about 220 KiB).
+const MaxPEMFileBytes = 1 << 20
 
 // Config builds the client TLS configuration, or returns nil when TLS is
 // off.
