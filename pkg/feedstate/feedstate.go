@@ -21,15 +21,28 @@ import (
 // ItemsTTL is how long a feed's item memory outlives its last poll.
 const ItemsTTL = 90 * 24 * time.Hour
 
+// ItemsGeneration bounds a feed's item memory. It is kept in two hashes, a
+// generation each: items are remembered in the current one, which becomes
+// the older one (and the older one is dropped) once it holds more than
+// ItemsGeneration items. An item found only in the older one is copied
+// into the current one, so an item the feed still lists (a feed lists at
+// most feedparse.MaxItems) is never forgotten; one the feed stopped
+// listing is forgotten after two generations (for BelTA's few hundred
+// items a day, a month or two). A feed that makes up new item IDs on every
+// poll holds at most about twice ItemsGeneration in Redis, not every item
+// it ever made up.
+const ItemsGeneration = 10000
+
 // Store reads and writes feed state.
 type Store struct {
-	rdb    redis.UniversalClient
-	prefix string
+	rdb        redis.UniversalClient
+	prefix     string
+	generation int // ItemsGeneration, smaller in tests
 }
 
 // New returns a store whose keys start with prefix.
 func New(rdb redis.UniversalClient, prefix string) *Store {
-	return &Store{rdb: rdb, prefix: prefix}
+	return &Store{rdb: rdb, prefix: prefix, generation: ItemsGeneration}
 }
 
 func (s *Store) feedKey(feedURL string) string {
@@ -37,6 +50,9 @@ func (s *Store) feedKey(feedURL string) string {
 }
 func (s *Store) itemsKey(feedURL string) string {
 	return s.prefix + "fetcher:items:" + event.Hash(feedURL)
+}
+func (s *Store) olderItemsKey(feedURL string) string {
+	return s.prefix + "fetcher:items-older:" + event.Hash(feedURL)
 }
 
 // IndexKey is the set of the configured feeds' URLs, for listing.
@@ -118,6 +134,7 @@ func (s *Store) Save(ctx context.Context, f Feed) error {
 		// A feed polled with nothing new keeps its item memory, or it
 		// would emit its old items again once the memory expired.
 		p.Expire(ctx, s.itemsKey(f.URL), ItemsTTL)
+		p.Expire(ctx, s.olderItemsKey(f.URL), ItemsTTL)
 		return nil
 	})
 	if err != nil {
@@ -195,35 +212,73 @@ type Seen struct {
 }
 
 // LookupItems returns what was emitted of each of the given item IDs;
-// IDs never emitted are absent.
+// IDs never emitted are absent. Those found only in the older generation
+// of the feed's item memory are copied into the current one: the feed
+// still lists them.
 func (s *Store) LookupItems(ctx context.Context, feedURL string, ids []string) (map[string]Seen, error) {
 	out := make(map[string]Seen, len(ids))
 	if len(ids) == 0 {
 		return out, nil
 	}
-	vals, err := s.rdb.HMGet(ctx, s.itemsKey(feedURL), ids...).Result()
+	var current, older *redis.SliceCmd
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+		current = p.HMGet(ctx, s.itemsKey(feedURL), ids...)
+		older = p.HMGet(ctx, s.olderItemsKey(feedURL), ids...)
+		return nil
+	})
 	if err != nil {
 		return nil, fmt.Errorf("look up items of feed %s: %w", feedURL, err)
 	}
-	for i, v := range vals {
-		str, ok := v.(string)
-		if !ok {
+	for i, v := range current.Val() {
+		if seen, ok := parseSeen(v); ok {
+			out[ids[i]] = seen
+		}
+	}
+	carried := map[string]Seen{}
+	for i, v := range older.Val() {
+		if _, ok := out[ids[i]]; ok {
 			continue
 		}
-		rev, hash, ok := strings.Cut(str, "|")
-		if !ok {
-			continue
+		if seen, ok := parseSeen(v); ok {
+			out[ids[i]] = seen
+			carried[ids[i]] = seen
 		}
-		n, err := strconv.Atoi(rev)
-		if err != nil {
-			continue
-		}
-		out[ids[i]] = Seen{Revision: n, ContentHash: hash}
+	}
+	if err := s.RememberItems(ctx, feedURL, carried); err != nil {
+		return nil, fmt.Errorf("carry items over: %w", err)
 	}
 	return out, nil
 }
 
-// RememberItems records emitted items.
+// parseSeen reads an item memory's value, "revision|content hash".
+func parseSeen(v any) (Seen, bool) {
+	str, ok := v.(string)
+	if !ok {
+		return Seen{}, false
+	}
+	rev, hash, ok := strings.Cut(str, "|")
+	if !ok {
+		return Seen{}, false
+	}
+	n, err := strconv.Atoi(rev)
+	if err != nil {
+		return Seen{}, false
+	}
+	return Seen{Revision: n, ContentHash: hash}, true
+}
+
+// rotateScript makes the current generation KEYS[1] of a feed's item
+// memory the older one KEYS[2], dropping that, once KEYS[1] holds more
+// than ARGV[1] items.
+var rotateScript = redis.NewScript(`
+if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[1]) then
+  redis.call('RENAME', KEYS[1], KEYS[2])
+end
+return 0
+`)
+
+// RememberItems records emitted items in the current generation of the
+// feed's item memory, which becomes the older one once full.
 func (s *Store) RememberItems(ctx context.Context, feedURL string, items map[string]Seen) error {
 	if len(items) == 0 {
 		return nil
@@ -232,9 +287,11 @@ func (s *Store) RememberItems(ctx context.Context, feedURL string, items map[str
 	for id, it := range items {
 		fields[id] = strconv.Itoa(it.Revision) + "|" + it.ContentHash
 	}
+	current := s.itemsKey(feedURL)
 	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
-		p.HSet(ctx, s.itemsKey(feedURL), fields)
-		p.Expire(ctx, s.itemsKey(feedURL), ItemsTTL)
+		p.HSet(ctx, current, fields)
+		p.Expire(ctx, current, ItemsTTL)
+		rotateScript.Eval(ctx, p, []string{current, s.olderItemsKey(feedURL)}, s.generation)
 		return nil
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package feedstate
 import (
 	"encoding/json"
 	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
@@ -137,5 +138,59 @@ func TestListAndHandler(t *testing.T) {
 	}
 	if len(body.Feeds) != 1 || body.Feeds[0].URL != urls[0] || body.Feeds[0].LastError != "HTTP status 503" || body.Feeds[0].HTTPStatus != 503 {
 		t.Errorf("GET /feeds?failing=1 = %s", rec.Body)
+	}
+}
+
+// A feed's item memory is bounded however many item IDs the feed makes up
+// (two generations of at most ItemsGeneration, here 10), yet an item the
+// feed keeps listing is never forgotten, and one it stopped listing is
+// forgotten after two generations.
+func TestItemMemoryIsBounded(t *testing.T) {
+	s := newStore(t)
+	s.generation = 10
+	ctx := t.Context()
+	const feed = "https://example.com/rss"
+	if err := s.RememberItems(ctx, feed, map[string]Seen{"kept": {1, "k"}, "dropped": {1, "d"}}); err != nil {
+		t.Fatal(err)
+	}
+	for poll := range 40 {
+		// Each poll lists "kept" and five items never seen.
+		ids := []string{"kept"}
+		made := map[string]Seen{}
+		for i := range 5 {
+			id := "p" + strconv.Itoa(poll) + "-" + strconv.Itoa(i)
+			ids = append(ids, id)
+			made[id] = Seen{1, "h"}
+		}
+		known, err := s.LookupItems(ctx, feed, ids)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(known) != 1 || known["kept"] != (Seen{1, "k"}) {
+			t.Fatalf("poll %d: known %v, want only the item listed on every poll", poll, known)
+		}
+		if err := s.RememberItems(ctx, feed, made); err != nil {
+			t.Fatal(err)
+		}
+		held := s.rdb.HLen(ctx, s.itemsKey(feed)).Val() + s.rdb.HLen(ctx, s.olderItemsKey(feed)).Val()
+		if held > 2*(10+5) {
+			t.Fatalf("poll %d: %d items held, want at most two generations", poll, held)
+		}
+	}
+	if known, err := s.LookupItems(ctx, feed, []string{"dropped", "p0-0", "p39-4"}); err != nil || len(known) != 1 || known["p39-4"] != (Seen{1, "h"}) {
+		t.Errorf("after 40 polls: known %v (%v), want only the newest item", known, err)
+	}
+	for _, key := range []string{s.itemsKey(feed), s.olderItemsKey(feed)} {
+		if err := s.rdb.PExpire(ctx, key, time.Minute).Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Save(ctx, Feed{URL: feed, LastStatus: "unchanged"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{s.itemsKey(feed), s.olderItemsKey(feed)} {
+		if ttl := s.rdb.PTTL(ctx, key).Val(); ttl <= time.Minute {
+			t.Errorf("%s expires in %s after Save, want it renewed to %s", key, ttl, ItemsTTL)
+		}
 	}
 }
