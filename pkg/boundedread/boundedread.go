@@ -1,7 +1,8 @@
 // Package boundedread reads files of bounded size: a file an operator
 // names (a feed list, a secret, a certificate) can be far too large, or
-// endless (a wrong path such as /dev/zero, or a pipe), and must not be
-// read for ever.
+// endless (a wrong path such as /dev/zero), and must not be read without
+// end. (A named pipe whose writer never writes still blocks: the bound is
+// on bytes, not time.)
 package boundedread
 
 import (

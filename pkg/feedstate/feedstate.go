@@ -221,7 +221,9 @@ func (s *Store) LookupItems(ctx context.Context, feedURL string, ids []string) (
 		return out, nil
 	}
 	var current, older *redis.SliceCmd
-	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	// In one transaction: a rotation between the reads would hide an item
+	// that moved to the older generation.
+	_, err := s.rdb.TxPipelined(ctx, func(p redis.Pipeliner) error {
 		current = p.HMGet(ctx, s.itemsKey(feedURL), ids...)
 		older = p.HMGet(ctx, s.olderItemsKey(feedURL), ids...)
 		return nil
@@ -269,9 +271,11 @@ func parseSeen(v any) (Seen, bool) {
 
 // rotateScript makes the current generation KEYS[1] of a feed's item
 // memory the older one KEYS[2], dropping that, once KEYS[1] holds more
-// than ARGV[1] items.
+// than ARGV[1] items. The older one is unlinked, freed in the background:
+// a memory of the versions before, unbounded, may be large.
 var rotateScript = redis.NewScript(`
 if redis.call('HLEN', KEYS[1]) > tonumber(ARGV[1]) then
+  redis.call('UNLINK', KEYS[2])
   redis.call('RENAME', KEYS[1], KEYS[2])
 end
 return 0

@@ -52,3 +52,12 @@ func (c *limitConn) Close() error {
 	c.freeOnce.Do(func() { <-c.free })
 	return err
 }
+
+// CloseWrite shuts the sending side where the connection can (TCP), as
+// net/http does before closing a connection in error.
+func (c *limitConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
+}

@@ -192,17 +192,23 @@ func TestConnectionsAreBounded(t *testing.T) {
 	}
 }
 
-// Shutting down ends an Accept waiting for a connection to close.
+// Shutting down ends an Accept waiting for a connection to close: the
+// server's shutdown waits for Serve to return before its own deadline, and
+// the one connection, a client that does not read its response, would
+// hold the slot until the write deadline, a minute here.
 func TestShutdownWithEveryConnectionTaken(t *testing.T) {
 	addr, _, stop := serveWith(t, Options{Quotes: 10, Top: 5, Refresh: time.Minute, Connections: 1}, time.Minute, 300*time.Millisecond)
-	conn, err := net.Dial("tcp", addr)
-	if err != nil {
+	conn := stalledRequest(t, addr)
+	// The response has started: the connection holds the only slot.
+	if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = conn.Close() })
-	time.Sleep(100 * time.Millisecond) // accepted: Serve waits for a slot
+	start := time.Now()
 	if err := stop(); err != nil {
 		t.Fatalf("Serve: %v", err)
+	}
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("shutting down took %s with every connection taken, want the 300ms deadline", took.Round(time.Millisecond))
 	}
 }
 

@@ -140,15 +140,16 @@ return lost
 `)
 
 // releaseScript gives back the claims of KEYS still held by ARGV[1]: a key
-// never forwarded disappears, one forwarded before returns to its done
-// state.
+// never forwarded disappears, as does one that held no string, and one
+// forwarded before returns to its done state.
 var releaseScript = redis.NewScript(ours + `
 local mine = ARGV[1]
 for _, key in ipairs(KEYS) do
   local v = redis.pcall('GET', key)
   if ours(v, mine) then
     local beneath = string.sub(v, string.find(v, ':', 27, true) + 1)
-    if string.sub(v, 1, 1) == 'N' or beneath == '' then
+    -- "!" and a type: the key held no string, which the claim replaced.
+    if string.sub(v, 1, 1) == 'N' or beneath == '' or string.sub(beneath, 1, 1) == '!' then
       redis.call('DEL', key)
     else
       redis.call('SET', key, beneath, 'KEEPTTL')

@@ -103,7 +103,7 @@ func TestCrowdedBlockIsBounded(t *testing.T) {
 	story := simhash.Format(0x0123_4567_89ab_cdef)
 	fps := []string{story}
 	for i := range 2 * MaxBlock {
-		fps = append(fps, simhash.Format(0x0123<<48|uint64(i+1)<<32|0x5555_5555)) // far from each other but for block 0
+		fps = append(fps, simhash.Format(0x0123<<48|uint64(i+1)<<32|0x5555_5555)) // all in block 0, none near story
 	}
 	fps = append(fps, simhash.Format(0x0123_4567_89ab_cdee)) // 1 bit from story
 	fallback := make([]string, len(fps))
