@@ -47,6 +47,20 @@ var hostile = []struct {
 			return "Bob " + surnameOf(i) + ", author of “Crippled America,” said: “We will build the wall soon.”\n\n"
 		})
 	}, "en"},
+	// n people of one surname, each quoted by name: each name was looked
+	// for among all with the surname.
+	{"surname", func(n int) string {
+		return eachOf(n, func(i int) string {
+			return "“We will build the new road soon,” said " + surnameOf(i) + " Smith.\n\n"
+		})
+	}, "en"},
+	// n organisations with one head word, each quoted and each by a
+	// spokesman: each name was looked for among all with the head word.
+	{"organisations", func(n int) string {
+		return eachOf(n, func(i int) string {
+			return "“We will build the new road soon,” the " + surnameOf(i) + " Ministry said. “Soon,” a " + surnameOf(i) + " Ministry spokesman said.\n\n"
+		})
+	}, "en"},
 	// n Russian speakers named in full: each name's case was read with a
 	// look at every word of the names before it.
 	{"names-ru", func(n int) string {

@@ -45,20 +45,57 @@ type people struct {
 	orgs                []*person // the organisations of all
 	titled              []*person // the people (not organisations) with roles, in the order they got them
 	looks               int       // rolesMatch calls
+	// What find looks at for a name of two or more words, instead of all
+	// with its surname. A person added with two or more words and a first
+	// word that is no initial keeps its first letter, so fullFirst holds
+	// them by surname, organisation or not, and first byte, in the order
+	// added; fullNamed by surname and each first word they have had (stale
+	// entries stay). The rest, added with one word or an initial first,
+	// are few: short has them by surname, in the order added.
+	fullFirst map[fullFirstKey][]*person
+	fullNamed map[[2]string][]*person
+	short     map[string][]*person
+	// The organisations by each name they have had (stale entries stay):
+	// what organisation looks at.
+	orgNamed map[string][]*person
+}
+
+// fullFirstKey is a surname, whether organisations, and a first byte.
+type fullFirstKey struct {
+	surname string
+	org     bool
+	first   byte
+}
+
+// fullName reports whether words have two or more words, the first no
+// initial: its first byte is the person's for good.
+func fullName(words []string) bool {
+	return len(words) > 1 && words[0] != "" && !(len(words[0]) == 2 && words[0][1] == '.')
 }
 
 // add adds a new person or organisation to all and to the indexes.
 func (ps *people) add(p *person) {
 	if ps.bySurname == nil {
 		ps.bySurname, ps.byFirst, ps.labels, ps.words = map[string][]*person{}, map[string][]*person{}, map[string]*person{}, map[string]int{}
+		ps.fullFirst, ps.fullNamed, ps.short = map[fullFirstKey][]*person{}, map[[2]string][]*person{}, map[string][]*person{}
+		ps.orgNamed = map[string][]*person{}
 	}
 	ps.count(p.words, 1)
 	p.added = len(ps.all)
 	ps.all = append(ps.all, p)
 	ps.bySurname[p.surname()] = append(ps.bySurname[p.surname()], p)
 	ps.byFirst[p.words[0]] = append(ps.byFirst[p.words[0]], p)
+	if fullName(p.words) {
+		k := fullFirstKey{p.surname(), p.org, p.words[0][0]}
+		ps.fullFirst[k] = append(ps.fullFirst[k], p)
+		n := [2]string{p.surname(), p.words[0]}
+		ps.fullNamed[n] = append(ps.fullNamed[n], p)
+	} else {
+		ps.short[p.surname()] = append(ps.short[p.surname()], p)
+	}
 	if p.org {
 		ps.orgs = append(ps.orgs, p)
+		ps.orgNamed[p.name] = append(ps.orgNamed[p.name], p)
 	}
 	ps.indexLabel(p)
 }
@@ -101,10 +138,15 @@ func foldKey(s string) string {
 func (ps *people) rename(p *person, words []string) {
 	if words[0] != p.words[0] {
 		ps.byFirst[words[0]] = append(ps.byFirst[words[0]], p)
+		n := [2]string{p.surname(), words[0]}
+		ps.fullNamed[n] = append(ps.fullNamed[n], p)
 	}
 	ps.count(p.words, -1)
 	ps.count(words, 1)
 	p.words, p.name = words, strings.Join(words, " ")
+	if p.org {
+		ps.orgNamed[p.name] = append(ps.orgNamed[p.name], p)
+	}
 	ps.indexLabel(p)
 }
 
@@ -141,25 +183,18 @@ func (ps *people) find(words []string, g names.Gender, org bool, before int) *pe
 				return p
 			}
 		}
-	} else {
-		for _, p := range ps.bySurname[last] {
-			if p.org != org {
-				continue
-			}
-			if len(p.words) == 1 {
-				// A surname met first, now the full name.
-				ps.rename(p, words)
-				ps.setGender(p, merge(p.gender, g))
-				return p
-			}
-			if p.words[0] == words[0] || initialOf(words[0], p.words[0]) || initialOf(p.words[0], words[0]) {
-				if len(words) > len(p.words) && !org {
-					ps.rename(p, words)
-				}
-				ps.setGender(p, merge(p.gender, g))
-				return p
-			}
+	} else if p := ps.longer(words, org); p != nil {
+		if len(p.words) == 1 {
+			// A surname met first, now the full name.
+			ps.rename(p, words)
+			ps.setGender(p, merge(p.gender, g))
+			return p
 		}
+		if len(words) > len(p.words) && !org {
+			ps.rename(p, words)
+		}
+		ps.setGender(p, merge(p.gender, g))
+		return p
 	}
 	p := &person{name: strings.Join(words, " "), words: words, gender: g, org: org}
 	if !org && g == names.Unknown && len(words) > 1 {
@@ -169,16 +204,52 @@ func (ps *people) find(words []string, g names.Gender, org bool, before int) *pe
 	return p
 }
 
+// longer is the first person added with the surname of words, two or
+// more, that they name: one met by the surname alone, or one whose first
+// word is theirs or its initial (J. and John); or nil.
+func (ps *people) longer(words []string, org bool) *person {
+	last, first := words[len(words)-1], words[0]
+	var best *person
+	consider := func(p *person) {
+		if p.org == org && (best == nil || p.added < best.added) &&
+			(len(p.words) == 1 || p.words[0] == first || initialOf(first, p.words[0]) || initialOf(p.words[0], first)) {
+			best = p
+		}
+	}
+	for _, p := range ps.short[last] {
+		consider(p)
+	}
+	if len(first) == 2 && first[1] == '.' {
+		// J.: the first added whose first word begins with J.
+		if full := ps.fullFirst[fullFirstKey{last, org, first[0]}]; len(full) > 0 {
+			consider(full[0])
+		}
+	} else if first != "" {
+		// John: those who have had John for a first word, or J.
+		for _, p := range ps.fullNamed[[2]string{last, first}] {
+			consider(p)
+		}
+		for _, p := range ps.fullNamed[[2]string{last, first[:1] + "."}] {
+			consider(p)
+		}
+	}
+	return best
+}
+
 // organisation returns the organisation named exactly words, adding it
 // when new: a modifier names it in full (a Twitter spokesman), so no
 // longer name that merely ends the same way is meant. (Words hold no
 // spaces, so the same name has the same last word.)
 func (ps *people) organisation(words []string) *person {
-	name := strings.Join(words, " ")
-	for _, p := range ps.bySurname[words[len(words)-1]] {
-		if p.org && p.name == name {
-			return p
+	name, last := strings.Join(words, " "), words[len(words)-1]
+	var found *person
+	for _, p := range ps.orgNamed[name] {
+		if p.org && p.name == name && p.surname() == last && (found == nil || p.added < found.added) {
+			found = p
 		}
+	}
+	if found != nil {
+		return found
 	}
 	p := &person{name: name, words: words, org: true}
 	ps.add(p)
