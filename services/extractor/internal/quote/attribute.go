@@ -153,7 +153,7 @@ func (st *state) transcriptLabel(sp span) *person {
 			words[k] = w[:1] + strings.ToLower(w[1:])
 		}
 	}
-	if len(words) < 2 && st.ppl.recent(i, words[0], func(p *person) bool { return !p.org && p.surname() == words[0] }) == nil {
+	if len(words) < 2 && st.ppl.recentSurnamed(i, words[0], func(p *person) bool { return !p.org && p.surname() == words[0] }) == nil {
 		return nil
 	}
 	if len(words) >= 2 && !st.isFirstName(words[0]) {

@@ -114,7 +114,7 @@ func (st *state) register(i, j int) {
 	case j-k == 1:
 		// Trump, once Donald Trump is known
 		w := stripPossessive(st.word(k))
-		if p := st.ppl.recent(k, w, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
+		if p := st.ppl.recentSurnamed(k, w, func(p *person) bool { return !p.org && p.surname() == w }); p != nil {
 			st.ppl.mention(k, p, st.opensSentence(i) || st.afterOpeningPhrase(i, j))
 			return
 		}

@@ -54,6 +54,13 @@ var hostile = []struct {
 			return "“We will build the new road soon,” said " + surnameOf(i) + " Smith.\n\n"
 		})
 	}, "en"},
+	// n people of one first name, each quoted by it just after being
+	// named in full: each "John" was looked for among all the Johns.
+	{"first-names", func(n int) string {
+		return eachOf(n, func(i int) string {
+			return "John " + surnameOf(i) + " met voters. “We will build the new road soon,” John said. "
+		})
+	}, "en"},
 	// n organisations with one head word, each quoted and each by a
 	// spokesman: each name was looked for among all with the head word.
 	{"organisations", func(n int) string {

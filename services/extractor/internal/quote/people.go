@@ -256,15 +256,48 @@ func (ps *people) organisation(words []string) *person {
 	return p
 }
 
+// recentWalk bounds the mentions recent walks back before it looks at
+// everyone whose surname or first word is the word instead: a name
+// usually stands for someone mentioned just before, and an article naming
+// thousands of Johns must not make each "John" look at all of them.
+const recentWalk = 256
+
 // recent is the person most recently mentioned before token index before
 // for whom ok holds, where ok holds only for people whose surname or
 // first word is w.
 func (ps *people) recent(before int, w string, ok func(*person) bool) *person {
-	p, tok := latest(before, ps.bySurname[w], ok)
-	if q, qtok := latest(before, ps.byFirst[w], ok); qtok > tok {
-		p = q
+	return ps.recentOf(before, ok, ps.bySurname[w], ps.byFirst[w])
+}
+
+// recentSurnamed is recent where ok holds only for people whose surname is
+// w: those who merely have w for a first name are not looked at.
+func (ps *people) recentSurnamed(before int, w string, ok func(*person) bool) *person {
+	return ps.recentOf(before, ok, ps.bySurname[w])
+}
+
+// recentOf is the person most recently mentioned before token index
+// before for whom ok holds, where ok holds only for people of the lists.
+func (ps *people) recentOf(before int, ok func(*person) bool, lists ...[]*person) *person {
+	// Walking the mentions back, the first person for whom ok holds is
+	// the one mentioned last.
+	i := ps.mentions.search(before)
+	for n := 0; i > 0 && n < recentWalk; n++ {
+		i--
+		if p := ps.mentions.at(i).who; ok(p) {
+			return p
+		}
 	}
-	return p
+	if i == 0 {
+		return nil // every mention before was looked at
+	}
+	var best *person
+	bestTok := -1
+	for _, list := range lists {
+		if p, tok := latest(before, list, ok); tok > bestTok {
+			best, bestTok = p, tok
+		}
+	}
+	return best
 }
 
 // latest is the person among cands mentioned last before token index

@@ -243,6 +243,9 @@ func FuzzPeople(f *testing.F) {
 				w, before := pick(given), next()%64
 				ok := func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }
 				same("recent", ps.recent(before, w, ok), ref.recent(before, ok))
+				same("recentSurnamed", ps.recentSurnamed(before, w, ok), ref.recent(before, ok))
+				firstToo := func(p *person) bool { return !p.org && (p.surname() == w || len(p.words) > 1 && p.words[0] == w) }
+				same("recent by first name", ps.recent(before, w, firstToo), ref.recent(before, firstToo))
 			case 5:
 				ws, head, at := pickN(roles), pick(heads), next()%64
 				ws = append(ws, head)

@@ -80,7 +80,7 @@ func (st *state) resolve(f *found, a attrib) {
 	if len(run) == 0 && np[1]-np[0] == 1 && st.toks[np[0]].upper {
 		// King says: a title word that is the surname of someone named.
 		w := stripPossessive(st.word(np[0]))
-		if p := st.ppl.recent(np[0], w, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
+		if p := st.ppl.recentSurnamed(np[0], w, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == w }); p != nil {
 			f.who, f.attribution, f.role = p, event.AttributionExplicit, p.role
 			st.ppl.mention(np[0], p, true)
 			return
@@ -213,7 +213,7 @@ func (st *state) speakerNamed(run []string, titles string, np, appos [2]int, g n
 	}
 	if org && len(run) == 1 {
 		// Cuban said, after Mark Cuban: the person, not the demonym.
-		if p := st.ppl.recent(np[0], last, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == last }); p != nil {
+		if p := st.ppl.recentSurnamed(np[0], last, func(p *person) bool { return !p.org && len(p.words) > 1 && p.surname() == last }); p != nil {
 			st.ppl.addRoles(p, strings.Fields(titles))
 			return p
 		}
