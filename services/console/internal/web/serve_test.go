@@ -144,20 +144,30 @@ func TestEventStreamOutlivesWriteTimeout(t *testing.T) {
 }
 
 // Shutting down does not wait on a client that holds its response: after
-// the shutdown deadline its connection is closed and Serve returns.
+// the shutdown deadline its connection is closed and Serve returns. So too
+// when that client holds the only connection allowed: the server's
+// shutdown waits for Serve to return, which must not wait for a free slot
+// (the write deadline, a minute here).
 func TestShutdownClosesHangingClients(t *testing.T) {
-	addr, _, stop := serveHuge(t, time.Minute, 300*time.Millisecond)
-	conn := stalledRequest(t, addr)
-	// The response has started before the shutdown.
-	if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
-		t.Fatal(err)
+	for _, connections := range []int{0, 1} {
+		t.Run(fmt.Sprintf("connections=%d", connections), func(t *testing.T) {
+			opts := Options{Quotes: 10, Top: 5, Refresh: time.Minute, Connections: connections}
+			addr, _, stop := serveWith(t, opts, time.Minute, 300*time.Millisecond)
+			conn := stalledRequest(t, addr)
+			// The response has started before the shutdown.
+			if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			if err := stop(); err != nil {
+				t.Fatalf("Serve: %v", err)
+			}
+			if took := time.Since(start); took > 3*time.Second {
+				t.Errorf("shutting down took %s with a client hanging, want the 300ms deadline", took.Round(time.Millisecond))
+			}
+			readCut(t, conn, 10*time.Second)
+		})
 	}
-	start := time.Now()
-	if err := stop(); err != nil {
-		t.Fatalf("Serve: %v", err)
-	}
-	t.Logf("shut down in %s with a client hanging", time.Since(start).Round(time.Millisecond))
-	readCut(t, conn, 10*time.Second)
 }
 
 // However many connections clients open, at most Options.Connections are
@@ -189,26 +199,6 @@ func TestConnectionsAreBounded(t *testing.T) {
 	_ = idle[0].Close()
 	if code, err := page(10 * time.Second); err != nil || code != http.StatusOK {
 		t.Fatalf("the page once a connection closed: %d, %v", code, err)
-	}
-}
-
-// Shutting down ends an Accept waiting for a connection to close: the
-// server's shutdown waits for Serve to return before its own deadline, and
-// the one connection, a client that does not read its response, would
-// hold the slot until the write deadline, a minute here.
-func TestShutdownWithEveryConnectionTaken(t *testing.T) {
-	addr, _, stop := serveWith(t, Options{Quotes: 10, Top: 5, Refresh: time.Minute, Connections: 1}, time.Minute, 300*time.Millisecond)
-	conn := stalledRequest(t, addr)
-	// The response has started: the connection holds the only slot.
-	if _, err := bufio.NewReader(conn).ReadString('\n'); err != nil {
-		t.Fatal(err)
-	}
-	start := time.Now()
-	if err := stop(); err != nil {
-		t.Fatalf("Serve: %v", err)
-	}
-	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("shutting down took %s with every connection taken, want the 300ms deadline", took.Round(time.Millisecond))
 	}
 }
 
