@@ -97,16 +97,7 @@ func unnamedSpeakers(who string) func(n int) string {
 }
 
 // surnameRU is a made-up Russian surname, different for each i.
-func surnameRU(i int) string {
-	b := []rune("Ков")
-	for {
-		b = append(b, 'а'+rune(i%26))
-		i /= 26
-		if i == 0 {
-			return string(b) + "ов"
-		}
-	}
-}
+func surnameRU(i int) string { return madeUp("Ков", 'а', i) + "ов" }
 
 // BenchmarkExtractHostile extracts from each hostile article at three
 // sizes: the time should grow as the text does.

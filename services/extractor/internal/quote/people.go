@@ -241,10 +241,10 @@ func (ps *people) longer(words []string, org bool) *person {
 // longer name that merely ends the same way is meant. (Words hold no
 // spaces, so the same name has the same last word.)
 func (ps *people) organisation(words []string) *person {
-	name, last := strings.Join(words, " "), words[len(words)-1]
+	name := strings.Join(words, " ")
 	var found *person
 	for _, p := range ps.orgNamed[name] {
-		if p.org && p.name == name && p.surname() == last && (found == nil || p.added < found.added) {
+		if p.name == name && (found == nil || p.added < found.added) {
 			found = p
 		}
 	}

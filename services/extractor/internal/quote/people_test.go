@@ -12,10 +12,13 @@ import (
 )
 
 // surnameOf is a made-up surname, different for each i.
-func surnameOf(i int) string {
-	b := []byte("Kov")
+func surnameOf(i int) string { return madeUp("Kov", 'a', i) }
+
+// madeUp is stem and i written in 26 letters from a.
+func madeUp(stem string, a rune, i int) string {
+	b := []rune(stem)
 	for {
-		b = append(b, byte('a'+i%26))
+		b = append(b, a+rune(i%26))
 		i /= 26
 		if i == 0 {
 			return string(b)

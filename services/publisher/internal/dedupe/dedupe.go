@@ -64,15 +64,12 @@ const MaxSources = 100
 // type than a string as "!" and its type, and the claim replaces it.
 //
 // ARGV: token (24 characters), now (ms), lease (ms), the marker keys' prefix.
-var claimScript = redis.NewScript(`
+var claimScript = redis.NewScript(luascript.WrongType + `
 local token, now, lease, batches = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
 local olds = {'claimed'}
 for i, key in ipairs(KEYS) do
   local v = redis.pcall('GET', key) or ''
-  if type(v) == 'table' then
-    if not string.find(v.err, 'WRONGTYPE', 1, true) then
-      error(v)
-    end
+  if wrongtype(v) then
     v = '!' .. redis.call('TYPE', key).ok -- not a string: unreadable
   end
   local kind = string.sub(v, 1, 1)

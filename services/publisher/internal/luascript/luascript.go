@@ -30,6 +30,23 @@ func Pipeline(ctx context.Context, rdb redis.UniversalClient, scripts []*redis.S
 	return err
 }
 
+// WrongType is a Lua function for a script to begin with:
+// wrongtype(v) tells whether v, what redis.pcall returned, is Redis's
+// WRONGTYPE error (the key holds another type than the command's, written
+// by hand or by another version); any other error (out of memory, say) it
+// raises again, so that the script fails as redis.call would.
+const WrongType = `
+local function wrongtype(v)
+  if type(v) ~= 'table' or not v.err then
+    return false
+  end
+  if not string.find(v.err, 'WRONGTYPE', 1, true) then
+    error(v)
+  end
+  return true
+end
+`
+
 // chunk is how many keys one script call handles: few calls per batch,
 // while no call holds Redis for long.
 const chunk = 256

@@ -48,17 +48,14 @@ const MaxBlock = 128
 //
 // ARGV: key prefix, fingerprint (16 hex digits), max distance, ttl (s),
 // the most fingerprints a block keeps.
-var assignScript = redis.NewScript(`
+var assignScript = redis.NewScript(luascript.WrongType + `
 local prefix, h, maxd, ttl, most = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local replaced = {}
 -- cmd runs a read of key; a key of another type is deleted and reads as
 -- nothing.
 local function read(cmd, key)
   local v = redis.pcall(cmd, key)
-  if type(v) == 'table' and v.err then
-    if not string.find(v.err, 'WRONGTYPE', 1, true) then
-      error(v)
-    end
+  if wrongtype(v) then
     redis.call('DEL', key)
     replaced[#replaced + 1] = key
     return false
@@ -89,20 +86,17 @@ local function distance(m)
   end
   return d
 end
--- trim makes block forget fingerprints at random down to most.
-local function trim(block)
-  local over = redis.call('SCARD', block) - most
-  if over > 0 then
-    redis.call('SPOP', block, over)
+-- trim makes block, of n fingerprints, forget some at random down to most.
+local function trim(block, n)
+  if n > most then
+    redis.call('SPOP', block, n - most)
   end
 end
 local story, best = h, maxd + 1
 for i = 0, 3 do
   local block = prefix .. 'b' .. i .. ':' .. string.sub(h, i*4+1, i*4+4)
   local n = read('SCARD', block) or 0
-  if n > most then
-    trim(block)
-  end
+  trim(block, n)
   for _, m in ipairs(n > 0 and redis.call('SMEMBERS', block) or {}) do
     -- A member that is not a fingerprint is passed over.
     local d = #m == 16 and string.find(m, '^%x+$') and distance(m) or best
@@ -120,7 +114,7 @@ redis.call('SET', prefix .. 'h:' .. h, story, 'EX', ttl)
 for i = 0, 3 do
   local block = prefix .. 'b' .. i .. ':' .. string.sub(h, i*4+1, i*4+4)
   redis.call('SADD', block, h)
-  trim(block)
+  trim(block, redis.call('SCARD', block))
   redis.call('EXPIRE', block, ttl)
 end
 return {story, ttl * 1000, replaced}

@@ -53,15 +53,11 @@ type Mention struct {
 //
 // ARGV: the hour's start, the window's start, the sets' time to live (ms)
 // and now (ms), then the articles.
-var recordScript = redis.NewScript(`
+var recordScript = redis.NewScript(luascript.WrongType + `
 local hour, day, ttl, now = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local trimmed, counts, replaced = {}, {}, {}
 for i, key in ipairs(KEYS) do
-  local added = redis.pcall('ZADD', key, 'NX', now, ARGV[4 + i])
-  if type(added) == 'table' then
-    if not string.find(added.err, 'WRONGTYPE', 1, true) then
-      error(added) -- out of memory, say: the batch fails and is retried
-    end
+  if wrongtype(redis.pcall('ZADD', key, 'NX', now, ARGV[4 + i])) then
     redis.call('DEL', key)
     redis.call('ZADD', key, 'NX', now, ARGV[4 + i])
     replaced[#replaced + 1] = key
