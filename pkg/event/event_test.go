@@ -100,6 +100,11 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 	longID := strings.Repeat("f", MaxNameBytes+1)
 	url := `"https://eng.belta.by/politics/view/1"`
 	mention := `{"text":"Russia","offset":10,"length":6,"in":"body"}`
+	// nestedIn adds to a record an unknown field of arrays nested n deep.
+	nestedIn := func(record string, n int) string {
+		return strings.Replace(record, `{"id"`, `{"x":`+strings.Repeat("[", n)+strings.Repeat("]", n)+`,"id"`, 1)
+	}
+	text := `"What is happening in Eurasia testifies to the fact."`
 	cases := []struct {
 		name    string
 		decode  func([]byte) error
@@ -139,6 +144,11 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 		{"enriched quote, source url over 8 KiB", enrichedQuote, strings.Replace(good["enriched-quote"], `"url":`+url+`,"article_id"`, `"url":"`+longURL+`","article_id"`, 1), ErrInvalid,
 			[]string{"sources[0].url of 8213 bytes is over 8192"}},
 		{"enriched quote", enrichedQuote, good["enriched-quote"], nil, nil},
+		{"unknown field nested to the bound", quote, nestedIn(good["quote"], MaxDepth-1), nil, nil},
+		{"unknown field nested a level too deep", quote, nestedIn(good["quote"], MaxDepth), ErrMalformed, []string{"nest deeper than 64 at byte 68"}},
+		{"entity nested a million deep", entity, nestedIn(good["entity"], 1_000_000), ErrMalformed, []string{"nest deeper than 64"}},
+		{"brackets and escaped quotation marks in a string", quote,
+			strings.Replace(good["quote"], text, `"`+strings.Repeat(`[{\"`, 1000)+text[1:len(text)-1]+`\\"`, 1), nil, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -186,6 +196,19 @@ func BenchmarkDecodeQuote(b *testing.B) {
 	for b.Loop() {
 		if _, err := Decode[EnrichedQuote](in); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecodeNested decodes a record of 2 MB whose unknown field nests
+// arrays a million deep: refused before the decoder recurses into it.
+func BenchmarkDecodeNested(b *testing.B) {
+	good, _ := json.Marshal(samples()["quote"])
+	in := []byte(strings.Replace(string(good), `{"id"`, `{"x":`+strings.Repeat("[", 1_000_000)+strings.Repeat("]", 1_000_000)+`,"id"`, 1))
+	b.SetBytes(int64(len(in)))
+	for b.Loop() {
+		if _, err := Decode[Quote](in); !errors.Is(err, ErrMalformed) {
+			b.Fatalf("err = %v, want ErrMalformed", err)
 		}
 	}
 }
