@@ -4,26 +4,35 @@
 package fold
 
 import (
+	"fmt"
+	"strconv"
 	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // QuoteKey is the key every report of one quotation shares: the hash of
-// the normalised speaker and text.
-func QuoteKey(q event.Quote) string {
+// the normalised speaker and text. A text that normalises to nothing ("…",
+// "!!!", control or format characters) is refused: every such record would
+// share the speaker's one key, and fold into revisions of one quotation.
+func QuoteKey(q event.Quote) (string, error) {
 	var buf [1024]byte // most quotations normalise within it, off the heap
 	b := buf[:0]
 	if q.Speaker.Name != nil {
 		b = AppendNormalized(b, *q.Speaker.Name)
 	}
 	b = append(b, 0)
+	words := len(b)
 	b = AppendNormalized(b, q.Text)
+	if len(b) == words {
+		return "", fmt.Errorf("%w: text %s has no letters or digits", event.ErrInvalid, strconv.Quote(textcut.Marked(q.Text, 64)))
+	}
 	var key [2 + 32]byte
-	return string(event.AppendHash(append(key[:0], "q:"...), b))
+	return string(event.AppendHash(append(key[:0], "q:"...), b)), nil
 }
 
 // EntityKey is the key of one entity within one story (or article).

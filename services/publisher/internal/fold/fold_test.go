@@ -1,6 +1,8 @@
 package fold
 
 import (
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -33,11 +35,39 @@ func TestQuoteKeyIgnoresMarksButNotSpeaker(t *testing.T) {
 	a := event.Quote{Text: "“We will do it.”", Speaker: event.Speaker{Name: &lavrov}}
 	b := event.Quote{Text: "we will DO it", Speaker: event.Speaker{Name: &lavrov}}
 	c := event.Quote{Text: "We will do it.", Speaker: event.Speaker{Name: &putin}}
-	if QuoteKey(a) != QuoteKey(b) {
+	if quoteKey(t, a) != quoteKey(t, b) {
 		t.Error("the same quotation with other marks and case got two keys")
 	}
-	if QuoteKey(a) == QuoteKey(c) {
+	if quoteKey(t, a) == quoteKey(t, c) {
 		t.Error("two speakers' identical words got one key")
+	}
+}
+
+func quoteKey(t testing.TB, q event.Quote) string {
+	t.Helper()
+	key, err := QuoteKey(q)
+	if err != nil {
+		t.Fatalf("QuoteKey(%q): %v", q.Text, err)
+	}
+	return key
+}
+
+// TestQuoteKeyRefusesTextWithoutWords: records whose text normalises to
+// nothing would all share their speaker's key, so that unrelated records
+// folded into revisions of one quotation.
+func TestQuoteKeyRefusesTextWithoutWords(t *testing.T) {
+	lavrov := "Sergey Lavrov"
+	for _, text := range []string{"!!!", "“…”", "— —", "\u200b\u200c", "\x00\x01", "\u0301", " "} {
+		key, err := QuoteKey(event.Quote{Text: text, Speaker: event.Speaker{Name: &lavrov}})
+		if !errors.Is(err, event.ErrInvalid) || !strings.Contains(err.Error(), "text "+strconv.Quote(text)+" has no letters or digits") {
+			t.Errorf("QuoteKey(%q) = %s, %v; want an invalid record naming the text", text, key, err)
+		}
+	}
+	if _, err := QuoteKey(event.Quote{Text: strings.Repeat("!", 1<<20)}); err == nil || len(err.Error()) > 200 {
+		t.Errorf("QuoteKey of 1 MiB of marks: %.300v; want an error that quotes a cut of the text", err)
+	}
+	if key := quoteKey(t, event.Quote{Text: "«Да!»"}); key == "" {
+		t.Error("a word of two letters got no key")
 	}
 }
 
@@ -53,7 +83,7 @@ func TestQuoteKeyIsStable(t *testing.T) {
 		{event.Quote{Text: "no speaker"}, "q:20fed798f3f9022920fcb6571f710de5"},
 	}
 	for _, c := range cases {
-		if got := QuoteKey(c.q); got != c.want {
+		if got := quoteKey(t, c.q); got != c.want {
 			t.Errorf("QuoteKey(%q) = %s, want %s", c.q.Text, got, c.want)
 		}
 	}
@@ -95,8 +125,15 @@ func FuzzNormalize(f *testing.F) {
 			t.Fatalf("Normalize is not idempotent on %q: %q then %q", s, n, Normalize(n))
 		}
 		q := event.Quote{Text: s, Speaker: event.Speaker{Name: &s}}
-		if got, want := QuoteKey(q), "q:"+event.Hash(n, n); got != want {
-			t.Fatalf("QuoteKey of %q = %s, want %s", s, got, want)
+		got, err := QuoteKey(q)
+		if n == "" {
+			if err == nil {
+				t.Fatalf("QuoteKey of %q, no words, = %s, want an error", s, got)
+			}
+			return
+		}
+		if want := "q:" + event.Hash(n, n); err != nil || got != want {
+			t.Fatalf("QuoteKey of %q = %s, %v, want %s", s, got, err, want)
 		}
 	})
 }
@@ -106,6 +143,8 @@ func BenchmarkQuoteKey(b *testing.B) {
 	q := event.Quote{Text: "“We will not allow anyone to interfere in our internal affairs,” the minister said — «never».", Speaker: event.Speaker{Name: &name}}
 	b.ReportAllocs()
 	for b.Loop() {
-		QuoteKey(q)
+		if _, err := QuoteKey(q); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -389,9 +389,14 @@ func (r *benchRig) latencies(b *testing.B, handler func() stream.Handler, perSec
 					b.Error(err)
 					return
 				}
+				key, err := fold.QuoteKey(q)
+				if err != nil {
+					b.Error(err)
+					return
+				}
 				now := time.Now()
 				sentAt.Store(string(m.Key), now)
-				sentAt.Store(fold.QuoteKey(q), now)
+				sentAt.Store(key, now)
 				batch = append(batch, m)
 				sent++
 			}

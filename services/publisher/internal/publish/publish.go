@@ -352,7 +352,11 @@ func (p *Publisher) decode(msg kafka.Message) (report, error) {
 		if err := event.DecodeInto(msg.Value, &q.Quote); err != nil {
 			return report{}, fmt.Errorf("decode quote: %w", err)
 		}
-		return report{msg: msg, key: fold.QuoteKey(q.Quote), quote: q}, nil
+		key, err := fold.QuoteKey(q.Quote)
+		if err != nil {
+			return report{}, fmt.Errorf("decode quote: %w", err)
+		}
+		return report{msg: msg, key: key, quote: q}, nil
 	case p.topics.Entities:
 		e := new(event.EnrichedEntity)
 		if err := event.DecodeInto(msg.Value, &e.Entity); err != nil {

@@ -191,10 +191,16 @@ func TestBadRecordsAreDeadLettered(t *testing.T) {
 		{Topic: topics.Quotes, Value: []byte("{not json")},
 		{Topic: topics.Quotes, Value: []byte(`{"id":"x"}`)},
 		{Topic: "elsewhere", Value: good.Value},
+		// No words: each would be a revision of one quotation of Lavrov's.
+		quoteMsg(t, "a2", "sb.by", "“…”"),
+		quoteMsg(t, "a3", "tass.com", "!!!"),
 	}
 	out, dead := handle(t, p, append(cases, good)...)
 	if len(out) != 1 || len(dead) != len(cases) {
 		t.Fatalf("forwarded %d and dead-lettered %d, want 1 and %d", len(out), len(dead), len(cases))
+	}
+	if want := `text "!!!" has no letters or digits`; !strings.Contains(dead[len(dead)-1].Error(), want) {
+		t.Errorf("dead letter's error %q does not name %q", dead[len(dead)-1], want)
 	}
 }
 
