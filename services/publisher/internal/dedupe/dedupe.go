@@ -34,8 +34,16 @@ import (
 // ErrBusy means another owner holds a live claim on a key.
 var ErrBusy = errors.New("key claimed by another owner")
 
-// MaxSources bounds the sources kept per key.
-const MaxSources = 100
+// MaxSources bounds the sources kept per key, and MaxSourceBytes the bytes
+// of their outlets, URLs and article IDs together: every revision carries
+// its key's sources, and the key keeps them, so a hundred sources near the
+// contract's bounds (1 KiB outlet and article ID, 8 KiB URL) made each
+// revision and state 1 MiB. A hundred of the pipeline's sources come to
+// 15–25 KiB.
+const (
+	MaxSources     = 100
+	MaxSourceBytes = 32 << 10
+)
 
 // A key's value is a string, one of:
 //

@@ -439,12 +439,20 @@ func (p *Publisher) recordMentions(ctx context.Context, reports []report, fresh 
 	return out, nil
 }
 
+// appendSource appends s to a key's sources and keeps the newest within
+// dedupe.MaxSources and dedupe.MaxSourceBytes; s itself is always kept.
 func appendSource(sources []event.SourceRef, s event.SourceRef) []event.SourceRef {
 	out := append(sources[:len(sources):len(sources)], s)
-	if len(out) > dedupe.MaxSources {
-		out = out[len(out)-dedupe.MaxSources:]
+	first := max(0, len(out)-dedupe.MaxSources)
+	size := 0
+	for i := len(out) - 1; i >= first; i-- {
+		size += len(out[i].Source) + len(out[i].URL) + len(out[i].ArticleID)
+		if size > dedupe.MaxSourceBytes && i < len(out)-1 {
+			first = i + 1
+			break
+		}
 	}
-	return out
+	return out[first:]
 }
 
 type metrics struct {

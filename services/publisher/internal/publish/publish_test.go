@@ -3,6 +3,8 @@ package publish
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -318,4 +320,61 @@ func TestUnreadableDedupeStateIsForwardedAgainAsNew(t *testing.T) {
 	if later, _ := handle(t, p, quoteMsg(t, "a2", "sb.by", text)); len(later) != 0 {
 		t.Errorf("redelivery after the state was rewritten forwarded %d records, want none", len(later))
 	}
+}
+
+// TestSourcesAreBoundedInBytes: every revision of a key carries its sources,
+// so sources near the contract's bounds (1 KiB outlet and article id, 8 KiB
+// URL) must not make each revision, and the key's state in Redis, 100 times
+// that.
+func TestSourcesAreBoundedInBytes(t *testing.T) {
+	cases := []struct {
+		name        string
+		urlBytes    int
+		wantSources int
+	}{
+		{"short sources: the last 100", 40, dedupe.MaxSources},
+		{"sources near the contract's bounds: the last 32 KiB of them", event.MaxURLBytes - 100, 3},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p, keys := newPublisherOn(t)
+			text := "We will do everything to ensure peace in the region."
+			reportOf := func(i int) kafka.Message {
+				art := articleOf(fmt.Sprintf("%0*d", 10+c.urlBytes/8, i), fmt.Sprintf("%0*d", 10+c.urlBytes/8, i), "")
+				art.URL = "https://x/" + strings.Repeat("u", c.urlBytes) + strconv.Itoa(i)
+				return quoteIn(t, art, text)
+			}
+			var first, second []kafka.Message
+			for i := range 150 {
+				first, second = append(first, reportOf(i)), append(second, reportOf(1000+i))
+			}
+			for round, batch := range [][]kafka.Message{first, second} {
+				out, _ := handle(t, p, batch...)
+				if len(out) != len(batch) {
+					t.Fatalf("round %d: forwarded %d records, want %d", round, len(out), len(batch))
+				}
+				last := out[len(out)-1]
+				if len(last.Sources) != c.wantSources || last.Sources[len(last.Sources)-1].ArticleID != last.ArticleID {
+					t.Errorf("round %d: the last revision has %d sources, the newest %.20s; want %d, the newest its own %.20s",
+						round, len(last.Sources), last.Sources[len(last.Sources)-1].ArticleID, c.wantSources, last.ArticleID)
+				}
+				for _, q := range out {
+					if n := sourceBytes(q.Sources); n > dedupe.MaxSourceBytes {
+						t.Fatalf("round %d: revision %d carries %d bytes of sources, over %d", round, q.Revision, n, dedupe.MaxSourceBytes)
+					}
+				}
+				if n := len(keys.get(t, last.ID)); n > dedupe.MaxSourceBytes+c.wantSources*100 {
+					t.Errorf("round %d: the key's state in Redis is %d bytes", round, n)
+				}
+			}
+		})
+	}
+}
+
+func sourceBytes(sources []event.SourceRef) int {
+	n := 0
+	for _, s := range sources {
+		n += len(s.Source) + len(s.URL) + len(s.ArticleID)
+	}
+	return n
 }
