@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/newswire/newswire/pkg/backoff"
 	"github.com/newswire/newswire/pkg/logging"
@@ -59,6 +60,11 @@ type ConsumerConfig struct {
 	Deadletter string
 	// MaxBatch is the most records handled at once; 500 when zero.
 	MaxBatch int
+	// MaxBatchBytes bounds the bytes (keys and values) of the records
+	// fetched and waiting to be handled, and a batch stops growing once it
+	// holds that many; 16 MiB, a fetch's MaxBytes, when zero. Without it a
+	// batch of MaxBatch records near the topics' 2 MiB was gigabytes.
+	MaxBatchBytes int
 	// DrainTimeout bounds how long in-flight work may go on after the
 	// context is cancelled.
 	DrainTimeout time.Duration
@@ -106,6 +112,9 @@ type topicPartition struct {
 func NewConsumer(cfg ConsumerConfig, conn *Connection, h Handler, out Producer, log *zap.Logger, reg prometheus.Registerer) *Consumer {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 500
+	}
+	if cfg.MaxBatchBytes <= 0 {
+		cfg.MaxBatchBytes = 16 << 20
 	}
 	if cfg.DrainTimeout <= 0 {
 		cfg.DrainTimeout = 20 * time.Second
@@ -217,7 +226,7 @@ func (c *Consumer) session(ctx context.Context) error {
 	})
 	defer stopDrainTimer()
 
-	fetched := make(chan kafka.Message, c.cfg.MaxBatch)
+	fetched := c.newQueue()
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -235,8 +244,48 @@ func (c *Consumer) session(ctx context.Context) error {
 	return runErr
 }
 
-// fetch feeds records from the reader into ch until ctx is cancelled.
-func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.Message) {
+// queue holds the records fetched and waiting to be handled: at most
+// MaxBatch of them, and while they come to MaxBatchBytes (a larger record
+// waits until the queue is empty).
+type queue struct {
+	records chan kafka.Message
+	bytes   *semaphore.Weighted
+	max     int
+}
+
+func (c *Consumer) newQueue() *queue {
+	return &queue{
+		records: make(chan kafka.Message, c.cfg.MaxBatch),
+		bytes:   semaphore.NewWeighted(int64(c.cfg.MaxBatchBytes)),
+		max:     c.cfg.MaxBatchBytes,
+	}
+}
+
+// size is the bytes a record holds in the queue and in a batch.
+func size(m kafka.Message) int { return len(m.Key) + len(m.Value) }
+
+// weight is what a record takes of the queue's bytes: a record larger than
+// all of them takes all.
+func (q *queue) weight(m kafka.Message) int64 { return int64(min(size(m), q.max)) }
+
+// put adds a record once there is room for it; false when ctx ended first.
+func (q *queue) put(ctx context.Context, m kafka.Message) bool {
+	if q.bytes.Acquire(ctx, q.weight(m)) != nil {
+		return false
+	}
+	select {
+	case q.records <- m:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// took gives back the room of a record taken from the queue.
+func (q *queue) took(m kafka.Message) { q.bytes.Release(q.weight(m)) }
+
+// fetch feeds records from the reader into q until ctx is cancelled.
+func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, q *queue) {
 	delays := backoff.Policy{Min: 100 * time.Millisecond, Max: 5 * time.Second}
 	failures := 0
 	for {
@@ -253,22 +302,23 @@ func (c *Consumer) fetch(ctx context.Context, r *kafka.Reader, ch chan<- kafka.M
 			continue
 		}
 		failures = 0
-		select {
-		case ch <- msg:
-		case <-ctx.Done():
+		if !q.put(ctx, msg) {
 			return
 		}
 	}
 }
 
 // gather takes, after first, whatever else is already fetched, up to
-// MaxBatch.
-func (c *Consumer) gather(first kafka.Message, ch <-chan kafka.Message) []kafka.Message {
+// MaxBatch records or until they hold MaxBatchBytes.
+func (c *Consumer) gather(first kafka.Message, q *queue) []kafka.Message {
 	batch := append(make([]kafka.Message, 0, c.cfg.MaxBatch), first)
-	for len(batch) < c.cfg.MaxBatch {
+	bytes := size(first)
+	for len(batch) < c.cfg.MaxBatch && bytes < c.cfg.MaxBatchBytes {
 		select {
-		case m := <-ch:
+		case m := <-q.records:
+			q.took(m)
 			batch = append(batch, m)
+			bytes += size(m)
 		default:
 			return batch
 		}
@@ -281,7 +331,7 @@ func (c *Consumer) gather(first kafka.Message, ch <-chan kafka.Message) []kafka.
 // Work runs under workCtx, which outlives ctx by the drain timeout, so the
 // batches in flight are finished; records fetched but not handled are
 // simply not committed.
-func (c *Consumer) consume(ctx, workCtx context.Context, fetched <-chan kafka.Message) error {
+func (c *Consumer) consume(ctx, workCtx context.Context, fetched *queue) error {
 	var prev *writing // the batch before, being written, when overlapping
 	for ctx.Err() == nil {
 		var prevDone <-chan error // nil, so never ready, without a batch before
@@ -300,7 +350,8 @@ func (c *Consumer) consume(ctx, workCtx context.Context, fetched <-chan kafka.Me
 				return err
 			}
 			continue
-		case first = <-fetched:
+		case first = <-fetched.records:
+			fetched.took(first)
 		}
 		batch, start := c.gather(first, fetched), time.Now()
 		if !c.cfg.Overlap {

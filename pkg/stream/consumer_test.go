@@ -31,6 +31,7 @@ type fixture struct {
 	consumer *stream.Consumer
 	overlap  bool // handle each batch while the one before is written
 	maxBatch int
+	maxBytes int // MaxBatchBytes
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -80,7 +81,7 @@ func (f *fixture) start(t *testing.T, h stream.Handler, p stream.Producer) (stop
 	t.Helper()
 	f.consumer = stream.NewConsumer(stream.ConsumerConfig{
 		Service: "test", Group: f.group, Topics: []string{f.in}, Deadletter: f.dlq,
-		DrainTimeout: 5 * time.Second, Overlap: f.overlap, MaxBatch: f.maxBatch,
+		DrainTimeout: 5 * time.Second, Overlap: f.overlap, MaxBatch: f.maxBatch, MaxBatchBytes: f.maxBytes,
 	}, f.conn, h, p, zaptest.NewLogger(t), prometheus.NewRegistry())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -224,6 +225,69 @@ func TestConsumerDeadLettersARecordTooLargeToWrite(t *testing.T) {
 			t.Errorf("%s header %q, want %d", stream.HeaderDLQTruncated, n, len(huge))
 		}
 	})
+}
+
+// TestConsumerBoundsTheBytesOfABatch: records near the topics' 2 MiB must
+// not make a batch of MaxBatch records gigabytes. Every batch stops growing
+// once it holds MaxBatchBytes, and a record larger than that is handled
+// too, alone.
+func TestConsumerBoundsTheBytesOfABatch(t *testing.T) {
+	inBothModes(t, func(t *testing.T, f *fixture) {
+		f.maxBytes = 1 << 20
+		var values []string
+		for i := range 40 {
+			values = append(values, fmt.Sprintf("%03d", i)+strings.Repeat("x", 256<<10))
+		}
+		values = append(values, "big"+strings.Repeat("x", 900<<10), "last")
+		f.produceInput(t, values...)
+		h := &sizingHandler{pause: time.Second}
+		stop := f.start(t, h, f.writer)
+		testwait.For(t, 30*time.Second, "every record handled", func() bool { return h.records() == len(values) })
+		if err := stop(); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		for i, b := range h.batches {
+			// Each record's key is its value.
+			if before := b.bytes - 2*b.lastSize; before >= f.maxBytes {
+				t.Errorf("batch %d of %d records: %d bytes before its last record, want under %d", i, b.records, before, f.maxBytes)
+			}
+		}
+	})
+}
+
+// sizingHandler notes the records and bytes of each batch it is handed,
+// and pauses on the first, so that the rest are fetched meanwhile.
+type sizingHandler struct {
+	pause   time.Duration
+	mu      sync.Mutex
+	batches []batchSize
+}
+
+type batchSize struct{ records, bytes, lastSize int }
+
+func (h *sizingHandler) Handle(ctx context.Context, batch []kafka.Message) (stream.Result, error) {
+	h.mu.Lock()
+	first := len(h.batches) == 0
+	b := batchSize{records: len(batch), lastSize: len(batch[len(batch)-1].Value)}
+	for _, m := range batch {
+		b.bytes += len(m.Key) + len(m.Value)
+	}
+	h.batches = append(h.batches, b)
+	h.mu.Unlock()
+	if first {
+		time.Sleep(h.pause)
+	}
+	return stream.Result{}, nil
+}
+
+func (h *sizingHandler) records() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, b := range h.batches {
+		n += b.records
+	}
+	return n
 }
 
 // flakyProducer fails the first n writes, each after running before when
