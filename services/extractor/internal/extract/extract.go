@@ -21,6 +21,19 @@ import (
 // ErrTooLarge is returned for an article over the size limit.
 var ErrTooLarge = errors.New("article over the size limit")
 
+// ErrTooManyRecords is returned for an article whose records would come to
+// more than OutputFactor times the size limit.
+var ErrTooManyRecords = errors.New("article's records over their size limit")
+
+// OutputFactor bounds the records one article makes, keys and values
+// together, at this many times the limit on the article's record
+// (MAX_ARTICLE_BYTES). Every record repeats the article's URL, title and
+// source (up to 13 KiB), so an article of 1 MiB made of short quotations
+// made 42,326 records of 514 MB, all held until the batch was written. An
+// article of news makes some 2 to 5 times its size (1 MiB of the seed
+// article repeated: 2.5 MB; 512 KiB of BelTA's Russian: 2.5 MB).
+const OutputFactor = 16
+
 // Topics are where the records go.
 type Topics struct {
 	Quotes   string
@@ -54,21 +67,30 @@ func (p *Pipeline) Handle(_ context.Context, msg kafka.Message) ([]kafka.Message
 	}
 	quotes, entities := p.Extract(a)
 	out := make([]kafka.Message, 0, len(quotes)+len(entities))
-	for _, q := range quotes {
-		m, err := stream.Event{Topic: p.topics.Quotes, Key: q.ID, ID: q.ID, Type: event.CETypeQuote,
-			Source: "newswire/extractor", Time: a.FetchedAt, Value: q}.Message()
+	size, limit := 0, OutputFactor*p.maxBytes
+	add := func(e stream.Event) error {
+		m, err := e.Message()
 		if err != nil {
-			return nil, err
+			return err
+		}
+		if size += len(m.Key) + len(m.Value); size > limit {
+			return fmt.Errorf("%w: %d quotations and %d entities, whose first %d records pass %d bytes (%d times the article limit)",
+				ErrTooManyRecords, len(quotes), len(entities), len(out)+1, limit, OutputFactor)
 		}
 		out = append(out, m)
+		return nil
+	}
+	for _, q := range quotes {
+		if err := add(stream.Event{Topic: p.topics.Quotes, Key: q.ID, ID: q.ID, Type: event.CETypeQuote,
+			Source: "newswire/extractor", Time: a.FetchedAt, Value: q}); err != nil {
+			return nil, err
+		}
 	}
 	for _, e := range entities {
-		m, err := stream.Event{Topic: p.topics.Entities, Key: e.ID, ID: e.ID, Type: event.CETypeEntity,
-			Source: "newswire/extractor", Time: a.FetchedAt, Value: e}.Message()
-		if err != nil {
+		if err := add(stream.Event{Topic: p.topics.Entities, Key: e.ID, ID: e.ID, Type: event.CETypeEntity,
+			Source: "newswire/extractor", Time: a.FetchedAt, Value: e}); err != nil {
 			return nil, err
 		}
-		out = append(out, m)
 	}
 	return out, nil
 }

@@ -26,16 +26,31 @@ func TestHandleRefusesBadRecords(t *testing.T) {
 	huge := art
 	huge.Body = strings.Repeat("Minsk hosts talks. ", 60_000) // over 1 MiB
 	hugeJSON, _ := json.Marshal(huge)
+	// Half a MiB of short quotations in an article whose URL and title,
+	// which every record repeats, are as long as a record takes.
+	quoted := art
+	quoted.URL = "https://eng.belta.by/" + strings.Repeat("a", event.MaxURLBytes-21)
+	quoted.Title = strings.Repeat("T", event.MaxTitleBytes)
+	quoted.Body = strings.Repeat("“Yes,” Lavrov said. ", 25_000)
+	quotedJSON, _ := json.Marshal(quoted)
+	// A MiB of news: the seed article again and again.
+	long := art
+	long.Body = strings.Repeat(art.Body+"\n\n", (1<<20-8<<10)/(len(art.Body)+2))
+	longJSON, _ := json.Marshal(long)
 	cases := []struct {
-		name  string
-		value []byte
-		want  error
+		name    string
+		value   []byte
+		want    error
+		mention string // what the error must say
 	}{
-		{"valid", good, nil},
-		{"not JSON", []byte("{broken"), event.ErrMalformed},
-		{"wrong types", []byte(`{"id": 7, "body": []}`), event.ErrMalformed},
-		{"missing fields", []byte(`{"id":"a1","body":"text"}`), event.ErrInvalid},
-		{"over the size limit", hugeJSON, extract.ErrTooLarge},
+		{"valid", good, nil, ""},
+		{"not JSON", []byte("{broken"), event.ErrMalformed, ""},
+		{"wrong types", []byte(`{"id": 7, "body": []}`), event.ErrMalformed, "event.Article.id"},
+		{"missing fields", []byte(`{"id":"a1","body":"text"}`), event.ErrInvalid, "url is missing"},
+		{"over the size limit", hugeJSON, extract.ErrTooLarge, "limit 1048576"},
+		{"a MiB of news", longJSON, nil, ""},
+		{"records over 16 times the size limit", quotedJSON, extract.ErrTooManyRecords,
+			"25000 quotations and 1 entities, whose first 1325 records pass 16777216 bytes (16 times the article limit)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -45,6 +60,9 @@ func TestHandleRefusesBadRecords(t *testing.T) {
 			}
 			if c.want == nil && len(out) == 0 {
 				t.Error("a valid article gave no records")
+			}
+			if c.mention != "" && !strings.Contains(err.Error(), c.mention) {
+				t.Errorf("error %q does not say %q", err, c.mention)
 			}
 		})
 	}
