@@ -58,6 +58,12 @@ const (
 	MaxURLBytes = 2048
 	// MaxSources bounds the outlets listed; SourceCount counts them all.
 	MaxSources = 10
+	// MaxViewBytes bounds a view's JSON. Escaped for JSON a character can
+	// take 6 bytes ("<" is \u003c), so a record made of such characters
+	// made views of 170 KB under the bounds above, and every page load 17
+	// MB: the outlets listed last are left out while the view is over it.
+	// Without any the view is under it, whatever the record holds.
+	MaxViewBytes = 32 << 10
 )
 
 // FromEvent makes the view of an enriched quotation.
@@ -77,7 +83,20 @@ func FromEvent(q event.EnrichedQuote) View {
 	for _, s := range q.Sources[:min(len(q.Sources), MaxSources)] {
 		v.Sources = append(v.Sources, Source{Name: textcut.Runes(s.Source, MaxFieldRunes), URL: link(s.URL)})
 	}
+	for len(v.Sources) > 0 && jsonSize(v) > MaxViewBytes {
+		v.Sources = v.Sources[:len(v.Sources)-1]
+	}
 	return v
+}
+
+// jsonSize returns the length of v's JSON; 0 when it has none, which Add
+// reports.
+func jsonSize(v View) int {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return 0
+	}
+	return len(b)
 }
 
 // link returns u, or "" when it is too long to keep whole.

@@ -93,11 +93,27 @@ func TestFromEventIsBounded(t *testing.T) {
 	for i := range many {
 		many[i] = event.SourceRef{Source: fmt.Sprint("outlet ", i), URL: fmt.Sprintf("https://example.com/%d", i)}
 	}
+	// Characters JSON escapes in 6 bytes, in every field at its bound.
+	lt := strings.Repeat("<", 4<<10)
+	ltURL := "https://example.com/" + strings.Repeat("<", MaxURLBytes-20)
+	ltSources := make([]event.SourceRef, MaxSources)
+	for i := range ltSources {
+		ltSources[i] = event.SourceRef{Source: lt, URL: ltURL}
+	}
+	escaped := event.EnrichedQuote{
+		Quote: event.Quote{ID: lt, Text: lt, Attribution: lt, Speaker: event.Speaker{Name: &lt, Role: &lt},
+			ArticleContext: event.ArticleContext{URL: ltURL, Title: lt, Source: lt, Language: lt}},
+		Enrichment: event.Enrichment{Sources: ltSources},
+	}
+	escapedAlone := escaped
+	escapedAlone.Sources = nil
 	tests := []struct {
 		name    string
 		q       event.EnrichedQuote
 		sources int
 	}{
+		{"characters JSON escapes", escaped, MaxSources},
+		{"characters JSON escapes, no source", escapedAlone, 0},
 		{"many sources", event.EnrichedQuote{Quote: event.Quote{ID: "q1", Text: "words"}, Enrichment: event.Enrichment{Sources: many}}, 10000},
 		{"huge fields", event.EnrichedQuote{
 			Quote: event.Quote{ID: "q1", Text: huge, Attribution: huge,
