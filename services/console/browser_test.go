@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +113,22 @@ func TestBrowser(t *testing.T) {
 	c.produce(t, enrichedQuote(a, "<script>alert(1)</script>", hostile))
 	waitJS(t, tab, "the hostile quotation appears as text", `(() => { const q = document.querySelector("#quotes li.quote");
 		return !!q && q.innerText.includes("<img src=x") && q.querySelector("img, b, script") === null && document.title !== "owned"; })()`, 10*time.Second)
+
+	// Words longer than the page is wide wrap rather than widen it, even
+	// when the quotation is opened whole, and a javascript: link is no link.
+	long := a
+	long.URL, long.Source = "javascript:document.title='owned'", strings.Repeat("Outlet", 50)
+	word := strings.Repeat("Ж", 1000)
+	c.produce(t, enrichedQuote(long, strings.Repeat("Speaker", 40), word))
+	waitJS(t, tab, "the long words appear", fmt.Sprintf(`(() => { const q = document.querySelector("#quotes li.quote");
+		return !!q && q.innerText.includes(%q) && q.querySelector("a") === null; })()`, word[:60]), 10*time.Second)
+	if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#quotes li.quote blockquote`))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tab, "the long words wrap within the page", `(() => { const q = document.querySelector("#quotes li.quote");
+		const inside = (e) => e.getBoundingClientRect().right <= q.getBoundingClientRect().right + 1;
+		return q.querySelector("blockquote").classList.contains("open") && [...q.querySelectorAll("blockquote, .meta > *")].every(inside)
+		  && document.documentElement.scrollWidth <= document.documentElement.clientWidth; })()`, 5*time.Second)
 
 	// The trending chart renders bars with the publisher's counts.
 	c.produce(t, enrichedEntity(a, "Q7747", "Sergey Lavrov", event.TypePerson), enrichedEntity(a, "Q232", "Kazakhstan", event.TypeGPE))
