@@ -151,6 +151,11 @@ const (
 	MaxNameBytes  = 1 << 10 // id, article_id, entity_id, source
 	MaxURLBytes   = 8 << 10 // url, feed_url
 	MaxTitleBytes = 4 << 10 // title
+	// MaxLanguageBytes bounds the language, a tag such as "en" or "ru"
+	// (a BCP 47 tag needs at most 35 characters: RFC 5646, 4.4.1). Every
+	// quotation and entity record repeats it, so an article's language of
+	// a MiB made 32 MiB of records out of the seed article.
+	MaxLanguageBytes = 64
 )
 
 // requireName requires a present name of at most MaxNameBytes.
@@ -167,6 +172,17 @@ func (p *problems) requireAtMost(s, field string, n int) {
 
 func (p *problems) requireTime(t time.Time, field string) {
 	p.require(!t.IsZero(), field, "is missing")
+	p.requireUTCYear(t, field)
+}
+
+// requireUTCYear requires t to have an RFC 3339 form in UTC, a year from 0
+// to 9999 there: an offset can carry a time past them
+// ("9999-12-31T23:59:59-23:59" is in the year 10000 in UTC), which no
+// record's time, nor the ce_time header (in UTC), could then hold.
+func (p *problems) requireUTCYear(t time.Time, field string) {
+	if y := t.UTC().Year(); y < 0 || y > 9999 {
+		*p = append(*p, fmt.Sprintf("%s %s is in the year %d in UTC, outside 0 to 9999", field, t.Format(time.RFC3339Nano), y))
+	}
 }
 
 func (p *problems) requireNonNegative(n int, field string) {
@@ -218,6 +234,8 @@ func (a *Article) check(p *problems) {
 	p.requireAtMost(a.URL, "url", MaxURLBytes)
 	p.requireAtMost(a.Title, "title", MaxTitleBytes)
 	p.requireName(a.Source, "source")
+	p.requireAtMost(a.Language, "language", MaxLanguageBytes)
+	p.requireUTCYear(a.PublishedAt, "published_at")
 	p.requireString(a.FeedURL, "feed_url")
 	p.requireAtMost(a.FeedURL, "feed_url", MaxURLBytes)
 	p.requireTime(a.FetchedAt, "fetched_at")
@@ -229,6 +247,8 @@ func (c *ArticleContext) check(p *problems) {
 	p.requireAtMost(c.URL, "url", MaxURLBytes)
 	p.requireAtMost(c.Title, "title", MaxTitleBytes)
 	p.requireName(c.Source, "source")
+	p.requireAtMost(c.Language, "language", MaxLanguageBytes)
+	p.requireUTCYear(c.PublishedAt, "published_at")
 }
 
 func (q *Quote) check(p *problems) {
@@ -289,11 +309,12 @@ func (e *Enrichment) check(p *problems) {
 
 // check names a source over its bounds by its place, sources[i].
 func (s *SourceRef) check(p *problems, i int) {
-	if len(s.Source) <= MaxNameBytes && len(s.URL) <= MaxURLBytes && len(s.ArticleID) <= MaxNameBytes {
+	if y := s.SeenAt.UTC().Year(); len(s.Source) <= MaxNameBytes && len(s.URL) <= MaxURLBytes && len(s.ArticleID) <= MaxNameBytes && y >= 0 && y <= 9999 {
 		return
 	}
 	field := fmt.Sprintf("sources[%d].", i)
 	p.requireAtMost(s.Source, field+"source", MaxNameBytes)
 	p.requireAtMost(s.URL, field+"url", MaxURLBytes)
 	p.requireAtMost(s.ArticleID, field+"article_id", MaxNameBytes)
+	p.requireUTCYear(s.SeenAt, field+"seen_at")
 }

@@ -149,6 +149,20 @@ func TestDecodeReportsWhatIsWrong(t *testing.T) {
 		{"entity nested a million deep", entity, nestedIn(good["entity"], 1_000_000), ErrMalformed, []string{"nest deeper than 64"}},
 		{"brackets and escaped quotation marks in a string", quote,
 			strings.Replace(good["quote"], text, `"`+strings.Repeat(`[{\"`, 1000)+text[1:len(text)-1]+`\\"`, 1), nil, nil},
+		{"article, language of 64 bytes", article, strings.Replace(good["article"], `"language":"en"`, `"language":"`+strings.Repeat("e", 64)+`"`, 1), nil, nil},
+		{"article, language of 1 MiB", article, strings.Replace(good["article"], `"language":"en"`, `"language":"`+strings.Repeat("e", 1<<20)+`"`, 1), ErrInvalid,
+			[]string{"language of 1048576 bytes is over 64"}},
+		{"quote, language over 64 bytes", quote, strings.Replace(good["quote"], `"language":"en"`, `"language":"`+strings.Repeat("e", 65)+`"`, 1), ErrInvalid,
+			[]string{"language of 65 bytes is over 64"}},
+		{"article, times at the ends of the years 0 to 9999 in UTC", article, strings.NewReplacer(`"2024-04-23T07:15:00Z"`, `"0000-01-01T00:00:00-23:59"`,
+			`"2024-04-23T07:16:00Z"`, `"9999-12-31T23:59:59+23:59"`).Replace(good["article"]), nil, nil},
+		{"article, times past the year 9999 or before 0 in UTC", article, strings.NewReplacer(`"2024-04-23T07:15:00Z"`, `"0000-01-01T00:00:00+23:59"`,
+			`"2024-04-23T07:16:00Z"`, `"9999-12-31T23:59:59-23:59"`).Replace(good["article"]), ErrInvalid,
+			[]string{"published_at 0000-01-01T00:00:00+23:59 is in the year -1 in UTC, outside 0 to 9999", "fetched_at 9999-12-31T23:59:59-23:59 is in the year 10000 in UTC"}},
+		{"enriched quote, seen_at past the year 9999 in UTC", enrichedQuote, strings.Replace(good["enriched-quote"], `"seen_at":"2024-04-23T07:17:00Z"`, `"seen_at":"9999-12-31T23:30:00-01:00"`, 1), ErrInvalid,
+			[]string{"sources[0].seen_at 9999-12-31T23:30:00-01:00 is in the year 10000 in UTC"}},
+		{"enriched quote, first_seen_at past the year 9999 in UTC", enrichedQuote, strings.Replace(good["enriched-quote"], `"first_seen_at":"2024-04-23T07:17:00Z"`, `"first_seen_at":"9999-12-31T23:30:00-01:00"`, 1), ErrInvalid,
+			[]string{"first_seen_at 9999-12-31T23:30:00-01:00 is in the year 10000 in UTC"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -73,8 +73,10 @@ func Changed(feed feedlist.Feed, parsed *feedparse.Feed, ids, hashes []string, k
 			rev = prev.Revision + 1
 		}
 		seen[id] = feedstate.Seen{Revision: rev, ContentHash: hashes[i]}
+		// A date in the future, or before the year 0 (which no record's
+		// time can hold), is read as none.
 		published := it.Published
-		if published.IsZero() || published.After(now.Add(time.Hour)) {
+		if published.IsZero() || published.After(now.Add(time.Hour)) || published.UTC().Year() < 0 {
 			published = now
 		}
 		url := it.Link
@@ -116,12 +118,13 @@ func sourceName(feed feedlist.Feed, parsed *feedparse.Feed) string {
 }
 
 // language is the configured language, else the feed's own, else a guess
-// from the script of the item's text.
+// from the script of the item's text. A feed's language longer than a
+// record takes (event.MaxLanguageBytes) is read as none.
 func language(feed feedlist.Feed, parsed *feedparse.Feed, it feedparse.Item) string {
 	if feed.Language != "" {
 		return feed.Language
 	}
-	if l := parsed.Language; len(l) >= 2 {
+	if l := parsed.Language; len(l) >= 2 && len(l) <= event.MaxLanguageBytes {
 		if len(l) > 2 && (l[2] == '-' || l[2] == '_') {
 			return l[:2]
 		}

@@ -83,20 +83,23 @@ func FuzzFeedToArticles(f *testing.F) {
 	})
 }
 
-// TestArticlesOfAHostileFeedKeepTheContract: a feed whose own title and
-// item link are longer than a record takes still gives valid articles:
-// the outlet's name is cut, and an over-long link counts as none.
+// TestArticlesOfAHostileFeedKeepTheContract: a feed whose own title, item
+// link and language are longer than a record takes, and whose item is dated
+// before the year 0 in UTC, still gives valid articles: the outlet's name is
+// cut, an over-long link or language counts as none, and the date as the
+// time it was fetched.
 func TestArticlesOfAHostileFeedKeepTheContract(t *testing.T) {
-	doc := `<rss version="2.0"><channel><title>` + strings.Repeat("т", 2000) + `</title>` +
-		`<item><guid>1</guid><title>t</title><link>https://news.example/` + strings.Repeat("a", feedparse.MaxLinkBytes) + `</link><description>text</description></item>` +
-		`</channel></rss>`
+	doc := `<rss version="2.0"><channel><title>` + strings.Repeat("т", 2000) + `</title><language>` + strings.Repeat("x", 4096) + `</language>` +
+		`<item><guid>1</guid><title>t</title><link>https://news.example/` + strings.Repeat("a", feedparse.MaxLinkBytes) + `</link><description>text</description>` +
+		`<pubDate>0000-01-01T00:00:00+23:59</pubDate></item></channel></rss>`
 	parsed, err := feedparse.Parse([]byte(doc), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	feed := feedlist.Feed{URL: "https://news.example/rss"}
 	ids, hashes := Identify(feed, parsed)
-	articles, _, _ := Changed(feed, parsed, ids, hashes, nil, time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC))
+	now := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	articles, _, _ := Changed(feed, parsed, ids, hashes, nil, now)
 	if len(articles) != 1 {
 		t.Fatalf("%d articles, want 1", len(articles))
 	}
@@ -113,6 +116,12 @@ func TestArticlesOfAHostileFeedKeepTheContract(t *testing.T) {
 	}
 	if a.URL != feed.URL {
 		t.Errorf("url of %d bytes, want the feed's %s in place of the over-long link", len(a.URL), feed.URL)
+	}
+	if a.Language != "en" {
+		t.Errorf("language of %d bytes, want en, guessed in place of the over-long one", len(a.Language))
+	}
+	if !a.PublishedAt.Equal(now) {
+		t.Errorf("published at %s, want the time it was fetched, %s", a.PublishedAt, now)
 	}
 }
 
