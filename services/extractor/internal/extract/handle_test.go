@@ -33,6 +33,11 @@ func TestHandleRefusesBadRecords(t *testing.T) {
 	quoted.Title = strings.Repeat("T", event.MaxTitleBytes)
 	quoted.Body = strings.Repeat("“Yes,” Lavrov said. ", 25_000)
 	quotedJSON, _ := json.Marshal(quoted)
+	// The same in an article of 16 KiB: a batch of 500 such articles must
+	// not make gigabytes of records.
+	small := quoted
+	small.Body = strings.Repeat("“Yes,” Lavrov said. ", 200)
+	smallJSON, _ := json.Marshal(small)
 	// A MiB of news: the seed article again and again.
 	long := art
 	long.Body = strings.Repeat(art.Body+"\n\n", (1<<20-8<<10)/(len(art.Body)+2))
@@ -49,8 +54,10 @@ func TestHandleRefusesBadRecords(t *testing.T) {
 		{"missing fields", []byte(`{"id":"a1","body":"text"}`), event.ErrInvalid, "url is missing"},
 		{"over the size limit", hugeJSON, extract.ErrTooLarge, "limit 1048576"},
 		{"a MiB of news", longJSON, nil, ""},
-		{"records over 16 times the size limit", quotedJSON, extract.ErrTooManyRecords,
-			"25000 quotations and 1 entities, whose first 1325 records pass 16777216 bytes (16 times the article limit)"},
+		{"records over 16 times the article and 256 KiB", quotedJSON, extract.ErrTooManyRecords,
+			"25000 quotations and 1 entities, whose first 795 records pass 10061936 bytes (16 times the article's 612487 and 262144)"},
+		{"a small article's records over 16 times it and 256 KiB", smallJSON, extract.ErrTooManyRecords,
+			"200 quotations and 1 entities, whose first 43 records pass 538736 bytes (16 times the article's 17287 and 262144)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
