@@ -175,13 +175,18 @@ func (p *problems) requireTime(t time.Time, field string) {
 	p.requireUTCYear(t, field)
 }
 
-// requireUTCYear requires t to have an RFC 3339 form in UTC, a year from 0
-// to 9999 there: an offset can carry a time past them
-// ("9999-12-31T23:59:59-23:59" is in the year 10000 in UTC), which no
-// record's time, nor the ce_time header (in UTC), could then hold.
+// InTimeRange reports whether t lies in the years 0 to 9999 in UTC, the
+// times a record (RFC 3339 in UTC, as is its ce_time header) can hold: an
+// offset can carry a time past them ("9999-12-31T23:59:59-23:59" is in the
+// year 10000 in UTC).
+func InTimeRange(t time.Time) bool {
+	y := t.UTC().Year()
+	return y >= 0 && y <= 9999
+}
+
 func (p *problems) requireUTCYear(t time.Time, field string) {
-	if y := t.UTC().Year(); y < 0 || y > 9999 {
-		*p = append(*p, fmt.Sprintf("%s %s is in the year %d in UTC, outside 0 to 9999", field, t.Format(time.RFC3339Nano), y))
+	if !InTimeRange(t) {
+		*p = append(*p, fmt.Sprintf("%s %s is in the year %d in UTC, outside 0 to 9999", field, t.Format(time.RFC3339Nano), t.UTC().Year()))
 	}
 }
 
@@ -309,7 +314,7 @@ func (e *Enrichment) check(p *problems) {
 
 // check names a source over its bounds by its place, sources[i].
 func (s *SourceRef) check(p *problems, i int) {
-	if y := s.SeenAt.UTC().Year(); len(s.Source) <= MaxNameBytes && len(s.URL) <= MaxURLBytes && len(s.ArticleID) <= MaxNameBytes && y >= 0 && y <= 9999 {
+	if len(s.Source) <= MaxNameBytes && len(s.URL) <= MaxURLBytes && len(s.ArticleID) <= MaxNameBytes && InTimeRange(s.SeenAt) {
 		return
 	}
 	field := fmt.Sprintf("sources[%d].", i)

@@ -195,12 +195,15 @@ func (c *Consumer) rejoin() {
 // until ctx is cancelled, then drains as Run says.
 func (c *Consumer) session(ctx context.Context) error {
 	reader := kafka.NewReader(kafka.ReaderConfig{
-		Brokers:           c.conn.cfg.Brokers,
-		GroupID:           c.cfg.Group,
-		GroupTopics:       c.cfg.Topics,
-		Dialer:            c.conn.dialer,
-		MinBytes:          1,
-		MaxBytes:          16 << 20,
+		Brokers:     c.conn.cfg.Brokers,
+		GroupID:     c.cfg.Group,
+		GroupTopics: c.cfg.Topics,
+		Dialer:      c.conn.dialer,
+		MinBytes:    1,
+		MaxBytes:    16 << 20,
+		// kafka-go's own read-ahead, in front of the queue: 100 records
+		// by default, 200 MiB of records near the topics' 2 MiB.
+		QueueCapacity:     16,
 		MaxWait:           250 * time.Millisecond,
 		ReadBatchTimeout:  10 * time.Second,
 		HeartbeatInterval: max(c.conn.cfg.SessionTimeout/5, 100*time.Millisecond),

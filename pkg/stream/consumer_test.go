@@ -228,15 +228,16 @@ func TestConsumerDeadLettersARecordTooLargeToWrite(t *testing.T) {
 }
 
 // TestConsumerBoundsTheBytesOfABatch: records near the topics' 2 MiB must
-// not make a batch of MaxBatch records gigabytes. Every batch stops growing
-// once it holds MaxBatchBytes, and a record larger than that is handled
-// too, alone.
+// not make a batch of MaxBatch records gigabytes. Records are still
+// batched, every batch stops growing once it holds MaxBatchBytes, and a
+// record larger than that is handled too. (TestQueueHoldsItsBytes and
+// TestGatherStopsAtTheBytes test each bound alone.)
 func TestConsumerBoundsTheBytesOfABatch(t *testing.T) {
 	inBothModes(t, func(t *testing.T, f *fixture) {
 		f.maxBytes = 1 << 20
 		var values []string
-		for i := range 40 {
-			values = append(values, fmt.Sprintf("%03d", i)+strings.Repeat("x", 256<<10))
+		for i := range 60 {
+			values = append(values, fmt.Sprintf("%03d", i)+strings.Repeat("x", 48<<10))
 		}
 		values = append(values, "big"+strings.Repeat("x", 900<<10), "last")
 		f.produceInput(t, values...)
@@ -246,11 +247,16 @@ func TestConsumerBoundsTheBytesOfABatch(t *testing.T) {
 		if err := stop(); err != nil {
 			t.Fatalf("stop: %v", err)
 		}
+		most := 0
 		for i, b := range h.batches {
 			// Each record's key is its value.
 			if before := b.bytes - 2*b.lastSize; before >= f.maxBytes {
 				t.Errorf("batch %d of %d records: %d bytes before its last record, want under %d", i, b.records, before, f.maxBytes)
 			}
+			most = max(most, b.records)
+		}
+		if most < 2 {
+			t.Errorf("no batch held more than %d record, want records of 96 KiB batched", most)
 		}
 	})
 }

@@ -76,7 +76,7 @@ func Changed(feed feedlist.Feed, parsed *feedparse.Feed, ids, hashes []string, k
 		// A date in the future, or before the year 0 (which no record's
 		// time can hold), is read as none.
 		published := it.Published
-		if published.IsZero() || published.After(now.Add(time.Hour)) || published.UTC().Year() < 0 {
+		if published.IsZero() || published.After(now.Add(time.Hour)) || !event.InTimeRange(published) {
 			published = now
 		}
 		url := it.Link

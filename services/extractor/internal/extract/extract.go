@@ -31,8 +31,9 @@ var ErrTooManyRecords = errors.New("article's records over their size limit")
 // source (up to 13 KiB), so an article of 1 MiB made of short quotations
 // made 42,326 records of 514 MB, all held until the batch was written, and
 // one of 16 KiB made 2.5 MB. Bounded by its own size, an article's records
-// are bounded with the batch's (stream.ConsumerConfig.MaxBatchBytes, 16
-// MiB, and MaxBatch, 500): at most 16 × 16 MiB + 500 × 256 KiB. News makes
+// are bounded with the batch's (it stops growing at
+// stream.ConsumerConfig.MaxBatchBytes, 16 MiB, or MaxBatch, 500): at most
+// 16 × (16 MiB + the last article) + 500 × 256 KiB. News makes
 // at most 13.4 times its record (the 1,681 articles of PolNeAR, NEREL and
 // the seed; 2 to 5 times most often).
 const (
@@ -80,7 +81,7 @@ func (p *Pipeline) Handle(_ context.Context, msg kafka.Message) ([]kafka.Message
 			return err
 		}
 		if size += len(m.Key) + len(m.Value); size > limit {
-			return fmt.Errorf("%w: %d quotations and %d entities, whose first %d records pass %d bytes (%d times the article's %d and %d)",
+			return fmt.Errorf("%w: %d quotations and %d entities, whose first %d records pass %d bytes (%d × the article's %d + %d)",
 				ErrTooManyRecords, len(quotes), len(entities), len(out)+1, limit, OutputFactor, len(msg.Value), OutputAllowance)
 		}
 		out = append(out, m)

@@ -55,9 +55,9 @@ func TestHandleRefusesBadRecords(t *testing.T) {
 		{"over the size limit", hugeJSON, extract.ErrTooLarge, "limit 1048576"},
 		{"a MiB of news", longJSON, nil, ""},
 		{"records over 16 times the article and 256 KiB", quotedJSON, extract.ErrTooManyRecords,
-			"25000 quotations and 1 entities, whose first 795 records pass 10061936 bytes (16 times the article's 612487 and 262144)"},
+			"25000 quotations and 1 entities, whose first 795 records pass 10061936 bytes (16 × the article's 612487 + 262144)"},
 		{"a small article's records over 16 times it and 256 KiB", smallJSON, extract.ErrTooManyRecords,
-			"200 quotations and 1 entities, whose first 43 records pass 538736 bytes (16 times the article's 17287 and 262144)"},
+			"200 quotations and 1 entities, whose first 43 records pass 538736 bytes (16 × the article's 17287 + 262144)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

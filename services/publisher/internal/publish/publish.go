@@ -354,7 +354,7 @@ func (p *Publisher) decode(msg kafka.Message) (report, error) {
 		}
 		key, err := fold.QuoteKey(q.Quote)
 		if err != nil {
-			return report{}, fmt.Errorf("decode quote: %w", err)
+			return report{}, fmt.Errorf("fold quote: %w", err)
 		}
 		return report{msg: msg, key: key, quote: q}, nil
 	case p.topics.Entities:

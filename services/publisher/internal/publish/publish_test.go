@@ -355,8 +355,10 @@ func TestSourcesAreBoundedInBytes(t *testing.T) {
 				}
 				last := out[len(out)-1]
 				if len(last.Sources) != c.wantSources || last.Sources[len(last.Sources)-1].ArticleID != last.ArticleID {
-					t.Errorf("round %d: the last revision has %d sources, the newest %.20s; want %d, the newest its own %.20s",
-						round, len(last.Sources), last.Sources[len(last.Sources)-1].ArticleID, c.wantSources, last.ArticleID)
+					// The IDs are zero-padded numbers: their ends tell them apart.
+					tail := func(id string) string { return id[max(0, len(id)-12):] }
+					t.Errorf("round %d: the last revision has %d sources, the newest …%s; want %d, the newest its own …%s",
+						round, len(last.Sources), tail(last.Sources[len(last.Sources)-1].ArticleID), c.wantSources, tail(last.ArticleID))
 				}
 				for _, q := range out {
 					if n := sourceBytes(q.Sources); n > dedupe.MaxSourceBytes {
