@@ -67,9 +67,13 @@ type Options struct {
 	FromStart bool
 }
 
+// MaxErrorRunes bounds the error shown for a record that cannot be read.
+const MaxErrorRunes = 300
+
 // Run follows the topic until ctx ends, writing the records that pass the
 // filter to out; records that cannot be read are reported on errOut and
-// skipped.
+// skipped. The decoder's error quotes the record's own bytes, so it is
+// cleaned like everything else a record holds before it is shown.
 func Run(ctx context.Context, f Follower, opts Options, style display.Style, out, errOut io.Writer) error {
 	if err := opts.Filter.Check(opts.Kind); err != nil {
 		return err
@@ -77,7 +81,8 @@ func Run(ctx context.Context, f Follower, opts Options, style display.Style, out
 	err := f.Follow(ctx, opts.Topic, opts.FromStart, func(m kafka.Message) error {
 		line, err := Render(opts.Kind, m.Value, opts.Filter, style)
 		if err != nil {
-			fmt.Fprintf(errOut, "%s\n", style.Warn(fmt.Sprintf("skipped the record at %s/%d offset %d: %v", m.Topic, m.Partition, m.Offset, err)))
+			why := display.Truncate(display.Clean(err.Error()), MaxErrorRunes)
+			fmt.Fprintf(errOut, "%s\n", style.Warn(fmt.Sprintf("skipped the record at %s/%d offset %d: %s", display.Clean(m.Topic), m.Partition, m.Offset, why)))
 			return nil
 		}
 		if line == "" {
