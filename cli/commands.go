@@ -277,7 +277,7 @@ func (a *app) feedsImport(args []string) error {
 	if len(skipped) > 0 {
 		fmt.Fprintf(a.stdout, "; %d already listed:", len(skipped))
 		for _, f := range skipped {
-			fmt.Fprintf(a.stdout, "\n  %s", f.URL)
+			fmt.Fprintf(a.stdout, "\n  %s", display.Clean(f.URL))
 		}
 	}
 	fmt.Fprintln(a.stdout)

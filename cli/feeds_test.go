@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/newswire/newswire/pkg/feedstate"
 	"github.com/newswire/newswire/pkg/kafkatest"
@@ -259,5 +260,57 @@ func TestFeedsImportOPML(t *testing.T) {
 	a, _, _ = newApp(nil)
 	if err := a.run(t.Context(), []string{"feeds", "import-opml", opmlPath, "--into", broken}); err == nil || !strings.Contains(err.Error(), "is not a list") {
 		t.Errorf("broken list: err = %v", err)
+	}
+}
+
+// TestFeedsImportShowsNoControlCharacters: an OPML file is anyone's text;
+// a URL with a C1 CSI or a bidi override passes url.Parse, so neither the
+// report of what was already listed nor an error may print it as it is.
+func TestFeedsImportShowsNoControlCharacters(t *testing.T) {
+	dir := t.TempDir()
+	hostile := "https://a.example/\u009b2J\u009b31m\u202etxt.exe"
+	listed := filepath.Join(dir, "feeds.yaml")
+	if err := os.WriteFile(listed, []byte("feeds:\n  - url: \"https://a.example/\\x9B2J\\x9B31m\\u202Etxt.exe\"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, doc string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	again := write("again.opml", `<opml><body><outline xmlUrl="`+hostile+`"/></body></opml>`)
+	bad := write("bad.opml", `<opml><body><outline xmlUrl="gopher://a.example/`+"\u009b2J\u202e"+`"/><outline xmlUrl="file:///`+"\u009b3J"+`"/></body></opml>`)
+
+	a, out, _ := newApp(nil)
+	if err := a.run(t.Context(), []string{"feeds", "import-opml", again, "--into", listed}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "1 already listed:\n  https://a.example/2J31mtxt.exe\n") {
+		t.Errorf("report:\n%q", out.String())
+	}
+	controls(t, "report", out.String())
+
+	a, _, _ = newApp(nil)
+	err := a.run(t.Context(), []string{"feeds", "import-opml", bad, "--into", listed})
+	if err == nil {
+		t.Fatal("an OPML of gopher: and file: feeds was imported")
+	}
+	var shown strings.Builder
+	printError(&shown, err)
+	controls(t, "error", shown.String())
+	if !strings.Contains(shown.String(), `feed 1 (gopher://a.example/2J): url scheme "gopher" is not http or https`+"\n") ||
+		!strings.Contains(shown.String(), `feed 2 (file:///3J): url scheme "file" is not http or https`+"\n") {
+		t.Errorf("error shown as:\n%s", shown.String())
+	}
+}
+
+// controls fails the test if s holds a control or format character other
+// than a line feed.
+func controls(tb testing.TB, what, s string) {
+	tb.Helper()
+	if i := strings.IndexFunc(s, func(r rune) bool { return r != '\n' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r)) }); i >= 0 {
+		tb.Errorf("%s has control character %q at %d:\n%q", what, []rune(s[i:])[0], i, s)
 	}
 }

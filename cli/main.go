@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/newswire/newswire/cli/internal/display"
@@ -64,14 +65,25 @@ func main() {
 	switch {
 	case err == nil:
 	case errors.As(err, &usage):
-		fmt.Fprintln(os.Stderr, "newswire:", err)
+		printError(os.Stderr, err)
 		os.Exit(2)
 	case errors.Is(err, errUsage):
 		os.Exit(2)
 	default:
-		fmt.Fprintln(os.Stderr, "newswire:", err)
+		printError(os.Stderr, err)
 		os.Exit(1)
 	}
+}
+
+// printError writes err after "newswire:", each of its lines cleaned: an
+// error names what was wrong, and that came from a record, a feed or a
+// file, which may hold escape sequences.
+func printError(w io.Writer, err error) {
+	lines := strings.Split(err.Error(), "\n")
+	for i, l := range lines {
+		lines[i] = display.Clean(l)
+	}
+	fmt.Fprintln(w, "newswire:", strings.Join(lines, "\n"))
 }
 
 // app is one invocation: where it reads settings from and writes to.
