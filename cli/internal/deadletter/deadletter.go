@@ -159,12 +159,20 @@ func Each(ctx context.Context, log Log, topic string, sel Selection, fn func(Let
 // MaxErrorRunes bounds the error shown in the table.
 const MaxErrorRunes = 100
 
+// MaxServiceRunes and MaxOriginRunes bound the service and the origin
+// shown: they are headers anyone writing to the topic can make a MiB long,
+// and a column is as wide as its widest cell on every row.
+const (
+	MaxServiceRunes = 24
+	MaxOriginRunes  = 100
+)
+
 // List writes a table of the chosen dead letters of topic.
 func List(ctx context.Context, log Log, topic string, sel Selection, style display.Style, out io.Writer) error {
 	t := style.NewTable("POSITION", "DEAD-LETTERED", "SERVICE", "FROM", "KEY", "ERROR")
 	err := Each(ctx, log, topic, sel, func(l Letter) error {
 		t.Row(display.Text(Position{l.Msg.Partition, l.Msg.Offset}.String()), display.Text(stamp(l.Time)),
-			display.Text(l.Service), display.Text(origin(l)), display.Faint(display.Truncate(display.Clean(string(l.Msg.Key)), 40)),
+			display.Text(display.Truncate(display.Clean(l.Service), MaxServiceRunes)), display.Text(origin(l)), display.Faint(display.Truncate(display.Clean(string(l.Msg.Key)), 40)),
 			display.Bad(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
 		return nil
 	})
@@ -196,14 +204,17 @@ func stamp(t time.Time) string {
 	return t.UTC().Format(time.RFC3339)
 }
 
+// origin is where the letter came from, cleaned and at most
+// MaxOriginRunes long.
 func origin(l Letter) string {
-	if l.Topic == "" {
+	topic := display.Truncate(display.Clean(l.Topic), MaxOriginRunes-30) // room for /partition@offset
+	if topic == "" {
 		return "?"
 	}
 	if l.Partition < 0 || l.Offset < 0 {
-		return l.Topic
+		return topic
 	}
-	return fmt.Sprintf("%s/%d@%d", l.Topic, l.Partition, l.Offset)
+	return fmt.Sprintf("%s/%d@%d", topic, l.Partition, l.Offset)
 }
 
 // ErrNoSelection is returned by Replay when nothing narrows what to send
@@ -249,10 +260,10 @@ func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayO
 		if l.Truncated {
 			truncated++
 			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn(fmt.Sprintf("left alone: it keeps only the first %d bytes of the record's value; the original is %s",
-				len(l.Msg.Value), display.Clean(origin(l)))))
+				len(l.Msg.Value), origin(l))))
 			return nil
 		}
-		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, display.Clean(l.Topic), style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
+		fmt.Fprintf(out, "%s  %s to %s  %s\n", pos, verb, display.Truncate(display.Clean(l.Topic), MaxOriginRunes), style.Dim(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
 		n++
 		if opts.DryRun {
 			return nil

@@ -170,3 +170,35 @@ func TestHeadersAreCleaned(t *testing.T) {
 		})
 	}
 }
+
+// TestListBoundsWhatAHeaderAdds: a header of a MiB makes neither its cell
+// nor, through the column's width, every other row a MiB wide.
+func TestListBoundsWhatAHeaderAdds(t *testing.T) {
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	huge := strings.Repeat("x", 1<<20)
+	var ls letters
+	for i := range 50 {
+		orig := kafka.Message{Topic: "news.articles", Partition: 0, Offset: int64(i), Key: []byte(huge), Value: []byte("{")}
+		dl := stream.DeadLetter("news.deadletter", "extractor", orig, errors.New(huge), at)
+		dl.Offset = int64(i)
+		for j, h := range dl.Headers {
+			switch {
+			case i == 1 && h.Key == stream.HeaderDLQService, i == 2 && h.Key == stream.HeaderDLQTopic:
+				dl.Headers[j].Value = []byte(huge)
+			}
+		}
+		ls = append(ls, dl)
+	}
+	var out strings.Builder
+	if err := List(t.Context(), ls, "news.deadletter", Selection{}, display.Style{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(out.String(), "\n") {
+		if len(l) > 400 {
+			t.Errorf("line %d is %d bytes: %.200q…", i, len(l), l)
+		}
+	}
+	if !strings.Contains(out.String(), "50 dead letters") {
+		t.Errorf("the count is missing: %.300q", out.String())
+	}
+}
