@@ -388,6 +388,14 @@ func (a *app) deadletterReplay(ctx context.Context, args []string) error {
 	writer := conn.Writer(a.logger(c))
 	defer writer.Close()
 	opts := deadletter.ReplayOptions{Topic: s.Topics.Deadletter, Selection: *sel, All: all, DryRun: dry, RunID: replay.NewRunID(a.now())}
+	// A dead letter goes back only to a topic of the pipeline other than a
+	// dead-letter topic (the one read, or the one configured).
+	configured := config.ReadCommon(a.env, "cli").Topics.Deadletter
+	for _, t := range s.Topics.All() {
+		if t != opts.Topic && t != configured {
+			opts.Origins = append(opts.Origins, t)
+		}
+	}
 	_, err = deadletter.Replay(ctx, log, writer, opts, a.style(c), a.stdout)
 	if errors.Is(err, deadletter.ErrNoSelection) {
 		return usageError(err)

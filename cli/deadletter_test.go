@@ -122,3 +122,40 @@ func TestDeadletterReplayLeavesTruncatedAlone(t *testing.T) {
 		t.Errorf("records back in the origin topic: %d, the first with key %s; want only the small one", len(got), got[0].Key)
 	}
 }
+
+// TestDeadletterReplayOnlyToThePipelinesTopics: a dead letter naming a
+// topic that does not exist made the whole run fail, producing nothing
+// (Unknown Topic Or Partition for the batch); one naming the dead-letter
+// topic was written back into it. Both now stay, and the others go back.
+func TestDeadletterReplayOnlyToThePipelinesTopics(t *testing.T) {
+	p := startPipeline(t, 1)
+	at := time.Date(2026, 3, 2, 11, 30, 0, 0, time.UTC)
+	dl := func(topic string, offset int64, key string) kafka.Message {
+		orig := kafka.Message{Topic: topic, Partition: 0, Offset: offset, Key: []byte(key), Value: []byte(`{"id":"` + key + `"}`)}
+		return stream.DeadLetter(p.topics.Deadletter, "extractor", orig, errors.New("malformed record"), at)
+	}
+	p.produce(t,
+		dl(p.topics.Articles, 1, "first"),
+		dl("no-such-topic", 2, "nowhere"),
+		dl(p.topics.Deadletter, 3, "loop"),
+		dl(p.topics.Articles, 1, "first"), // dead-lettered again after a crash
+		dl(p.topics.Articles, 4, "second"),
+	)
+	a, out, _ := newApp(p.env)
+	if err := a.run(t.Context(), []string{"deadletter", "replay", "--all"}); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	var keys []string
+	for _, m := range kafkatest.ReadAll(t, p.cluster.Brokers(), p.topics.Articles, 2, 10*time.Second) {
+		keys = append(keys, string(m.Key))
+	}
+	if strings.Join(keys, " ") != "first second" {
+		t.Errorf("back in %s: %v, want first and second once each\n%s", p.topics.Articles, keys, out)
+	}
+	if n := len(kafkatest.ReadAll(t, p.cluster.Brokers(), p.topics.Deadletter, 5, 5*time.Second)); n != 5 {
+		t.Errorf("%s holds %d records, want the 5 dead letters alone", p.topics.Deadletter, n)
+	}
+	if !strings.Contains(out.String(), "0:2  left alone: it names news.deadletter/0@3 as the topic it came from") {
+		t.Errorf("output:\n%s", out)
+	}
+}

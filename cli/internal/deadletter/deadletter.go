@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -228,6 +229,11 @@ type ReplayOptions struct {
 	All       bool
 	DryRun    bool
 	RunID     string
+	// Origins are the topics a dead letter may go back to: the pipeline's
+	// topics its services consume. A letter naming any other topic (the
+	// dead-letter topic itself, a topic the pipeline does not have) is left
+	// where it is.
+	Origins []string
 }
 
 // ErrTruncated is returned by Replay when it left chosen dead letters alone
@@ -237,10 +243,13 @@ var ErrTruncated = errors.New("a dead letter with a " + stream.HeaderDLQTruncate
 
 // Replay sends the chosen dead letters back to the topics they came from,
 // without their dlq_* headers and with a newswire-replay header, and
-// reports each on out. Letters that do not say where they came from are
-// left where they are, and so are those that were cut (truncated) when they
-// were dead-lettered, which makes the run end in ErrTruncated once the
-// others are sent.
+// reports each on out. Letters that do not say where they came from, or
+// name a topic that is not one of opts.Origins, are left where they are, as
+// is a letter of the same record (origin topic, partition and offset) as
+// one sent before in the run: a service dead-letters a record again when it
+// is delivered again after a crash. So are those that were cut (truncated)
+// when they were dead-lettered, which makes the run end in ErrTruncated
+// once the others are sent.
 func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayOptions, style display.Style, out io.Writer) (int, error) {
 	if opts.Selection.Empty() && !opts.All {
 		return 0, ErrNoSelection
@@ -251,11 +260,24 @@ func Replay(ctx context.Context, log Log, producer replay.Producer, opts ReplayO
 	}
 	batch := replay.NewBatcher(producer, 500)
 	n, truncated := 0, 0
+	sent := map[string]Position{} // origin of each letter sent, or that would be
 	err := Each(ctx, log, opts.Topic, opts.Selection, func(l Letter) error {
 		pos := Position{l.Msg.Partition, l.Msg.Offset}
 		if l.Topic == "" {
 			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn("left alone: its headers do not name the topic it came from"))
 			return nil
+		}
+		if !slices.Contains(opts.Origins, l.Topic) {
+			fmt.Fprintf(out, "%s  %s\n", pos, style.Warn(fmt.Sprintf("left alone: it names %s as the topic it came from, which is not one of the pipeline's topics (%s)",
+				origin(l), strings.Join(opts.Origins, ", "))))
+			return nil
+		}
+		if l.Partition >= 0 && l.Offset >= 0 {
+			if first, ok := sent[origin(l)]; ok {
+				fmt.Fprintf(out, "%s  %s\n", pos, style.Warn(fmt.Sprintf("left alone: the same record (%s) as the dead letter at %s, replayed once", origin(l), first)))
+				return nil
+			}
+			sent[origin(l)] = pos
 		}
 		if l.Truncated {
 			truncated++

@@ -3,6 +3,7 @@ package deadletter
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -201,4 +202,86 @@ func TestListBoundsWhatAHeaderAdds(t *testing.T) {
 	if !strings.Contains(out.String(), "50 dead letters") {
 		t.Errorf("the count is missing: %.300q", out.String())
 	}
+}
+
+// TestReplaySendsBackOnlyToThePipelinesTopicsAndOnce: the origin is a
+// header; a letter naming the dead-letter topic, an enriched topic the
+// pipeline does not list, or a topic that does not exist stays where it is,
+// and the rest of the letters still go back, each record once.
+func TestReplaySendsBackOnlyToThePipelinesTopicsAndOnce(t *testing.T) {
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	letter := func(pos int64, topic string, offset int64) kafka.Message {
+		orig := kafka.Message{Topic: topic, Partition: 0, Offset: offset, Key: []byte(fmt.Sprint("k", pos)), Value: []byte("{")}
+		dl := stream.DeadLetter("news.deadletter", "extractor", orig, errors.New("malformed"), at)
+		dl.Offset = pos
+		return dl
+	}
+	never := letter(7, "news.quotes", 0)
+	for i, h := range never.Headers {
+		if h.Key == stream.HeaderDLQPartition || h.Key == stream.HeaderDLQOffset {
+			never.Headers[i].Value = []byte("-1") // a record too large to be written: no place of its own
+		}
+	}
+	ls := letters{
+		letter(0, "news.articles", 41),
+		letter(1, "news.deadletter", 3),          // would loop back into the topic read
+		letter(2, "no-such-topic", 5),            // not the pipeline's
+		letter(3, "news.articles", 41),           // the same record dead-lettered twice
+		letter(4, "news.articles\x1b[2J", 42),    // looks like one of them
+		letter(5, "news.enriched.quotes", 9),     // the console's input: allowed
+		letter(6, strings.Repeat("t", 1<<20), 1), // a MiB of topic name
+		never, never,                             // no place to tell them apart: both go
+	}
+	origins := []string{"news.articles", "news.quotes", "news.entities", "news.enriched.quotes", "news.enriched.entities"}
+	for _, dry := range []bool{true, false} {
+		var sent sink
+		var out strings.Builder
+		opts := ReplayOptions{Topic: "news.deadletter", All: true, DryRun: dry, RunID: "run", Origins: origins}
+		n, err := Replay(t.Context(), ls, &sent, opts, display.Style{}, &out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 4 {
+			t.Errorf("dry run %v: %d replayed, want 4:\n%s", dry, n, out.String())
+		}
+		want := []string{"news.articles", "news.enriched.quotes", "news.quotes", "news.quotes"}
+		if dry {
+			want = nil
+		}
+		if got := sent.topics(); !slices.Equal(got, want) {
+			t.Errorf("dry run %v: sent to %v, want %v", dry, got, want)
+		}
+		for _, line := range []string{
+			"0:1  left alone: it names news.deadletter/0@3 as the topic it came from, which is not one of the pipeline's topics",
+			"0:2  left alone: it names no-such-topic/0@5 as",
+			"0:3  left alone: the same record (news.articles/0@41) as the dead letter at 0:0, replayed once",
+			"0:4  left alone: it names news.articles[2J/0@42 as",
+		} {
+			if !strings.Contains(out.String(), line) {
+				t.Errorf("dry run %v: no line %q in\n%s", dry, line, out.String())
+			}
+		}
+		for i, l := range strings.Split(out.String(), "\n") {
+			if len(l) > 400 {
+				t.Errorf("line %d is %d bytes", i, len(l))
+			}
+		}
+	}
+}
+
+// sink records what is produced.
+type sink []kafka.Message
+
+func (s *sink) WriteMessages(_ context.Context, msgs ...kafka.Message) error {
+	*s = append(*s, msgs...)
+	return nil
+}
+
+func (s sink) topics() []string {
+	var out []string
+	for _, m := range s {
+		out = append(out, m.Topic)
+	}
+	slices.Sort(out)
+	return out
 }
