@@ -32,6 +32,15 @@ var layouts = []string{
 // MaxInput bounds what is parsed of one value.
 const MaxInput = 64
 
+// Earliest and Latest bound the times a range may name: Kafka's record
+// times begin in 1970, and its clients ask for a time as nanoseconds since
+// then in an int64, which ends in April 2262 (beyond it the number wraps:
+// the year 1000 was asked for as 2169).
+var (
+	Earliest = time.Unix(0, 0).UTC()
+	Latest   = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
 // Parse reads a range; an empty to means now.
 func Parse(from, to string, now time.Time) (Range, error) {
 	if strings.TrimSpace(from) == "" {
@@ -46,6 +55,17 @@ func Parse(from, to string, now time.Time) (Range, error) {
 	if strings.TrimSpace(to) != "" {
 		if r.To, err = ParseTime(to, now); err != nil {
 			return Range{}, fmt.Errorf("--to: %w", err)
+		}
+	}
+	for _, t := range []struct {
+		flag string
+		at   time.Time
+	}{{"--from", r.From}, {"--to", r.To}} {
+		if t.at.Before(Earliest) {
+			return Range{}, fmt.Errorf("%s: %s is before %s, when the times of Kafka records begin", t.flag, t.at.Format(time.RFC3339), Earliest.Format(time.DateOnly))
+		}
+		if t.at.After(Latest) {
+			return Range{}, fmt.Errorf("%s: %s is after %s, the last time a Kafka client can ask for", t.flag, t.at.Format(time.RFC3339), Latest.Format(time.DateOnly))
 		}
 	}
 	if !r.From.Before(r.To) {

@@ -64,6 +64,11 @@ func TestParse(t *testing.T) {
 		{"bad to", "2h", "later", "--to: \"later\"", nil},
 		{"reversed", "1h", "2h", "must be before", ErrEmpty},
 		{"empty", "2026-03-02", "2026-03-02", "must be before", ErrEmpty},
+		// Kafka clients ask for a time as nanoseconds since 1970 in an
+		// int64: the year 1000 came out as 2169, and a replay found nothing.
+		{"from before 1970", "1000-01-01", "", "--from: 1000-01-01T00:00:00Z is before 1970-01-01", nil},
+		{"from just before 1970", "1969-12-31T23:59:59Z", "", "is before 1970-01-01", nil},
+		{"to after 2262", "2026-03-01", "9999-12-31", "--to: 9999-12-31T00:00:00Z is after 2262-01-01", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
