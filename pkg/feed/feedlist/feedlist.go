@@ -15,6 +15,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/newswire/newswire/pkg/boundedread"
+	"github.com/newswire/newswire/pkg/event"
+	"github.com/newswire/newswire/pkg/textcut"
 )
 
 // MaxFileBytes bounds the size of a feed list.
@@ -79,7 +81,7 @@ func Parse(b []byte) ([]Feed, error) {
 	var errs []error
 	for i, f := range feeds {
 		if err := f.Check(); err != nil {
-			errs = append(errs, fmt.Errorf("feed %d (%s): %w", i+1, f.URL, err))
+			errs = append(errs, fmt.Errorf("feed %d (%s): %w", i+1, shown(f.URL), err))
 			continue
 		}
 		if seen[f.URL] {
@@ -111,7 +113,7 @@ func parseYAML(b []byte) ([]Feed, error) {
 		if y.Interval != "" {
 			d, err := time.ParseDuration(y.Interval)
 			if err != nil {
-				errs = append(errs, fmt.Errorf("feed %d (%s): interval %q is not a duration such as 5m", i+1, y.URL, y.Interval))
+				errs = append(errs, fmt.Errorf("feed %d (%s): interval %q is not a duration such as 5m", i+1, shown(y.URL), textcut.Marked(y.Interval, 64)))
 				continue
 			}
 			feed.Interval = d
@@ -161,8 +163,16 @@ func parseOPML(b []byte) ([]Feed, error) {
 	return feeds, nil
 }
 
-// Check says what is wrong with the entry, if anything.
+// shown is a feed's URL as an error names it: at most 200 bytes of it.
+func shown(u string) string { return textcut.Marked(u, 200) }
+
+// Check says what is wrong with the entry, if anything. Its URL must fit in
+// a record's feed_url (event.MaxURLBytes): every article of the feed
+// carries it.
 func (f Feed) Check() error {
+	if len(f.URL) > event.MaxURLBytes {
+		return fmt.Errorf("url of %d bytes is over %d", len(f.URL), event.MaxURLBytes)
+	}
 	u, err := url.Parse(f.URL)
 	if err != nil {
 		return fmt.Errorf("url: %w", err)

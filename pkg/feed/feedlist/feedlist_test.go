@@ -70,6 +70,8 @@ func TestParseErrorsNameTheEntry(t *testing.T) {
 		{"bad language", "feeds:\n  - url: https://x.example/rss\n    language: x", "language"},
 		{"broken OPML", "<opml><body><outline", "parse OPML"},
 		{"too large", strings.Repeat("#", MaxFileBytes+1), "limit"},
+		{"url over 8 KiB, cut where named", "feeds:\n  - url: https://x.example/" + strings.Repeat("a", 1<<20), "a…): url of 1048594 bytes is over 8192"},
+		{"long interval, cut where named", "feeds:\n  - url: https://x.example/rss\n    interval: " + strings.Repeat("9", 1<<10), `9…" is not a duration`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
