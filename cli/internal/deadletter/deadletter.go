@@ -168,26 +168,47 @@ const (
 	MaxOriginRunes  = 100
 )
 
-// List writes a table of the chosen dead letters of topic.
+// ListBlock is how many rows List writes at once, each block under its own
+// heading: a table holds its rows until it is written, and a topic can hold
+// millions of dead letters (a million listed at once took 1.2 GB).
+const ListBlock = 1000
+
+// List writes a table of the chosen dead letters of topic, a block of
+// ListBlock rows at a time, and then how many there were.
 func List(ctx context.Context, log Log, topic string, sel Selection, style display.Style, out io.Writer) error {
-	t := style.NewTable("POSITION", "DEAD-LETTERED", "SERVICE", "FROM", "KEY", "ERROR")
+	newTable := func() *display.Table {
+		return style.NewTable("POSITION", "DEAD-LETTERED", "SERVICE", "FROM", "KEY", "ERROR")
+	}
+	t, n := newTable(), 0
+	write := func() error {
+		if t.Len() == 0 {
+			return nil
+		}
+		_, err := t.WriteTo(out)
+		t = newTable()
+		return err
+	}
 	err := Each(ctx, log, topic, sel, func(l Letter) error {
 		t.Row(display.Text(Position{l.Msg.Partition, l.Msg.Offset}.String()), display.Text(stamp(l.Time)),
 			display.Text(display.Truncate(display.Clean(l.Service), MaxServiceRunes)), display.Text(origin(l)), display.Faint(display.Truncate(display.Clean(string(l.Msg.Key)), 40)),
 			display.Bad(display.Truncate(display.Clean(l.Error), MaxErrorRunes)))
+		if n++; t.Len() == ListBlock {
+			return write()
+		}
 		return nil
 	})
+	// The rows read before an error are written too.
+	if werr := write(); err == nil {
+		err = werr
+	}
 	if err != nil {
 		return err
 	}
-	if t.Len() == 0 {
+	if n == 0 {
 		_, err := fmt.Fprintf(out, "no dead letters in %s%s\n", topic, matching(sel))
 		return err
 	}
-	if _, err := t.WriteTo(out); err != nil {
-		return err
-	}
-	_, err = fmt.Fprintf(out, "%s%s\n", display.Count(t.Len(), "dead letter"), matching(sel))
+	_, err = fmt.Fprintf(out, "%s%s\n", display.Count(n, "dead letter"), matching(sel))
 	return err
 }
 

@@ -204,6 +204,45 @@ func TestListBoundsWhatAHeaderAdds(t *testing.T) {
 	}
 }
 
+// TestListWritesAsItReads: a topic can hold millions of dead letters; the
+// list is written a block of ListBlock rows at a time, each under its own
+// heading, instead of held whole until the end.
+func TestListWritesAsItReads(t *testing.T) {
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	n := 2*ListBlock + 1
+	ls := make(letters, n)
+	for i := range ls {
+		orig := kafka.Message{Topic: "news.articles", Partition: 0, Offset: int64(i), Key: []byte("k"), Value: []byte("{")}
+		ls[i] = stream.DeadLetter("news.deadletter", "extractor", orig, errors.New("malformed"), at)
+		ls[i].Offset = int64(i)
+	}
+	var out writes
+	if err := List(t.Context(), ls, "news.deadletter", Selection{}, display.Style{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 4 {
+		t.Errorf("written in %d parts, want 3 blocks and the count", len(out))
+	}
+	all := strings.Join(out, "")
+	if got := strings.Count(all, "POSITION"); got != 3 {
+		t.Errorf("%d headings, want one a block, 3", got)
+	}
+	if got := strings.Count(all, "news.articles/0@"); got != n {
+		t.Errorf("%d rows, want %d", got, n)
+	}
+	if want := fmt.Sprintf("%d dead letters\n", n); !strings.HasSuffix(all, want) {
+		t.Errorf("ends %q, want the count %q", all[max(0, len(all)-100):], want)
+	}
+}
+
+// writes keeps each write apart.
+type writes []string
+
+func (w *writes) Write(b []byte) (int, error) {
+	*w = append(*w, string(b))
+	return len(b), nil
+}
+
 // TestReplaySendsBackOnlyToThePipelinesTopicsAndOnce: the origin is a
 // header; a letter naming the dead-letter topic, an enriched topic the
 // pipeline does not list, or a topic that does not exist stays where it is,
