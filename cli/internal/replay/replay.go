@@ -62,11 +62,17 @@ type Producer interface {
 	WriteMessages(ctx context.Context, msgs ...kafka.Message) error
 }
 
-// Batcher produces records in batches of Size.
+// MaxBatchBytes bounds the bytes (keys and values) a Batcher holds: records
+// near the topics' 2 MiB made a batch of 500 a GiB.
+const MaxBatchBytes = 16 << 20
+
+// Batcher produces records in batches of size records, or fewer once they
+// hold MaxBatchBytes.
 type Batcher struct {
 	out     Producer
 	size    int
 	pending []kafka.Message
+	bytes   int
 	Written int64
 }
 
@@ -78,7 +84,8 @@ func NewBatcher(out Producer, size int) *Batcher {
 // Add queues a record, writing the batch when it is full.
 func (b *Batcher) Add(ctx context.Context, m kafka.Message) error {
 	b.pending = append(b.pending, m)
-	if len(b.pending) >= b.size {
+	b.bytes += len(m.Key) + len(m.Value)
+	if len(b.pending) >= b.size || b.bytes >= MaxBatchBytes {
 		return b.Flush(ctx)
 	}
 	return nil
@@ -93,7 +100,7 @@ func (b *Batcher) Flush(ctx context.Context) error {
 		return fmt.Errorf("produce %d records (%d written before): %w", len(b.pending), b.Written, err)
 	}
 	b.Written += int64(len(b.pending))
-	b.pending = b.pending[:0]
+	b.pending, b.bytes = b.pending[:0], 0
 	return nil
 }
 
