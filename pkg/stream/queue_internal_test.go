@@ -39,8 +39,10 @@ func TestQueueHoldsItsBytes(t *testing.T) {
 	ctx := context.Background()
 	c := &Consumer{cfg: ConsumerConfig{MaxBatch: 500, MaxBatchBytes: 100}}
 	q := c.newQueue()
-	if !q.put(ctx, record(40)) || !q.put(ctx, record(40)) {
-		t.Fatal("two records of 40 bytes did not fit in 100")
+	for range 2 {
+		if !q.put(ctx, record(40)) {
+			t.Fatal("two records of 40 bytes did not fit in 100")
+		}
 	}
 	done, blocked := waits(ctx, q, record(1000))
 	if !blocked {
