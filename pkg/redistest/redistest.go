@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -174,3 +175,24 @@ func (r *RedisServer) Stop(tb testing.TB) {
 	_ = r.cmd.Process.Kill()
 	<-r.done
 }
+
+// Freeze stops the server with SIGSTOP: it still accepts connections (the
+// kernel does, up to its backlog) but answers nothing until Thaw, as a
+// Redis stuck on a slow disk or swapped out would.
+func (r *RedisServer) Freeze(tb testing.TB) {
+	tb.Helper()
+	if err := r.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		tb.Fatalf("SIGSTOP redis-server (pid %d): %v", r.cmd.Process.Pid, err)
+	}
+}
+
+// Thaw lets a frozen server go on with SIGCONT.
+func (r *RedisServer) Thaw(tb testing.TB) {
+	tb.Helper()
+	if err := r.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		tb.Fatalf("SIGCONT redis-server (pid %d): %v", r.cmd.Process.Pid, err)
+	}
+}
+
+// Pid is the server's process id.
+func (r *RedisServer) Pid() int { return r.cmd.Process.Pid }

@@ -1,0 +1,322 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/newswire/newswire/e2e/harness"
+	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testwait"
+)
+
+// freezeFor is how long the frozen tests keep a dependency SIGSTOPped:
+// several times go-redis's timeouts (dial 2 s, read and write 3 s, pool 4 s).
+const freezeFor = 12 * time.Second
+
+// readyzWithin asks /readyz with a client timeout, so a probe that hangs
+// counts as not ready (0) instead of hanging the test, and says how long
+// the answer took.
+func readyzWithin(s *harness.Service, timeout time.Duration) (int, time.Duration) {
+	client := &http.Client{Timeout: timeout}
+	start := time.Now()
+	resp, err := client.Get("http://" + s.AdminAddr + "/readyz")
+	if err != nil {
+		return 0, time.Since(start)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, time.Since(start)
+}
+
+// TestPublisherWaitsOutFrozenRedis SIGSTOPs the publisher's Redis in the
+// middle of a stream of quotations — the server still accepts connections
+// but answers nothing — and SIGCONTs it freezeFor later. While it is
+// frozen the publisher reports not ready and forwards nothing unchecked;
+// after the thaw it is ready again and every quotation is downstream, the
+// duplicates counted; no claim is left pending, and it stops on SIGTERM
+// within its drain timeout.
+func TestPublisherWaitsOutFrozenRedis(t *testing.T) {
+	cluster := kafkatest.Start(t)
+	bin := harness.Binaries(t)
+	rs := redistest.StartServer(t)
+	env := publisherEnv(cluster, rs.Addr, "newswire:")
+	src := newQuoteSource(t, cluster)
+	pub := harness.Start(t, bin, "publisher", env)
+
+	var wg sync.WaitGroup
+	stopWriting := make(chan struct{})
+	wg.Add(1)
+	go func() { // 100 quotations a second, through the freeze and after
+		defer wg.Done()
+		for {
+			select {
+			case <-stopWriting:
+				return
+			case <-time.After(50 * time.Millisecond):
+				src.write(5)
+			}
+		}
+	}()
+	testwait.For(t, 30*time.Second, "the publisher forwards", func() bool {
+		return pub.Metric("newswire_publisher_forwarded_total") > 0
+	})
+	time.Sleep(2 * time.Second) // well into the stream
+
+	atFreeze := pub.Metric("newswire_publisher_forwarded_total")
+	frozenAt := time.Now()
+	rs.Freeze(t)
+	t.Logf("froze redis-server pid %d with %d quotations produced, %.0f forwarded", rs.Pid(), src.next.Load(), atFreeze)
+	var firstNotReady time.Duration = -1
+	readyWhileFrozen, probes, slowest := 0, 0, time.Duration(0)
+	for time.Since(frozenAt) < freezeFor {
+		code, took := readyzWithin(pub, 10*time.Second)
+		probes++
+		slowest = max(slowest, took)
+		switch {
+		case code != http.StatusOK && firstNotReady < 0:
+			firstNotReady = time.Since(frozenAt)
+		case code == http.StatusOK && firstNotReady >= 0:
+			readyWhileFrozen++ // ready again though Redis is still frozen
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	atThaw := pub.Metric("newswire_publisher_forwarded_total")
+	thawedAt := time.Now()
+	rs.Thaw(t)
+	frozen := thawedAt.Sub(frozenAt)
+	t.Logf("thawed after %s: /readyz not ready %s after the freeze, %d of %d probes (slowest answer %s); %.0f forwarded while frozen (claimed before it)",
+		frozen.Round(time.Millisecond), firstNotReady.Round(time.Millisecond), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), atThaw-atFreeze)
+	if firstNotReady < 0 {
+		t.Errorf("/readyz said ready through all %s Redis was frozen", frozen.Round(time.Second))
+	} else if firstNotReady > 8*time.Second {
+		t.Errorf("/readyz took %s to say not ready with Redis frozen", firstNotReady.Round(time.Millisecond))
+	}
+	if readyWhileFrozen > 0 {
+		t.Errorf("/readyz said ready %d times after it had said not ready, with Redis still frozen", readyWhileFrozen)
+	}
+
+	testwait.For(t, 30*time.Second, "the publisher ready again after the thaw", func() bool {
+		code, _ := readyzWithin(pub, 10*time.Second)
+		return code == http.StatusOK
+	})
+	readyAfter := time.Since(thawedAt)
+	time.Sleep(2 * time.Second) // the stream goes on after the thaw
+	close(stopWriting)
+	wg.Wait()
+
+	total := int(src.next.Load())
+	var got map[string]int
+	testwait.For(t, 30*time.Second, fmt.Sprintf("all %d quotations downstream", total), func() bool {
+		got = forwarded(t, cluster)
+		return len(got) == total
+	})
+	caughtUp := time.Since(thawedAt)
+	dups := 0
+	for _, n := range got {
+		dups += n - 1
+	}
+	if n := pub.Metric("newswire_publisher_unchecked_total"); n != 0 {
+		t.Errorf("%.0f quotations forwarded unchecked, want 0 (DEDUPE_FAIL_OPEN is off)", n)
+	}
+	lost, retries := pub.Metric("newswire_publisher_claims_lost_total"), pub.Metric("newswire_consumer_batch_retries_total")
+	stopStart := time.Now()
+	if err := pub.Stop(t, 15*time.Second); err != nil {
+		t.Errorf("publisher did not stop cleanly after the thaw: %v", err)
+	}
+	stopped := time.Since(stopStart)
+	pending := pendingClaims(t, rs.Addr, "newswire:publisher:")
+	t.Logf("Redis frozen %s mid-stream: %d quotations, all downstream, %d duplicates; ready again %s after the thaw, all downstream %s after it; %.0f claims lost, %.0f batch retries; stopped in %s on SIGTERM; %d claims left pending",
+		frozen.Round(time.Millisecond), total, dups, readyAfter.Round(time.Millisecond), caughtUp.Round(time.Millisecond),
+		lost, retries, stopped.Round(time.Millisecond), len(pending))
+	if len(pending) > 0 {
+		t.Errorf("claims left after every quotation was forwarded: %v", pending[:min(len(pending), 10)])
+	}
+}
+
+// pendingClaims returns the dedupe keys under prefix still claimed (a "P"
+// state, or an "N" state whose batch marker does not exist).
+func pendingClaims(t *testing.T, addr, prefix string) []string {
+	t.Helper()
+	c := redis.NewClient(&redis.Options{Addr: addr})
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var pending []string
+	iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
+	for iter.Next(ctx) {
+		key := iter.Val()
+		if strings.HasPrefix(key, prefix+"batch:") {
+			continue
+		}
+		v, err := c.Get(ctx, key).Result()
+		if err != nil {
+			continue // another type: mention sets, story indexes
+		}
+		switch {
+		case strings.HasPrefix(v, "P"):
+			pending = append(pending, key)
+		case strings.HasPrefix(v, "N") && len(v) > 25:
+			if c.Exists(ctx, prefix+"batch:"+v[1:25]).Val() == 0 {
+				pending = append(pending, key)
+			}
+		}
+	}
+	if err := iter.Err(); err != nil {
+		t.Fatalf("scan %s*: %v", prefix, err)
+	}
+	return pending
+}
+
+// TestFetcherWaitsOutFrozenRedis SIGSTOPs the fetcher's Redis (schedule,
+// leases, feed state, item memory) while a feed keeps growing, and
+// SIGCONTs it freezeFor later: the fetcher reports not ready while it is
+// frozen (and stays live: a restart would cure nothing), its polls resume
+// after the thaw, and every item of the feed reaches news.articles.
+func TestFetcherWaitsOutFrozenRedis(t *testing.T) {
+	cluster := kafkatest.Start(t)
+	bin := harness.Binaries(t)
+	rs := redistest.StartServer(t)
+
+	feed := &generatedFeed{total: 1000, step: 1}
+	feed.grow()
+	srv := httptest.NewServer(feed)
+	t.Cleanup(srv.Close)
+	feedsFile := filepath.Join(t.TempDir(), "feeds.yaml")
+	if err := os.WriteFile(feedsFile, []byte("feeds:\n  - {url: "+srv.URL+"/feed.xml, name: Generated, language: en, interval: 1s}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fetcher := harness.Start(t, bin, "fetcher", map[string]string{
+		"KAFKA_BROKERS":       strings.Join(cluster.Brokers(), ","),
+		"REDIS_ADDR":          rs.Addr,
+		"FEEDS_FILE":          feedsFile,
+		"FETCH_ALLOW_PRIVATE": "true",
+		"FETCH_MIN_INTERVAL":  "1s",
+		"FETCH_MAX_BACKOFF":   "2s",
+		"FETCH_TIMEOUT":       "3s",
+		// Longer than the backoff after a Redis error (at most 5 s), so
+		// polls held back by a lease are told from the backoff.
+		"FETCH_LEASE":      "10s",
+		"DRAIN_TIMEOUT":    "5s",
+		"TOPIC_PARTITIONS": "3",
+	})
+
+	var wg sync.WaitGroup
+	stopGrowing := make(chan struct{})
+	wg.Add(1)
+	go func() { // five new items a second, through the freeze and after
+		defer wg.Done()
+		for {
+			select {
+			case <-stopGrowing:
+				return
+			case <-time.After(200 * time.Millisecond):
+				feed.grow()
+			}
+		}
+	}()
+	testwait.For(t, 30*time.Second, "the fetcher polls", func() bool {
+		return fetcher.Metric("newswire_feed_polls_total") >= 2
+	})
+	time.Sleep(2 * time.Second)
+
+	polls := fetcher.Metric("newswire_feed_polls_total")
+	frozenAt := time.Now()
+	rs.Freeze(t)
+	t.Logf("froze redis-server pid %d with %d items in the feed, %.0f polls so far", rs.Pid(), feed.visible.Load(), polls)
+	var firstNotReady time.Duration = -1
+	readyWhileFrozen, probes, unhealthy, slowest := 0, 0, 0, time.Duration(0)
+	for time.Since(frozenAt) < freezeFor {
+		code, took := readyzWithin(fetcher, 10*time.Second)
+		probes++
+		slowest = max(slowest, took)
+		switch {
+		case code != http.StatusOK && firstNotReady < 0:
+			firstNotReady = time.Since(frozenAt)
+		case code == http.StatusOK && firstNotReady >= 0:
+			readyWhileFrozen++
+		}
+		if code, _ := healthzWithin(fetcher, 10*time.Second); code != http.StatusOK {
+			unhealthy++
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	pollsFrozen := fetcher.Metric("newswire_feed_polls_total")
+	okFrozen := fetcher.Metric("newswire_feed_polls_total", `status="ok"`)
+	thawedAt := time.Now()
+	rs.Thaw(t)
+	frozen := thawedAt.Sub(frozenAt)
+	t.Logf("thawed after %s: /readyz not ready %s after the freeze, %d of %d probes (slowest answer %s); /healthz failed %d times; %.0f polls counted while frozen",
+		frozen.Round(time.Millisecond), firstNotReady.Round(time.Millisecond), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), unhealthy, pollsFrozen-polls)
+	if firstNotReady < 0 {
+		t.Errorf("/readyz said ready through all %s Redis was frozen", frozen.Round(time.Second))
+	}
+	if readyWhileFrozen > 0 {
+		t.Errorf("/readyz said ready %d times after it had said not ready, with Redis still frozen", readyWhileFrozen)
+	}
+	if unhealthy > 0 {
+		t.Errorf("/healthz failed %d times while Redis was frozen: a restart cures nothing", unhealthy)
+	}
+
+	// Readiness and polls are watched together, each timed on its own.
+	var pollAfter, readyAfter time.Duration
+	testwait.For(t, 30*time.Second, "a successful poll and /readyz ready after the thaw", func() bool {
+		if pollAfter == 0 && fetcher.Metric("newswire_feed_polls_total", `status="ok"`) > okFrozen {
+			pollAfter = time.Since(thawedAt)
+		}
+		if code, _ := readyzWithin(fetcher, 10*time.Second); readyAfter == 0 && code == http.StatusOK {
+			readyAfter = time.Since(thawedAt)
+		}
+		return pollAfter > 0 && readyAfter > 0
+	})
+	// Redis answers at once after the thaw: the first claim after it waits
+	// at most the backoff after a Redis error (5 s) and the feed's 1 s.
+	if pollAfter > 7*time.Second {
+		t.Errorf("the first successful poll came %s after the thaw, want within 7 s (FETCH_LEASE is 10 s)", pollAfter.Round(time.Millisecond))
+	}
+	time.Sleep(2 * time.Second) // the feed goes on growing after the thaw
+	close(stopGrowing)
+	wg.Wait()
+
+	items := int(feed.visible.Load())
+	var perKey map[string]int
+	testwait.For(t, 30*time.Second, fmt.Sprintf("all %d items in news.articles", items), func() bool {
+		perKey = map[string]int{}
+		for _, m := range kafkatest.ReadAll(t, cluster.Brokers(), "news.articles", 0, 10*time.Second) {
+			perKey[string(m.Key)]++
+		}
+		return len(perKey) == items
+	})
+	caughtUp := time.Since(thawedAt)
+	dups := 0
+	for _, n := range perKey {
+		dups += n - 1
+	}
+	stopStart := time.Now()
+	if err := fetcher.Stop(t, 15*time.Second); err != nil {
+		t.Errorf("fetcher did not stop cleanly after the thaw: %v", err)
+	}
+	t.Logf("Redis frozen %s: %d items, all in news.articles, %d emitted twice; polls resumed %s after the thaw, ready again %s after it, all items out %s after it; stopped in %s on SIGTERM",
+		frozen.Round(time.Millisecond), items, dups, pollAfter.Round(time.Millisecond), readyAfter.Round(time.Millisecond),
+		caughtUp.Round(time.Millisecond), time.Since(stopStart).Round(time.Millisecond))
+}
+
+func healthzWithin(s *harness.Service, timeout time.Duration) (int, time.Duration) {
+	client := &http.Client{Timeout: timeout}
+	start := time.Now()
+	resp, err := client.Get("http://" + s.AdminAddr + "/healthz")
+	if err != nil {
+		return 0, time.Since(start)
+	}
+	defer resp.Body.Close()
+	return resp.StatusCode, time.Since(start)
+}
