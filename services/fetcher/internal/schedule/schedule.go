@@ -61,6 +61,13 @@ type Options struct {
 	Idle time.Duration
 	// Replica names this process in lease tokens (the pod name).
 	Replica string
+	// ClaimWithin is how long after it was sent a claim may still take
+	// feeds; one that reaches Redis later takes none. Keep it below the
+	// Redis client's read timeout (3 s in redisconn): a claim the client
+	// gave up on, sent to a Redis that was frozen and runs it when it
+	// thaws, would otherwise hide its feeds for a whole lease under a
+	// token nobody holds.
+	ClaimWithin time.Duration
 }
 
 // Scheduler runs one replica's share of the polls.
@@ -77,6 +84,10 @@ type Scheduler struct {
 	// lastTurn is when the claiming loop last went round (Unix ns; 0 before
 	// Run): the liveness check.
 	lastTurn atomic.Int64
+	// skew is Redis's clock minus ours (ms), from the last claim answered;
+	// skewKnown is false until one was.
+	skew      atomic.Int64
+	skewKnown atomic.Bool
 }
 
 type keys struct {
@@ -96,6 +107,9 @@ func New(rdb redis.UniversalClient, prefix string, p Poller, opts Options, obs O
 	}
 	if opts.Replica == "" {
 		opts.Replica = "fetcher"
+	}
+	if opts.ClaimWithin <= 0 {
+		opts.ClaimWithin = 2 * time.Second
 	}
 	return &Scheduler{
 		rdb: rdb,
@@ -117,11 +131,19 @@ func New(rdb redis.UniversalClient, prefix string, p Poller, opts Options, obs O
 // under the lease token ARGV[3], and returns the server time, the due time
 // of the next feed (-1 if none), how many feeds are overdue, then URL and
 // configuration of each feed taken. Feeds whose configuration is gone (a
-// sync removed them) are dropped from the schedule on the way.
+// sync removed them) are dropped from the schedule on the way. Past
+// ARGV[4] (server time, ms; 0 for never) it takes no feed: the replica
+// gave up waiting for the answer.
 const claimScript = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]))
+local n = tonumber(ARGV[2])
+local latest = tonumber(ARGV[4])
+if latest > 0 and now > latest then n = 0 end
+local due = {}
+if n > 0 then
+  due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, n)
+end
 local out = {now, -1, 0}
 local hidden = now + tonumber(ARGV[1])
 for _, feed in ipairs(due) do
@@ -237,8 +259,15 @@ func PollTime(lease time.Duration) time.Duration {
 func (s *Scheduler) take(ctx context.Context, n int) ([]claimed, time.Duration, error) {
 	token := s.opts.Replica + ":" + strconv.FormatInt(s.seq.Add(1), 10)
 	start := time.Now()
+	// The latest moment, on Redis's clock, the claim may take feeds: after
+	// it we have given up on the answer (go-redis sends the script again,
+	// and a frozen Redis runs every copy when it thaws).
+	latest := int64(0)
+	if s.skewKnown.Load() {
+		latest = start.Add(s.opts.ClaimWithin).UnixMilli() + s.skew.Load()
+	}
 	raw, err := s.claim.Run(ctx, s.rdb, []string{s.keys.due, s.keys.feeds, s.keys.leases},
-		s.opts.Lease.Milliseconds(), n, token).Slice()
+		s.opts.Lease.Milliseconds(), n, token, latest).Slice()
 	if err != nil {
 		return nil, 0, fmt.Errorf("claim due feeds: %w", err)
 	}
@@ -246,6 +275,13 @@ func (s *Scheduler) take(ctx context.Context, n int) ([]claimed, time.Duration, 
 		return nil, 0, fmt.Errorf("claim due feeds: %d values in the reply", len(raw))
 	}
 	now, _ := raw[0].(int64)
+	// Redis read its clock about halfway through the round trip; only a
+	// quick answer tells the skew closely (a slow one may be the answer to
+	// a copy go-redis sent again, seconds after start).
+	if took := time.Since(start); took < 500*time.Millisecond {
+		s.skew.Store(now - start.Add(took/2).UnixMilli())
+		s.skewKnown.Store(true)
+	}
 	next, _ := raw[1].(int64)
 	overdue, _ := raw[2].(int64)
 	if s.obs != nil {

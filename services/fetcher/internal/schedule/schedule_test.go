@@ -5,10 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/newswire/newswire/pkg/feed/feedlist"
 	"github.com/newswire/newswire/pkg/kafkatest"
+	"github.com/newswire/newswire/pkg/redistest"
 	"github.com/newswire/newswire/pkg/testwait"
 )
 
@@ -216,5 +219,45 @@ func TestStoppedReplicaHandsItsFeedsBack(t *testing.T) {
 	}
 	if n, _ := leaving.obs.counts(); n != e.options.Workers {
 		t.Errorf("the leaving replica finished %d polls, want its %d cut short", n, e.options.Workers)
+	}
+}
+
+// TestLateClaimTakesNothing runs the claim script as Redis would when it
+// runs a claim long after it was sent (a Redis frozen and thawed, a copy
+// go-redis sent again): past its latest moment it takes no feed, so the
+// feed is not hidden for a lease under a token nobody holds.
+func TestLateClaimTakesNothing(t *testing.T) {
+	prefix := kafkatest.Name(t, "newswire") + ":"
+	rdb := redistest.Connect(t, prefix)
+	s := New(rdb, prefix, nil, Options{Lease: time.Minute}, nil, zap.NewNop())
+	ctx := t.Context()
+	const url = "https://example.org/feed"
+	rdb.ZAdd(ctx, s.keys.due, redis.Z{Score: 0, Member: url})
+	rdb.HSet(ctx, s.keys.feeds, url, `{"url":"`+url+`"}`)
+	keys := []string{s.keys.due, s.keys.feeds, s.keys.leases}
+
+	now := time.Now().UnixMilli()
+	late, err := s.claim.Run(ctx, rdb, keys, time.Minute.Milliseconds(), 10, "late", now-1000).Slice()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(late) != 3 {
+		t.Errorf("a claim past its latest moment took %d feeds, want none", (len(late)-3)/2)
+	}
+	if due := rdb.ZScore(ctx, s.keys.due, url).Val(); due != 0 {
+		t.Errorf("the late claim moved the feed's due time to %.0f", due)
+	}
+	if n := rdb.HLen(ctx, s.keys.leases).Val(); n != 0 {
+		t.Errorf("the late claim left %d leases", n)
+	}
+	for _, latest := range []int64{now + 60_000, 0} {
+		rdb.ZAdd(ctx, s.keys.due, redis.Z{Score: 0, Member: url})
+		got, err := s.claim.Run(ctx, rdb, keys, time.Minute.Milliseconds(), 10, "on-time", latest).Slice()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 5 {
+			t.Errorf("a claim with latest moment %d took %d feeds, want 1", latest, (len(got)-3)/2)
+		}
 	}
 }
