@@ -15,8 +15,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/newswire/newswire/e2e/harness"
+	"github.com/newswire/newswire/pkg/config"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testnet"
 	"github.com/newswire/newswire/pkg/testwait"
 )
 
@@ -50,6 +52,7 @@ func TestPublisherWaitsOutFrozenRedis(t *testing.T) {
 	bin := harness.Binaries(t)
 	rs := redistest.StartServer(t)
 	env := publisherEnv(cluster, rs.Addr, "newswire:")
+	env["DEDUPE_LEASE"] = "15s" // the default: how long a claim sent into the freeze may block
 	src := newQuoteSource(t, cluster)
 	pub := harness.Start(t, bin, "publisher", env)
 
@@ -94,12 +97,12 @@ func TestPublisherWaitsOutFrozenRedis(t *testing.T) {
 	thawedAt := time.Now()
 	rs.Thaw(t)
 	frozen := thawedAt.Sub(frozenAt)
-	t.Logf("thawed after %s: /readyz not ready %s after the freeze, %d of %d probes (slowest answer %s); %.0f forwarded while frozen (claimed before it)",
-		frozen.Round(time.Millisecond), firstNotReady.Round(time.Millisecond), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), atThaw-atFreeze)
+	t.Logf("thawed after %s: /readyz not ready from %s after the freeze, %d of %d probes (slowest answer %s); %.0f forwarded while frozen (claimed before it)",
+		frozen.Round(time.Millisecond), since(firstNotReady), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), atThaw-atFreeze)
 	if firstNotReady < 0 {
 		t.Errorf("/readyz said ready through all %s Redis was frozen", frozen.Round(time.Second))
 	} else if firstNotReady > 8*time.Second {
-		t.Errorf("/readyz took %s to say not ready with Redis frozen", firstNotReady.Round(time.Millisecond))
+		t.Errorf("/readyz took %s to say not ready with Redis frozen", since(firstNotReady))
 	}
 	if readyWhileFrozen > 0 {
 		t.Errorf("/readyz said ready %d times after it had said not ready, with Redis still frozen", readyWhileFrozen)
@@ -255,8 +258,8 @@ func TestFetcherWaitsOutFrozenRedis(t *testing.T) {
 	thawedAt := time.Now()
 	rs.Thaw(t)
 	frozen := thawedAt.Sub(frozenAt)
-	t.Logf("thawed after %s: /readyz not ready %s after the freeze, %d of %d probes (slowest answer %s); /healthz failed %d times; %.0f polls counted while frozen",
-		frozen.Round(time.Millisecond), firstNotReady.Round(time.Millisecond), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), unhealthy, pollsFrozen-polls)
+	t.Logf("thawed after %s: /readyz not ready from %s after the freeze, %d of %d probes (slowest answer %s); /healthz failed %d times; %.0f polls counted while frozen",
+		frozen.Round(time.Millisecond), since(firstNotReady), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), unhealthy, pollsFrozen-polls)
 	if firstNotReady < 0 {
 		t.Errorf("/readyz said ready through all %s Redis was frozen", frozen.Round(time.Second))
 	}
@@ -319,4 +322,105 @@ func healthzWithin(s *harness.Service, timeout time.Duration) (int, time.Duratio
 	}
 	defer resp.Body.Close()
 	return resp.StatusCode, time.Since(start)
+}
+
+// TestPublisherWaitsOutFrozenBroker SIGSTOPs the broker process right
+// after a burst of quotations, while the publisher is forwarding them, and
+// SIGCONTs it freezeFor later: the publisher reports not ready while the
+// broker is frozen and ready again after, every quotation ends up
+// downstream (the duplicates counted), no claim is left pending, and it
+// stops on SIGTERM within its drain timeout.
+func TestPublisherWaitsOutFrozenBroker(t *testing.T) {
+	bin := harness.Binaries(t)
+	rs := redistest.StartServer(t)
+	brokerAddr := testnet.FreeAddr(t)
+	broker := harness.Start(t, bin, "devstack", map[string]string{
+		"BROKER_ADDR": brokerAddr, "BROKER_DATA": t.TempDir(), "BROKER_MIN_SESSION": "1s", "TOPIC_PARTITIONS": "3",
+	}, "broker")
+	waitListening(t, brokerAddr)
+	brokers := []string{brokerAddr}
+	src := newQuoteSourceFor(t, config.Kafka{Brokers: brokers, ClientID: "newswire-test", Partitions: 3, Replication: 1, SessionTimeout: 6 * time.Second})
+	pub := harness.Start(t, bin, "publisher", map[string]string{
+		"KAFKA_BROKERS":         brokerAddr,
+		"REDIS_ADDR":            rs.Addr,
+		"KAFKA_SESSION_TIMEOUT": "2s",
+		"DRAIN_TIMEOUT":         "5s",
+		"TOPIC_PARTITIONS":      "3",
+	})
+
+	src.write(100)
+	testwait.For(t, 30*time.Second, "the first 100 quotations downstream", func() bool {
+		return len(forwardedAt(t, brokers)) == 100
+	})
+	// A burst, and the freeze while the publisher works through it.
+	src.write(1000)
+	atFreeze := pub.Metric("newswire_publisher_forwarded_total")
+	frozenAt := time.Now()
+	broker.Freeze(t)
+	t.Logf("froze the broker (pid %d) with 1,100 quotations produced, %.0f forwarded", broker.Pid(), atFreeze)
+	var firstNotReady time.Duration = -1
+	readyWhileFrozen, probes, slowest := 0, 0, time.Duration(0)
+	for time.Since(frozenAt) < freezeFor {
+		code, took := readyzWithin(pub, 10*time.Second)
+		probes++
+		slowest = max(slowest, took)
+		switch {
+		case code != http.StatusOK && firstNotReady < 0:
+			firstNotReady = time.Since(frozenAt)
+		case code == http.StatusOK && firstNotReady >= 0:
+			readyWhileFrozen++
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	atThaw := pub.Metric("newswire_publisher_forwarded_total")
+	thawedAt := time.Now()
+	broker.Thaw(t)
+	frozen := thawedAt.Sub(frozenAt)
+	t.Logf("thawed after %s: /readyz not ready from %s after the freeze, %d of %d probes (slowest answer %s); forwarded counter %.0f → %.0f while frozen",
+		frozen.Round(time.Millisecond), since(firstNotReady), probes-readyWhileFrozen, probes, slowest.Round(time.Millisecond), atFreeze, atThaw)
+	if firstNotReady < 0 {
+		t.Errorf("/readyz said ready through all %s the broker was frozen", frozen.Round(time.Second))
+	}
+	if readyWhileFrozen > 0 {
+		t.Errorf("/readyz said ready %d times after it had said not ready, with the broker still frozen", readyWhileFrozen)
+	}
+
+	testwait.For(t, 30*time.Second, "the publisher ready again after the thaw", func() bool {
+		code, _ := readyzWithin(pub, 10*time.Second)
+		return code == http.StatusOK
+	})
+	readyAfter := time.Since(thawedAt)
+	src.write(100)
+	const total = 1200
+	var got map[string]int
+	testwait.For(t, 30*time.Second, fmt.Sprintf("all %d quotations downstream", total), func() bool {
+		got = forwardedAt(t, brokers)
+		return len(got) == total
+	})
+	caughtUp := time.Since(thawedAt)
+	dups := 0
+	for _, n := range got {
+		dups += n - 1
+	}
+	lost, retries := pub.Metric("newswire_publisher_claims_lost_total"), pub.Metric("newswire_consumer_batch_retries_total")
+	stopStart := time.Now()
+	if err := pub.Stop(t, 15*time.Second); err != nil {
+		t.Errorf("publisher did not stop cleanly after the thaw: %v", err)
+	}
+	stopped := time.Since(stopStart)
+	pending := pendingClaims(t, rs.Addr, "newswire:publisher:")
+	t.Logf("broker frozen %s mid-stream: %d quotations, all downstream, %d duplicates; ready again %s after the thaw, all downstream %s after it; %.0f claims lost, %.0f batch retries; stopped in %s on SIGTERM; %d claims left pending",
+		frozen.Round(time.Millisecond), total, dups, readyAfter.Round(time.Millisecond), caughtUp.Round(time.Millisecond),
+		lost, retries, stopped.Round(time.Millisecond), len(pending))
+	if len(pending) > 0 {
+		t.Errorf("claims left after every quotation was forwarded: %v", pending[:min(len(pending), 10)])
+	}
+}
+
+// since prints a time measured from an event, or "never" for -1.
+func since(d time.Duration) string {
+	if d < 0 {
+		return "never"
+	}
+	return d.Round(time.Millisecond).String()
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/newswire/newswire/e2e/harness"
+	"github.com/newswire/newswire/pkg/config"
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
@@ -32,14 +33,21 @@ type quoteSource struct {
 
 func newQuoteSource(t *testing.T, c *kafkatest.Cluster) *quoteSource {
 	t.Helper()
-	conn, err := stream.Connect(c.Config())
+	return newQuoteSourceFor(t, c.Config())
+}
+
+// newQuoteSourceFor is newQuoteSource for any brokers, such as a broker
+// process.
+func newQuoteSourceFor(t *testing.T, cfg config.Kafka) *quoteSource {
+	t.Helper()
+	conn, err := stream.Connect(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := conn.EnsureTopics(t.Context(), "news.quotes", "news.entities", "news.enriched.quotes", "news.enriched.entities", "news.deadletter"); err != nil {
 		t.Fatal(err)
 	}
-	w := &kafka.Writer{Addr: kafka.TCP(c.Brokers()...), RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Balancer: kafka.Murmur2Balancer{}}
+	w := &kafka.Writer{Addr: kafka.TCP(cfg.Brokers...), RequiredAcks: kafka.RequireAll, BatchTimeout: time.Millisecond, Balancer: kafka.Murmur2Balancer{}}
 	t.Cleanup(func() { _ = w.Close() })
 	return &quoteSource{t: t, writer: w}
 }
@@ -74,8 +82,14 @@ func (s *quoteSource) write(n int) {
 // forwarded counts the enriched records per key.
 func forwarded(t *testing.T, c *kafkatest.Cluster) map[string]int {
 	t.Helper()
+	return forwardedAt(t, c.Brokers())
+}
+
+// forwardedAt is forwarded for any brokers.
+func forwardedAt(t *testing.T, brokers []string) map[string]int {
+	t.Helper()
 	out := map[string]int{}
-	for _, m := range kafkatest.ReadAll(t, c.Brokers(), "news.enriched.quotes", 0, 10*time.Second) {
+	for _, m := range kafkatest.ReadAll(t, brokers, "news.enriched.quotes", 0, 10*time.Second) {
 		out[string(m.Key)]++
 	}
 	return out

@@ -183,6 +183,27 @@ func (s *Service) Kill() {
 	<-s.exited
 }
 
+// Freeze stops the process with SIGSTOP: its sockets stay open and the
+// kernel still accepts connections on them, but it answers nothing until
+// Thaw.
+func (s *Service) Freeze(tb testing.TB) {
+	tb.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		tb.Fatalf("SIGSTOP %s (pid %d): %v", s.Name, s.cmd.Process.Pid, err)
+	}
+}
+
+// Thaw lets a frozen process go on with SIGCONT.
+func (s *Service) Thaw(tb testing.TB) {
+	tb.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		tb.Fatalf("SIGCONT %s (pid %d): %v", s.Name, s.cmd.Process.Pid, err)
+	}
+}
+
+// Pid is the process id.
+func (s *Service) Pid() int { return s.cmd.Process.Pid }
+
 // Metric returns the sum of a metric's samples that match the label
 // filters, or -1 when the admin server does not answer.
 func (s *Service) Metric(name string, filters ...string) float64 {

@@ -124,10 +124,47 @@ func (c *Connection) Client() *kafka.Client {
 	return &kafka.Client{Addr: kafka.TCP(c.cfg.Brokers...), Transport: c.transport, Timeout: 10 * time.Second}
 }
 
-// Ping asks a broker for the cluster's metadata: a readiness check.
+// Ping is a readiness check: it opens a connection of its own to every
+// bootstrap broker at once, asks each for its API versions, and passes when
+// one answers within ctx. It does not go through the shared Transport,
+// which answers metadata requests from its cache and keeps the last layout
+// it knew when a refresh fails: through it, a broker frozen or gone never
+// failed the check. A connection of its own also leaves the writer's
+// connections alone when a broker does not answer.
 func (c *Connection) Ping(ctx context.Context) error {
-	if _, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: []string{}}); err != nil {
-		return fmt.Errorf("kafka metadata: %w", err)
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+	}
+	deadline, _ := ctx.Deadline()
+	errs := make(chan error, len(c.cfg.Brokers))
+	for _, addr := range c.cfg.Brokers {
+		go func() { errs <- c.pingBroker(ctx, deadline, addr) }()
+	}
+	var failed []error
+	for range c.cfg.Brokers {
+		err := <-errs
+		if err == nil {
+			return nil
+		}
+		failed = append(failed, err)
+	}
+	return fmt.Errorf("kafka: no broker answers: %w", errors.Join(failed...))
+}
+
+// pingBroker asks the broker at addr for its API versions.
+func (c *Connection) pingBroker(ctx context.Context, deadline time.Time, addr string) error {
+	conn, err := c.dialer.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return fmt.Errorf("dial %s: %w", addr, err)
+	}
+	defer conn.Close()
+	if err := conn.SetDeadline(deadline); err != nil {
+		return fmt.Errorf("%s: %w", addr, err)
+	}
+	if _, err := conn.ApiVersions(); err != nil {
+		return fmt.Errorf("api versions of %s: %w", addr, err)
 	}
 	return nil
 }

@@ -38,6 +38,9 @@ func TestSASLAndTLS(t *testing.T) {
 			if err := conn.EnsureTopics(t.Context(), "in", "dlq"); err != nil {
 				t.Fatalf("create topics over %s and TLS: %v", mech, err)
 			}
+			if err := conn.Ping(t.Context()); err != nil {
+				t.Errorf("readiness ping over %s and TLS: %v", mech, err)
+			}
 			w := conn.Writer(log)
 			defer w.Close()
 			if err := w.WriteMessages(t.Context(), kafka.Message{Topic: "in", Key: []byte("k"), Value: []byte("over TLS")}); err != nil {
@@ -75,6 +78,11 @@ func TestSASLAndTLS(t *testing.T) {
 			}
 			if strings.Contains(err.Error(), "wrong") {
 				t.Errorf("the error repeats the password: %v", err)
+			}
+			if err := badConn.Ping(ctx); err == nil {
+				t.Error("the readiness ping passed with a wrong password")
+			} else if strings.Contains(err.Error(), "wrong") {
+				t.Errorf("the ping's error repeats the password: %v", err)
 			}
 		})
 	}
