@@ -107,6 +107,9 @@ func TestPublisherWaitsOutFrozenRedis(t *testing.T) {
 	if readyWhileFrozen > 0 {
 		t.Errorf("/readyz said ready %d times after it had said not ready, with Redis still frozen", readyWhileFrozen)
 	}
+	if slowest > 2500*time.Millisecond {
+		t.Errorf("/readyz took up to %s to answer with Redis frozen: past the 2 s it gives its checks (Kubernetes waits 3 s)", slowest.Round(time.Millisecond))
+	}
 
 	testwait.For(t, 30*time.Second, "the publisher ready again after the thaw", func() bool {
 		code, _ := readyzWithin(pub, 10*time.Second)
@@ -265,6 +268,9 @@ func TestFetcherWaitsOutFrozenRedis(t *testing.T) {
 	}
 	if readyWhileFrozen > 0 {
 		t.Errorf("/readyz said ready %d times after it had said not ready, with Redis still frozen", readyWhileFrozen)
+	}
+	if slowest > 2500*time.Millisecond {
+		t.Errorf("/readyz took up to %s to answer with Redis frozen: past the 2 s it gives its checks (Kubernetes waits 3 s)", slowest.Round(time.Millisecond))
 	}
 	if unhealthy > 0 {
 		t.Errorf("/healthz failed %d times while Redis was frozen: a restart cures nothing", unhealthy)

@@ -35,12 +35,23 @@ func Open(cfg config.Redis) (*redis.Client, error) {
 	}), nil
 }
 
-// Ping is a readiness check.
+// Ping is a readiness check. It returns by ctx's deadline: go-redis
+// bounds a read by ReadTimeout (3 s), not by the context, so a Redis that
+// accepts connections but answers nothing (frozen, swapped out) held the
+// check past the 2 s /readyz gives it. The ping goes on in the background
+// until go-redis gives up (the channel has room for its answer).
 func Ping(c *redis.Client) func(context.Context) error {
 	return func(ctx context.Context) error {
-		if err := c.Ping(ctx).Err(); err != nil {
-			return fmt.Errorf("redis ping: %w", err)
+		done := make(chan error, 1)
+		go func() { done <- c.Ping(ctx).Err() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("redis ping: %w", err)
+			}
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("redis ping: %w", ctx.Err())
 		}
-		return nil
 	}
 }

@@ -52,3 +52,33 @@ func TestTLS(t *testing.T) {
 		t.Error("a plain connection to a TLS-only Redis succeeded")
 	}
 }
+
+// TestPingReturnsByItsDeadlineWhenRedisIsFrozen: a Redis that accepts
+// connections but answers nothing (SIGSTOP) fails the readiness check
+// within the check's context, as admin.Check demands, not after the
+// client's 3 s read timeout.
+func TestPingReturnsByItsDeadlineWhenRedisIsFrozen(t *testing.T) {
+	srv := redistest.StartServer(t)
+	c, err := Open(config.Redis{Addr: srv.Addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if err := Ping(c)(t.Context()); err != nil {
+		t.Fatalf("ping before the freeze: %v", err)
+	}
+	srv.Freeze(t)
+	defer srv.Thaw(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second) // what /readyz gives its checks
+	defer cancel()
+	start := time.Now()
+	err = Ping(c)(ctx)
+	took := time.Since(start)
+	if err == nil {
+		t.Fatal("ping passed with Redis frozen")
+	}
+	if took > 2200*time.Millisecond {
+		t.Errorf("ping with Redis frozen returned after %s, past its context's 2 s: %v", took.Round(time.Millisecond), err)
+	}
+	t.Logf("ping with Redis frozen: %v after %s", err, took.Round(time.Millisecond))
+}
