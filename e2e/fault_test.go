@@ -38,6 +38,20 @@ type generatedFeed struct {
 	visible     atomic.Int64
 }
 
+// serve serves the feed from a local server and writes a feed list of it
+// alone, polled every second; it returns the list's path.
+func (g *generatedFeed) serve(t *testing.T) string {
+	t.Helper()
+	g.grow()
+	srv := httptest.NewServer(g)
+	t.Cleanup(srv.Close)
+	feedsFile := filepath.Join(t.TempDir(), "feeds.yaml")
+	if err := os.WriteFile(feedsFile, []byte("feeds:\n  - {url: "+srv.URL+"/feed.xml, name: Generated, language: en, interval: 1s}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return feedsFile
+}
+
 func quotationOf(i int) string {
 	return fmt.Sprintf("Generated quotation number %d is about trade, security and the weather in Minsk.", i)
 }
@@ -79,13 +93,7 @@ func TestFaultSuite(t *testing.T) {
 	waitListening(t, brokerAddr)
 
 	feed := &generatedFeed{total: articles, step: 15}
-	feed.grow()
-	srv := httptest.NewServer(feed)
-	t.Cleanup(srv.Close)
-	feedsFile := filepath.Join(t.TempDir(), "feeds.yaml")
-	if err := os.WriteFile(feedsFile, []byte("feeds:\n  - {url: "+srv.URL+"/feed.xml, name: Generated, language: en, interval: 1s}\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	feedsFile := feed.serve(t)
 	env := map[string]string{
 		"KAFKA_BROKERS":         brokerAddr,
 		"REDIS_ADDR":            redis.Addr,
@@ -138,10 +146,7 @@ func TestFaultSuite(t *testing.T) {
 	if len(missing) > 0 {
 		t.Fatalf("%d of %d quotations never reached news.enriched.quotes: %s", len(missing), articles, whereMissing(t, brokerAddr, missing))
 	}
-	dups := 0
-	for _, n := range perKey {
-		dups += n - 1
-	}
+	dups := duplicates(perKey)
 	t.Logf("fault suite: %d quotations, %d kills (%v), broker and Redis restarted once each: 0 lost, %d duplicates downstream",
 		articles, kills, restarts, dups)
 	if dups > articles/10 {

@@ -52,6 +52,26 @@ func newQuoteSourceFor(t *testing.T, cfg config.Kafka) *quoteSource {
 	return &quoteSource{t: t, writer: w}
 }
 
+// keepWriting produces 100 quotations a second until the returned stop is
+// called.
+func (s *quoteSource) keepWriting() (stop func()) {
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(50 * time.Millisecond):
+				s.write(5)
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
 // write produces n more quotations.
 func (s *quoteSource) write(n int) {
 	s.t.Helper()
@@ -120,20 +140,7 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 	src := newQuoteSource(t, cluster)
 
 	const kills, perRound = 12, 40
-	var wg sync.WaitGroup
-	stopWriting := make(chan struct{})
-	wg.Add(1)
-	go func() { // quotations keep arriving through every kill
-		defer wg.Done()
-		for {
-			select {
-			case <-stopWriting:
-				return
-			case <-time.After(50 * time.Millisecond):
-				src.write(5)
-			}
-		}
-	}()
+	stopWriting := src.keepWriting() // quotations keep arriving through every kill
 	for k := range kills {
 		pub := harness.Start(t, bin, "publisher", env)
 		// Let it join the group and forward some, then kill it mid-stream.
@@ -144,8 +151,7 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 		pub.Kill()
 		t.Logf("kill %d: %d quotations produced so far", k+1, src.next.Load())
 	}
-	close(stopWriting)
-	wg.Wait()
+	stopWriting()
 	src.write(perRound)
 
 	last := harness.Start(t, bin, "publisher", env)
@@ -158,10 +164,7 @@ func TestPublisherKilledAgainAndAgainLosesNothing(t *testing.T) {
 	if err := last.Stop(t, 15*time.Second); err != nil {
 		t.Errorf("last publisher did not stop cleanly: %v", err)
 	}
-	dups := 0
-	for _, n := range got {
-		dups += n - 1
-	}
+	dups := duplicates(got)
 	t.Logf("%d quotations through %d kills: all downstream, %d duplicates (records in flight at a kill)", total, kills, dups)
 	if dups > kills*1000 {
 		t.Errorf("%d duplicates is more than the records in flight at %d kills could make", dups, kills)
