@@ -110,7 +110,10 @@ func TestPublisherWaitsOutFrozenRedis(t *testing.T) {
 	bin := harness.Binaries(t)
 	rs := redistest.StartServer(t)
 	env := publisherEnv(cluster, rs.Addr, "newswire:")
-	env["DEDUPE_LEASE"] = "15s" // the default: how long a claim sent into the freeze may block
+	// Longer than the freeze and the wait after it: the claims the frozen
+	// Redis runs at the thaw, which the publisher had given up on, must
+	// not hold their keys for the rest of the lease.
+	env["DEDUPE_LEASE"] = "60s"
 	src := newQuoteSource(t, cluster)
 	pub := harness.Start(t, bin, "publisher", env)
 

@@ -22,6 +22,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -64,16 +65,22 @@ const (
 // and one SET for the batch. One GET and one SET per key and step keep the
 // scripts cheap: the state is read and written whole, and parsed in Go.
 
-// claimScript claims every key of KEYS unless one has a live claim; then
-// it claims none and returns {'busy'}. Otherwise it returns {'claimed',
+// claimScript claims every key of KEYS unless one has a live claim of a
+// token not among those this process abandoned; then it claims none and
+// returns {'busy'}. Otherwise it returns {'claimed',
 // done state per key (empty when never forwarded)}. An expired claim is taken
 // over, keeping the done state beneath it. A value that is neither is
 // returned as it is, for the caller to find unreadable; a key of another
 // type than a string as "!" and its type, and the claim replaces it.
 //
-// ARGV: token (24 characters), now (ms), lease (ms), the marker keys' prefix.
+// ARGV: token (24 characters), now (ms), lease (ms), the marker keys'
+// prefix, then the tokens abandoned.
 var claimScript = redis.NewScript(luascript.WrongType + `
 local token, now, lease, batches = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4]
+local abandoned = {}
+for i = 5, #ARGV do
+  abandoned[ARGV[i]] = true
+end
 local olds = {'claimed'}
 for i, key in ipairs(KEYS) do
   local v = redis.pcall('GET', key) or ''
@@ -87,7 +94,7 @@ for i, key in ipairs(KEYS) do
     local beneath = string.sub(v, c + 1)
     if kind == 'N' and redis.call('EXISTS', batches .. string.sub(v, 2, 25)) == 1 then
       v = beneath -- its batch was confirmed
-    elseif expiry > now then
+    elseif expiry > now and not abandoned[string.sub(v, 2, 25)] then
       return {'busy'}
     elseif kind == 'N' then
       v = '' -- its owner died before confirming: never forwarded
@@ -174,12 +181,46 @@ type Store struct {
 	lease   time.Duration
 	window  time.Duration
 	now     func() time.Time
+
+	// abandoned holds the tokens of claims given up while their lease
+	// lasts (token → lease end, Unix ms): a claim that failed or was
+	// released, under which nothing was or will be produced. A Redis that
+	// was frozen runs, when it thaws, the claims the client had given up
+	// on; without this they held their keys against this very process for
+	// the rest of the lease.
+	mu        sync.Mutex
+	abandoned map[string]int64
 }
 
 // New returns a store. lease bounds how long a crashed owner's claim blocks
 // others; window is how long a forwarded key is remembered.
 func New(rdb redis.UniversalClient, prefix string, lease, window time.Duration) *Store {
-	return &Store{rdb: rdb, prefix: prefix + "publisher:", batches: prefix + "publisher:batch:", lease: lease, window: window, now: time.Now}
+	return &Store{rdb: rdb, prefix: prefix + "publisher:", batches: prefix + "publisher:batch:", lease: lease, window: window, now: time.Now,
+		abandoned: map[string]int64{}}
+}
+
+// abandon notes that nothing is produced under token, whose claims' lease
+// ends at expiry.
+func (s *Store) abandon(token string, expiry int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.abandoned[token] = expiry
+}
+
+// abandonedTokens returns the tokens abandoned whose lease lasts at now,
+// and forgets the others.
+func (s *Store) abandonedTokens(now int64) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tokens := make([]string, 0, len(s.abandoned))
+	for t, expiry := range s.abandoned {
+		if expiry <= now {
+			delete(s.abandoned, t)
+			continue
+		}
+		tokens = append(tokens, t)
+	}
+	return tokens
 }
 
 // State is what a forwarded key remembers.
@@ -223,7 +264,8 @@ type Claim struct {
 // ClaimAll claims every key. New keys, the usual case, are claimed with
 // SET NX in one pipelined round trip; keys that exist go through the claim
 // script in a second. When any key is busy, every claim taken is given back
-// and ErrBusy is returned.
+// and ErrBusy is returned. On any error the claims' token is abandoned:
+// whatever of them Redis ran, later claims of this store take over.
 func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	token, err := newToken()
 	if err != nil {
@@ -231,17 +273,27 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 	}
 	now := s.now().UnixMilli()
 	expiry := now + s.lease.Milliseconds()
+	claims, err := s.claimAll(ctx, token, now, expiry, reqs)
+	if err != nil {
+		s.abandon(token, expiry)
+		return nil, err
+	}
+	return claims, nil
+}
+
+func (s *Store) claimAll(ctx context.Context, token string, now, expiry int64, reqs []Request) ([]Claim, error) {
 	claim := "N" + token + ":" + strconv.FormatInt(expiry, 10) + ":"
 	values := make([][]byte, len(reqs))
 	for i, r := range reqs {
 		// Sized for the usual state, one source: one allocation a key.
-		values[i], err = appendState(append(make([]byte, 0, len(claim)+320), claim...), r.New)
+		v, err := appendState(append(make([]byte, 0, len(claim)+320), claim...), r.New)
 		if err != nil {
 			return nil, fmt.Errorf("encode new state of %s: %w", r.Key, err)
 		}
+		values[i] = v
 	}
 	fresh := make([]*redis.BoolCmd, len(reqs))
-	_, err = s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
+	_, err := s.rdb.Pipelined(ctx, func(p redis.Pipeliner) error {
 		for i, r := range reqs {
 			// A pending key lives as long as a done one: it is done once
 			// its batch is confirmed, with nothing more written to it.
@@ -280,6 +332,10 @@ func (s *Store) ClaimAll(ctx context.Context, reqs []Request) ([]Claim, error) {
 // claimExisting runs the claim script over the keys that already exist and
 // fills their claims.
 func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs []Request, which []int, claims []Claim) error {
+	args := []any{token, now, s.lease.Milliseconds(), s.batches}
+	for _, t := range s.abandonedTokens(now) {
+		args = append(args, t)
+	}
 	parts := luascript.Chunks(len(which))
 	cmds := make([]*redis.Cmd, len(parts))
 	err := luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
@@ -288,7 +344,7 @@ func (s *Store) claimExisting(ctx context.Context, token string, now int64, reqs
 			for _, i := range which[part[0]:part[1]] {
 				keys = append(keys, s.prefix+reqs[i].Key)
 			}
-			cmds[c] = claimScript.EvalSha(ctx, p, keys, token, now, s.lease.Milliseconds(), s.batches)
+			cmds[c] = claimScript.EvalSha(ctx, p, keys, args...)
 		}
 	})
 	if err != nil {
@@ -483,11 +539,12 @@ func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) 
 
 // Release gives claims back after a failed produce, or when all their
 // reports were duplicates. Errors are ignored: a claim not released
-// expires with its lease.
+// expires with its lease, and this store's later claims take it over.
 func (s *Store) Release(ctx context.Context, claims []Claim) {
 	if len(claims) == 0 {
 		return
 	}
+	s.abandon(claims[0].Token, claims[0].expiry)
 	_ = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		for _, part := range luascript.Chunks(len(claims)) {
 			keys := make([]string, 0, part[1]-part[0])

@@ -12,6 +12,7 @@ import (
 	"github.com/newswire/newswire/pkg/event"
 	"github.com/newswire/newswire/pkg/kafkatest"
 	"github.com/newswire/newswire/pkg/redistest"
+	"github.com/newswire/newswire/pkg/testwait"
 )
 
 // clock is a settable time source.
@@ -330,5 +331,47 @@ func TestStateOfTheVersionBeforeIsRead(t *testing.T) {
 	}
 	if again := claimOne(t, s, "k", "a3"); !again.Duplicate[0] || again.Revision != 3 {
 		t.Errorf("claim after confirming = %+v, want revision 3 with a3", again)
+	}
+}
+
+// TestClaimsGivenUpOnAreTakenOver: a Redis frozen while a batch is claimed
+// runs the claims when it thaws, after the client gave up on them. They
+// are this store's, and nothing was produced under them: its next claim of
+// those keys takes them over at once, while another store (another
+// publisher) still finds them busy until their lease ends.
+func TestClaimsGivenUpOnAreTakenOver(t *testing.T) {
+	srv := redistest.StartServer(t)
+	// The client gives up on an answer after half a second, and does not
+	// send the commands again.
+	rdb := redis.NewClient(&redis.Options{Addr: srv.Addr, ReadTimeout: 500 * time.Millisecond, MaxRetries: -1})
+	t.Cleanup(func() { _ = rdb.Close() })
+	s, other := New(rdb, "t:", time.Minute, time.Hour), New(rdb, "t:", time.Minute, time.Hour)
+	keys := []string{"q:1", "q:2", "q:3"}
+	reqs := benchRequests(keys, 1)
+	if err := rdb.Ping(t.Context()).Err(); err != nil { // a connection made before the freeze
+		t.Fatal(err)
+	}
+
+	srv.Freeze(t)
+	_, err := s.ClaimAll(t.Context(), reqs)
+	srv.Thaw(t)
+	if err == nil {
+		t.Fatal("a claim succeeded with Redis frozen")
+	}
+	testwait.For(t, 10*time.Second, "the thawed Redis runs the claims", func() bool {
+		return rdb.Exists(t.Context(), "t:publisher:q:1", "t:publisher:q:2", "t:publisher:q:3").Val() == 3
+	})
+
+	if _, err := other.ClaimAll(t.Context(), reqs); !errors.Is(err, ErrBusy) {
+		t.Errorf("another store claimed keys under a live claim: err = %v, want ErrBusy", err)
+	}
+	claims, err := s.ClaimAll(t.Context(), reqs)
+	if err != nil {
+		t.Fatalf("the store did not take over the claims it gave up on: %v", err)
+	}
+	for _, c := range claims {
+		if c.Revision != 0 || c.Unreadable != nil || c.Duplicate[0] {
+			t.Errorf("%s taken over as %+v, want a key never forwarded", c.Key, c)
+		}
 	}
 }
