@@ -182,12 +182,13 @@ type Store struct {
 	window  time.Duration
 	now     func() time.Time
 
-	// abandoned holds the tokens of claims given up while their lease
-	// lasts (token → lease end, Unix ms): a claim that failed or was
-	// released, under which nothing was or will be produced. A Redis that
-	// was frozen runs, when it thaws, the claims the client had given up
-	// on; without this they held their keys against this very process for
-	// the rest of the lease.
+	// abandoned holds, while their lease lasts, the tokens of the claims
+	// ClaimAll failed to take (token → lease end, Unix ms): nothing is ever
+	// produced under them. A Redis that was frozen runs, when it thaws,
+	// the claims the client had given up on; without this they held their
+	// keys against this very process for the rest of the lease. (A token
+	// Release gives back some claims of is not abandoned: its other claims
+	// may be being written.)
 	mu        sync.Mutex
 	abandoned map[string]int64
 }
@@ -539,12 +540,11 @@ func (s *Store) Done(ctx context.Context, done []Confirm) (lost int, err error) 
 
 // Release gives claims back after a failed produce, or when all their
 // reports were duplicates. Errors are ignored: a claim not released
-// expires with its lease, and this store's later claims take it over.
+// expires with its lease.
 func (s *Store) Release(ctx context.Context, claims []Claim) {
 	if len(claims) == 0 {
 		return
 	}
-	s.abandon(claims[0].Token, claims[0].expiry)
 	_ = luascript.Pipeline(ctx, s.rdb, scripts, func(p redis.Pipeliner) {
 		for _, part := range luascript.Chunks(len(claims)) {
 			keys := make([]string, 0, part[1]-part[0])

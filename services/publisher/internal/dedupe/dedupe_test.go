@@ -375,3 +375,23 @@ func TestClaimsGivenUpOnAreTakenOver(t *testing.T) {
 		}
 	}
 }
+
+// TestReleasingSomeClaimsKeepsTheOthers: a batch gives back the claims of
+// keys whose reports were all duplicates while its other keys are being
+// written; the next batch (handled meanwhile) must find those busy, not
+// take them over as given up.
+func TestReleasingSomeClaimsKeepsTheOthers(t *testing.T) {
+	s, _ := newStore(t)
+	reqs := benchRequests([]string{"q:written", "q:idle"}, 1)
+	claims, err := s.ClaimAll(t.Context(), reqs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Release(t.Context(), claims[1:])
+	if _, err := s.ClaimAll(t.Context(), reqs[:1]); !errors.Is(err, ErrBusy) {
+		t.Errorf("a key being written was claimed again: err = %v, want ErrBusy", err)
+	}
+	if _, err := s.ClaimAll(t.Context(), reqs[1:]); err != nil {
+		t.Errorf("a released key could not be claimed: %v", err)
+	}
+}
