@@ -369,11 +369,11 @@ func (a *app) deadletterFlags(name, args string) (*common, *deadletter.Selection
 
 func (a *app) deadletterList(ctx context.Context, args []string) error {
 	c, sel, positions, dlq := a.deadletterFlags("deadletter list", "[flags]")
-	s, _, log, err := a.deadletterSetup(c, args, sel, positions, dlq)
+	_, topic, _, log, err := a.deadletterSetup(c, args, sel, positions, dlq)
 	if err != nil {
 		return err
 	}
-	return deadletter.List(ctx, log, s.Topics.Deadletter, *sel, a.style(c), a.stdout)
+	return deadletter.List(ctx, log, topic, *sel, a.style(c), a.stdout)
 }
 
 func (a *app) deadletterReplay(ctx context.Context, args []string) error {
@@ -381,18 +381,17 @@ func (a *app) deadletterReplay(ctx context.Context, args []string) error {
 	var all, dry bool
 	c.fs.BoolVar(&all, "all", false, "replay every dead letter when no other flag chooses")
 	c.fs.BoolVar(&dry, "dry-run", false, "show what would be replayed; produce nothing")
-	s, conn, log, err := a.deadletterSetup(c, args, sel, positions, dlq)
+	s, topic, conn, log, err := a.deadletterSetup(c, args, sel, positions, dlq)
 	if err != nil {
 		return err
 	}
 	writer := conn.Writer(a.logger(c))
 	defer writer.Close()
-	opts := deadletter.ReplayOptions{Topic: s.Topics.Deadletter, Selection: *sel, All: all, DryRun: dry, RunID: replay.NewRunID(a.now())}
+	opts := deadletter.ReplayOptions{Topic: topic, Selection: *sel, All: all, DryRun: dry, RunID: replay.NewRunID(a.now())}
 	// A dead letter goes back only to a topic of the pipeline other than a
 	// dead-letter topic (the one read, or the one configured).
-	configured := config.ReadCommon(a.env, "cli").Topics.Deadletter
 	for _, t := range s.Topics.All() {
-		if t != opts.Topic && t != configured {
+		if t != topic && t != s.Topics.Deadletter {
 			opts.Origins = append(opts.Origins, t)
 		}
 	}
@@ -403,21 +402,23 @@ func (a *app) deadletterReplay(ctx context.Context, args []string) error {
 	return err
 }
 
-func (a *app) deadletterSetup(c *common, args []string, sel *deadletter.Selection, positions, dlq *string) (config.Common, *stream.Connection, *topiclog.Log, error) {
-	_, err := c.parse(args, 0)
-	if err != nil {
-		return config.Common{}, nil, nil, err
+// deadletterSetup reads the settings and connects; topic is the dead-letter
+// topic to read: --deadletter-topic, else the configured one
+// (s.Topics.Deadletter).
+func (a *app) deadletterSetup(c *common, args []string, sel *deadletter.Selection, positions, dlq *string) (s config.Common, topic string, conn *stream.Connection, log *topiclog.Log, err error) {
+	if _, err = c.parse(args, 0); err != nil {
+		return s, "", nil, nil, err
 	}
 	if sel.Positions, err = deadletter.ParsePositions(*positions); err != nil {
-		return config.Common{}, nil, nil, usageError(fmt.Errorf("--offset: %w", err))
+		return s, "", nil, nil, usageError(fmt.Errorf("--offset: %w", err))
 	}
-	s, err := a.settings(c)
-	if err != nil {
-		return s, nil, nil, err
+	if s, err = a.settings(c); err != nil {
+		return s, "", nil, nil, err
 	}
+	topic = s.Topics.Deadletter
 	if *dlq != "" {
-		s.Topics.Deadletter = *dlq
+		topic = *dlq
 	}
-	conn, log, err := a.kafka(s)
-	return s, conn, log, err
+	conn, log, err = a.kafka(s)
+	return s, topic, conn, log, err
 }
